@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * mediablast application glue (control plane, main lcore). */
+#ifndef MBL_APP_H
+#define MBL_APP_H
+
+#include "mbl_config.h"
+#include "mbl_dp.h"
+#include "mbl_port.h"
+
+#define MBL_VERSION "0.1.0"
+#define MBL_EXIT_USAGE 2 /* bad command line or configuration */
+#define MBL_EXIT_RUNTIME 1
+
+struct app {
+	struct mbl_config cfg;
+	struct mbl_config_cli cli;
+	const char *config_origin;      /* for messages */
+	struct mbl_port port;
+	struct mbl_dp_conf dpc;
+	struct mbl_payload frames;
+	struct mbl_dp *dp;
+	unsigned lcores[RTE_MAX_LCORE];
+	unsigned n_lcores;
+	uint64_t start_ns, tx_stop_ns, end_ns;
+	bool interrupted;
+};
+
+/* media_conf.c: scenario -> data-plane configuration. Returns 0 or -EINVAL
+ * with err naming the key. */
+int app_media_conf(struct app *a, char *err, size_t errlen);
+
+/* console.c: one line of live figures (main lcore, every stats interval). */
+void app_console_line(struct app *a, double elapsed_s);
+
+/* telemetry.c: /mediablast/stats and /mediablast/streams. */
+void app_telemetry_register(struct app *a);
+void app_telemetry_detach(void);
+
+/* report.c: the JSON report (run.report) and the closing summary. */
+int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *path);
+void app_summary(struct app *a, const struct mbl_dp_totals *t);
+
+#endif /* MBL_APP_H */

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * mediablast: EAL arguments, "--", then mediablast's own (see --help).
+ * The main lcore is the control plane; every worker lcore runs a data-plane
+ * poll loop. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "app.h"
+
+#define DRAIN_IDLE_NS (300ULL * 1000 * 1000) /* receive until this quiet */
+#define DRAIN_MAX_NS (10ULL * MBL_NS_PER_S)
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mediablast [EAL options] -- [options]\n"
+		"\n"
+		"Kernel-bypass RTP generator and measurer (SIP and SRTP arrive in later versions).\n"
+		"\n"
+		"options:\n"
+		"  --config FILE        scenario (INI); errors name file, line and key\n"
+		"  --set SECTION.KEY=V  override one key (repeatable, applied in order)\n"
+		"  --role media         instance role (uac/uas need the SIP control plane)\n"
+		"  --duration SECONDS   how long to send media\n"
+		"  --report FILE        write the JSON report there\n"
+		"  --help               this text and every scenario key\n"
+		"  --help-config-md     the scenario keys as Markdown (docs/config.md)\n"
+		"  --version\n"
+		"\n"
+		"A port profile (port.profile = name of a file in drivers-config/) supplies EAL\n"
+		"arguments (appended to those given before --) and port defaults.\n"
+		"Exit status: 0 run completed, 1 runtime failure, 2 bad usage or configuration.\n\n");
+}
+
+/* Where to look for drivers-config/: the working directory, then beside
+ * the binary's parent (build/mediablast -> ./drivers-config). */
+static const char *const *profile_dirs(const char *argv0)
+{
+	static char exe_dir[PATH_MAX];
+	static const char *dirs[3];
+	char tmp[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", tmp, sizeof(tmp) - 1);
+
+	dirs[0] = "drivers-config";
+	dirs[1] = NULL;
+	if (n <= 0)
+		snprintf(tmp, sizeof(tmp), "%s", argv0);
+	else
+		tmp[n] = '\0';
+	snprintf(exe_dir, sizeof(exe_dir), "%s/../drivers-config", dirname(tmp));
+	dirs[1] = exe_dir;
+	dirs[2] = NULL;
+	return dirs;
+}
+
+/* Split argv at the first "--" into EAL and application parts. */
+static int split_args(int argc, char **argv, int *app_first)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			*app_first = i + 1;
+			return i;
+		}
+	*app_first = argc; /* no "--": everything is EAL's */
+	return argc;
+}
+
+/* EAL argv: program name, the user's EAL arguments, then the profile's. */
+static char **eal_argv(int n_user, char **argv, char *profile_args, int *eal_argc)
+{
+	char **v = calloc((size_t)n_user + strlen(profile_args) / 2 + 4, sizeof(char *));
+	int n = 0;
+
+	if (v == NULL)
+		return NULL;
+	for (int i = 0; i < n_user; i++)
+		v[n++] = argv[i];
+	for (char *save = NULL, *tok = strtok_r(profile_args, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		v[n++] = tok;
+	v[n] = NULL;
+	*eal_argc = n;
+	return v;
+}
+
+static int parse_app_args(struct app *a, int argc, char **argv, int app_first)
+{
+	char err[512];
+	char **v = calloc((size_t)(argc - app_first + 2), sizeof(char *));
+	int n = 0, rc;
+
+	if (v == NULL)
+		return -ENOMEM;
+	v[n++] = argv[0];
+	for (int i = app_first; i < argc; i++)
+		v[n++] = argv[i];
+	a->cli.profile_dirs = profile_dirs(argv[0]);
+	rc = mbl_config_parse_args(&a->cfg, n, v, &a->cli, err, sizeof(err));
+	free(v);
+	if (rc == 0 && !a->cli.help && !a->cli.help_md && !a->cli.version)
+		rc = mbl_config_validate(&a->cfg, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "mediablast: %s\n", err);
+	return rc;
+}
+
+static int collect_lcores(struct app *a)
+{
+	unsigned lc;
+
+	a->n_lcores = 0;
+	RTE_LCORE_FOREACH_WORKER(lc)
+		a->lcores[a->n_lcores++] = lc;
+	if (a->n_lcores == 0) {
+		fprintf(stderr, "mediablast: no worker lcore: give EAL at least two (e.g. -l 0-1); "
+			"the main lcore is the control plane\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int open_port(struct app *a)
+{
+	const struct mbl_config_port *p = &a->cfg.port;
+	struct mbl_port_conf pc = {
+		.port_id = p->id,
+		.rx_queues = p->rx_queues,
+		.tx_queues = (uint16_t)MBL_MAX(p->tx_queues, a->n_lcores),
+		.rx_desc = p->rx_desc,
+		.tx_desc = p->tx_desc,
+		.mbufs = p->mbufs,
+		.mtu = p->mtu,
+		.rss = p->rss,
+		.promisc = p->promisc,
+		.cksum = (enum mbl_port_cksum)p->cksum_offload,
+	};
+	char err[512];
+	int rc = mbl_port_open(&pc, &a->port, err, sizeof(err));
+
+	if (rc < 0) {
+		fprintf(stderr, "mediablast: %s\n", err);
+		return rc;
+	}
+	mbl_port_wait_link(&a->port, 3000);
+	mbl_log(MBL_LOG_INFO, "port %u: %s (%s), %u RX / %u TX queues, checksum offload %s",
+		a->port.id, a->port.name, a->port.driver, a->port.nb_rxq, a->port.nb_txq,
+		a->port.tx_udp_cksum ? "on" : "off (software)");
+	return 0;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec d = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+
+	nanosleep(&d, NULL);
+}
+
+/* Send for run.duration, then keep receiving until the peer's stream has
+ * gone quiet, so counts match what the other side sent. */
+static void run_loop(struct app *a)
+{
+	uint64_t dur_ns = (uint64_t)a->cfg.run.duration * MBL_NS_PER_S;
+	uint64_t next_console = a->cfg.run.stats_interval_ms * 1000000ULL;
+	uint64_t now;
+
+	a->start_ns = mbl_time_ns();
+	while (!stop_requested && (now = mbl_time_ns() - a->start_ns) < dur_ns) {
+		sleep_ms(MBL_MIN(20u, a->cfg.run.stats_interval_ms));
+		now = mbl_time_ns() - a->start_ns;
+		if (now >= next_console) {
+			if (a->cfg.run.console)
+				app_console_line(a, (double)now / 1e9);
+			next_console += a->cfg.run.stats_interval_ms * 1000000ULL;
+		}
+	}
+	a->interrupted = stop_requested;
+	mbl_dp_stop_tx(a->dp);
+	a->tx_stop_ns = mbl_time_ns();
+	while (!stop_requested && mbl_time_ns() - a->tx_stop_ns < DRAIN_MAX_NS &&
+	       mbl_dp_rx_idle_ns(a->dp) < DRAIN_IDLE_NS)
+		sleep_ms(20);
+	a->end_ns = mbl_time_ns();
+}
+
+static int run_media(struct app *a)
+{
+	struct mbl_dp_totals *t;
+	char err[512];
+	int rc = 0;
+
+	if (collect_lcores(a) < 0)
+		return MBL_EXIT_USAGE;
+	if (app_media_conf(a, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mediablast: %s%s%s\n", a->config_origin ? a->config_origin : "",
+			a->config_origin ? ": " : "", err);
+		return MBL_EXIT_USAGE;
+	}
+	if (a->dpc.ssrc_seed == 0 && getrandom(&a->dpc.ssrc_seed, sizeof(a->dpc.ssrc_seed), 0) < 0)
+		a->dpc.ssrc_seed = (uint32_t)mbl_time_ns();
+	if (open_port(a) < 0)
+		return MBL_EXIT_RUNTIME;
+	a->dp = mbl_dp_create(&a->dpc, &a->port, a->lcores, a->n_lcores, err, sizeof(err));
+	if (a->dp == NULL) {
+		fprintf(stderr, "mediablast: %s\n", err);
+		return errno == EINVAL ? MBL_EXIT_USAGE : MBL_EXIT_RUNTIME;
+	}
+	if (a->cfg.run.telemetry)
+		app_telemetry_register(a);
+	mbl_log(MBL_LOG_INFO, "media: %u streams of %s/%u ms on %u worker lcore(s) for %u s",
+		a->dpc.streams, a->dpc.codec->name, a->dpc.ptime_ms, a->n_lcores,
+		a->cfg.run.duration);
+	if (mbl_dp_launch(a->dp) < 0) {
+		fprintf(stderr, "mediablast: cannot launch the worker lcores\n");
+		return MBL_EXIT_RUNTIME;
+	}
+	run_loop(a);
+	mbl_dp_join(a->dp);
+	app_telemetry_detach();
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return MBL_EXIT_RUNTIME;
+	mbl_dp_totals(a->dp, t, true);
+	app_summary(a, t);
+	if (a->cfg.run.report[0] != '\0' && app_report_write(a, t, a->cfg.run.report) < 0)
+		rc = MBL_EXIT_RUNTIME;
+	free(t);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct app a;
+	int app_first, n_user = split_args(argc, argv, &app_first), eal_argc, rc;
+	char **ev;
+
+	mbl_config_defaults(&a.cfg);
+	if (parse_app_args(&a, argc, argv, app_first) < 0)
+		return MBL_EXIT_USAGE;
+	a.config_origin = a.cli.config_path;
+	if (a.cli.help) {
+		usage(stdout);
+		mbl_config_print_help(stdout);
+		return 0;
+	}
+	if (a.cli.help_md) {
+		mbl_config_print_md(stdout);
+		return 0;
+	}
+	if (a.cli.version) {
+		printf("mediablast %s\n", MBL_VERSION);
+		return 0;
+	}
+	if (a.cfg.run.role != MBL_CONFIG_ROLE_MEDIA) {
+		fprintf(stderr, "mediablast: run.role: uac and uas need the SIP control plane, "
+			"which this build does not have yet; use --role media\n");
+		return MBL_EXIT_USAGE;
+	}
+	ev = eal_argv(n_user, argv, a.cfg.eal_args, &eal_argc);
+	if (ev == NULL || (rc = rte_eal_init(eal_argc, ev)) < 0) {
+		fprintf(stderr, "mediablast: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		return MBL_EXIT_USAGE;
+	}
+	mbl_tsc_hz = rte_get_tsc_hz();
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rc = run_media(&a);
+	mbl_dp_free(a.dp);
+	mbl_port_close(&a.port);
+	mbl_payload_free(&a.frames);
+	rte_eal_cleanup();
+	free(ev);
+	return rc;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * JSON report and the closing summary on stdout. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_ethdev.h>
+
+#include "app.h"
+
+static void port_json(struct app *a, struct mbl_json *j)
+{
+	struct rte_eth_stats st;
+
+	mbl_json_obj_open(j, "port");
+	mbl_json_u64(j, "id", a->port.id);
+	mbl_json_str(j, "name", a->port.name);
+	mbl_json_str(j, "driver", a->port.driver);
+	mbl_json_u64(j, "rx_queues", a->port.nb_rxq);
+	mbl_json_u64(j, "tx_queues", a->port.nb_txq);
+	mbl_json_bool(j, "tx_cksum_offload", a->port.tx_udp_cksum);
+	mbl_json_bool(j, "rx_cksum_offload", a->port.rx_cksum);
+	if (rte_eth_stats_get(a->port.id, &st) == 0) {
+		mbl_json_u64(j, "ipackets", st.ipackets);
+		mbl_json_u64(j, "opackets", st.opackets);
+		mbl_json_u64(j, "imissed", st.imissed);
+		mbl_json_u64(j, "ierrors", st.ierrors);
+		mbl_json_u64(j, "oerrors", st.oerrors);
+		mbl_json_u64(j, "rx_nombuf", st.rx_nombuf);
+	}
+	mbl_json_obj_close(j);
+}
+
+int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *path)
+{
+	struct mbl_json j;
+	char tmp[MBL_CONFIG_PATH_LEN + 8];
+	FILE *f;
+
+	/* write then rename: a reader never sees half a report */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL) {
+		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path,
+			strerror(errno));
+		return -errno;
+	}
+	mbl_json_init(&j, f, true);
+	mbl_json_obj_open(&j, NULL);
+	mbl_json_obj_open(&j, "run");
+	mbl_json_str(&j, "version", MBL_VERSION);
+	mbl_json_str(&j, "role", "media");
+	mbl_json_u64(&j, "time_unix", (uint64_t)time(NULL));
+	mbl_json_dbl(&j, "tx_seconds", (double)(a->tx_stop_ns - a->start_ns) / 1e9);
+	mbl_json_dbl(&j, "total_seconds", (double)(a->end_ns - a->start_ns) / 1e9);
+	mbl_json_bool(&j, "interrupted", a->interrupted);
+	mbl_json_u64(&j, "worker_lcores", a->n_lcores);
+	mbl_json_u64(&j, "tsc_hz", mbl_tsc_hz);
+	mbl_json_obj_close(&j);
+	mbl_config_dump_json(&a->cfg, &j);
+	port_json(a, &j);
+	mbl_dp_report_json(a->dp, t, &j);
+	mbl_json_obj_close(&j);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path,
+			strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+void app_summary(struct app *a, const struct mbl_dp_totals *t)
+{
+	double s = (double)(a->tx_stop_ns - a->start_ns) / 1e9, hz_us = (double)mbl_tsc_hz / 1e6;
+
+	printf("mediablast: %s after %.1f s: %u streams (%u sending, %u receiving, %u silent)\n",
+	       a->interrupted ? "interrupted" : "done", s, t->streams, t->streams_running,
+	       t->streams_receiving, t->streams_silent);
+	printf("  rtp tx %llu (%.0f pps)  rx %llu  lost %llu  dup %llu  reordered %llu\n",
+	       (unsigned long long)t->c.tx_packets, s > 0 ? (double)t->c.tx_packets / s : 0,
+	       (unsigned long long)t->c.rx_rtp, (unsigned long long)t->rx_lost,
+	       (unsigned long long)t->rx_duplicates, (unsigned long long)t->rx_reordered);
+	printf("  jitter mean %.4f ms  one-way delay p50 %.1f us p99 %.1f us  "
+	       "pacer lateness p50 %.2f us p99 %.2f us max %.2f us\n",
+	       t->jitter_mean_ms, (double)mbl_hist_pct(&t->delay_ns, 50) / 1e3,
+	       (double)mbl_hist_pct(&t->delay_ns, 99) / 1e3,
+	       (double)mbl_hist_pct(&t->lateness_tsc, 50) / hz_us,
+	       (double)mbl_hist_pct(&t->lateness_tsc, 99) / hz_us,
+	       (double)mbl_hist_max(&t->lateness_tsc) / hz_us);
+	if (t->c.tx_refused || t->c.tx_nombuf)
+		printf("  WARNING: %llu packets refused by the PMD, %llu not built (no mbuf)\n",
+		       (unsigned long long)t->c.tx_refused, (unsigned long long)t->c.tx_nombuf);
+	if (t->streams_running < t->streams)
+		printf("  WARNING: %u streams never resolved their next hop (ARP/ND): check "
+		       "media.remote_ip / media.gateway or set media.remote_mac\n",
+		       t->streams - t->streams_running);
+	fflush(stdout);
+}

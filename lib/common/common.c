@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mbl_common.h"
+
+static enum mbl_log_level log_level = MBL_LOG_INFO;
+uint64_t mbl_tsc_hz = 1000000000ULL;
+
+void mbl_log_set_level(enum mbl_log_level lvl)
+{
+	log_level = lvl;
+}
+
+void mbl_log(enum mbl_log_level lvl, const char *fmt, ...)
+{
+	static const char *const tag[] = {"ERR", "WARN", "INFO", "DEBUG"};
+	char line[1024];
+	va_list ap;
+	int n;
+
+	if (lvl > log_level)
+		return;
+	n = snprintf(line, sizeof(line), "mediablast: %s: ", tag[lvl]);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", line);
+}
+
+uint64_t mbl_time_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * MBL_NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+void mbl_tsc_init(void)
+{
+	uint64_t t0 = mbl_time_ns(), c0 = mbl_tsc(), t1, c1;
+	struct timespec d = {.tv_nsec = 50 * 1000 * 1000};
+
+	nanosleep(&d, NULL);
+	t1 = mbl_time_ns();
+	c1 = mbl_tsc();
+	mbl_tsc_hz = (uint64_t)((unsigned __int128)(c1 - c0) * MBL_NS_PER_S / (t1 - t0));
+	if (mbl_tsc_hz == 0)
+		mbl_tsc_hz = 1;
+}
+
+int mbl_parse_ip(const char *s, uint8_t out[16])
+{
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, s, &a4) == 1) {
+		memset(out, 0, 10);
+		out[10] = 0xff;
+		out[11] = 0xff;
+		memcpy(out + 12, &a4, 4);
+		return 4;
+	}
+	if (inet_pton(AF_INET6, s, out) == 1)
+		return 6;
+	return -EINVAL;
+}
+
+const char *mbl_fmt_ip(int family, const uint8_t ip[16], char *buf, size_t len)
+{
+	if (family == 4)
+		inet_ntop(AF_INET, ip + 12, buf, (socklen_t)len);
+	else
+		inet_ntop(AF_INET6, ip, buf, (socklen_t)len);
+	return buf;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * mediablast common helpers: logging, time, small macros, a streaming JSON
+ * writer for reports. Nothing here depends on EAL being initialised, so unit
+ * tests can use every function without rte_eal_init().
+ */
+#ifndef MBL_COMMON_H
+#define MBL_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define MBL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MBL_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MBL_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define mbl_likely(x) __builtin_expect(!!(x), 1)
+#define mbl_unlikely(x) __builtin_expect(!!(x), 0)
+
+#define MBL_NS_PER_S 1000000000ULL
+
+enum mbl_log_level {
+	MBL_LOG_ERR = 0,
+	MBL_LOG_WARN,
+	MBL_LOG_INFO,
+	MBL_LOG_DEBUG,
+};
+
+/* Log one line to stderr with a level tag. Control plane only (it may block);
+ * the data plane uses MBL_LOG_RL. Thread-safe (one fprintf per line). */
+void mbl_log(enum mbl_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mbl_log_set_level(enum mbl_log_level lvl);
+
+/* Rate-limited log for data-plane paths: at most one line per second per call
+ * site per thread; the number of suppressed lines is reported with the next. */
+#define MBL_LOG_RL(lvl, ...)                                                   \
+	do {                                                                   \
+		static __thread uint64_t mbl_rl_next_;                         \
+		static __thread uint32_t mbl_rl_skipped_;                      \
+		uint64_t mbl_rl_now_ = mbl_time_ns();                          \
+		if (mbl_rl_now_ >= mbl_rl_next_) {                             \
+			mbl_rl_next_ = mbl_rl_now_ + MBL_NS_PER_S;             \
+			if (mbl_rl_skipped_)                                   \
+				mbl_log(lvl, "(%u similar lines suppressed)", \
+					mbl_rl_skipped_);                      \
+			mbl_rl_skipped_ = 0;                                   \
+			mbl_log(lvl, __VA_ARGS__);                             \
+		} else {                                                       \
+			mbl_rl_skipped_++;                                     \
+		}                                                              \
+	} while (0)
+
+/* Monotonic wall time in ns (clock_gettime, vDSO: no system call). */
+uint64_t mbl_time_ns(void);
+
+/* TSC <-> ns conversion. mbl_tsc_init() measures the TSC rate once (about
+ * 50 ms) on the control plane before workers start; after that the data plane
+ * reads mbl_tsc_hz / mbl_tsc_to_ns() without any call into the kernel. */
+extern uint64_t mbl_tsc_hz;
+void mbl_tsc_init(void);
+static inline uint64_t mbl_tsc(void)
+{
+	return __builtin_ia32_rdtsc();
+}
+static inline uint64_t mbl_tsc_to_ns(uint64_t tsc)
+{
+	return (uint64_t)((unsigned __int128)tsc * MBL_NS_PER_S / mbl_tsc_hz);
+}
+static inline uint64_t mbl_ns_to_tsc(uint64_t ns)
+{
+	return (uint64_t)((unsigned __int128)ns * mbl_tsc_hz / MBL_NS_PER_S);
+}
+
+/* Parse "a.b.c.d" or an IPv6 literal into 16 bytes (IPv4 as v4-mapped).
+ * Returns 4 or 6 for the family, or -EINVAL. */
+int mbl_parse_ip(const char *s, uint8_t out[16]);
+/* Format an address (family 4 or 6) into buf; returns buf. */
+const char *mbl_fmt_ip(int family, const uint8_t ip[16], char *buf, size_t len);
+
+/* --- streaming JSON writer (reports, telemetry dumps) ------------------- */
+struct mbl_json {
+	FILE *f;
+	int depth;
+	bool need_comma[32];
+	bool pretty;
+};
+void mbl_json_init(struct mbl_json *j, FILE *f, bool pretty);
+void mbl_json_obj_open(struct mbl_json *j, const char *key);  /* key NULL at top/array */
+void mbl_json_obj_close(struct mbl_json *j);
+void mbl_json_arr_open(struct mbl_json *j, const char *key);
+void mbl_json_arr_close(struct mbl_json *j);
+void mbl_json_u64(struct mbl_json *j, const char *key, uint64_t v);
+void mbl_json_i64(struct mbl_json *j, const char *key, int64_t v);
+void mbl_json_dbl(struct mbl_json *j, const char *key, double v);
+void mbl_json_str(struct mbl_json *j, const char *key, const char *v);
+void mbl_json_bool(struct mbl_json *j, const char *key, bool v);
+void mbl_json_null(struct mbl_json *j, const char *key);
+
+#endif /* MBL_COMMON_H */

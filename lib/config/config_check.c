@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Value formats (addresses, MAC, DTMF digits) and the cross-key rules run
+ * after everything is loaded. The net module does the real range math; here
+ * we only make sure what it will be given parses, so mistakes surface at
+ * start with the key named instead of deep in the data plane.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mbl_common.h"
+#include "config_priv.h"
+
+#define PTIME_ANY 0x3f  /* bit k: (k+1)*10 ms; 10..60 */
+#define PTIME_OPUS 0x2b /* 10, 20, 40, 60 ms: RFC 6716 2.1.4 frame sizes */
+
+/* Per codec (RFC 3551 4.5 table 4, RFC 7587): static payload type, payload
+ * bytes per 10 ms (0 = varies), allowed ptimes. Matches lib/rtp's table. */
+static const struct {
+	int pt;
+	unsigned int bytes_10ms;
+	unsigned int ptime_mask;
+	bool tone; /* we have an encoder for generated tones */
+} codec_info[] = {
+	[MBL_CONFIG_CODEC_PCMU] = { 0, 80, PTIME_ANY, true },
+	[MBL_CONFIG_CODEC_PCMA] = { 8, 80, PTIME_ANY, true },
+	[MBL_CONFIG_CODEC_G722] = { 9, 80, PTIME_ANY, true },
+	[MBL_CONFIG_CODEC_G729] = { 18, 10, PTIME_ANY, false },
+	[MBL_CONFIG_CODEC_OPUS] = { 111, 0, PTIME_OPUS, false },
+};
+
+/* The probe payload: 8-byte TX timestamp, sequence, stream id, check. */
+#define PROBE_MIN_BYTES 24
+
+static const char *const codec_names[] = { "PCMU", "PCMA", "G722", "G729", "opus" };
+
+/* 4 or 6 for a single address, or -EINVAL with why filled. */
+static int host_family(const char *v, char *why, size_t len)
+{
+	uint8_t ip[16];
+	int fam = mbl_parse_ip(v, ip);
+
+	if (fam < 0)
+		snprintf(why, len, "'%s' is not an IPv4 or IPv6 address", v);
+	return fam;
+}
+
+int mbl_config_check_host(const char *v, char *why, size_t len)
+{
+	return host_family(v, why, len) < 0 ? -EINVAL : 0;
+}
+
+static int check_cidr(const char *v, const char *slash, char *why, size_t len)
+{
+	char addr[MBL_CONFIG_ADDR_LEN];
+	size_t n = (size_t)(slash - v);
+	const char *p = slash + 1;
+	char *end;
+	long bits;
+	int fam;
+
+	if (n >= sizeof(addr))
+		n = sizeof(addr) - 1;
+	memcpy(addr, v, n);
+	addr[n] = '\0';
+	fam = host_family(addr, why, len);
+	if (fam < 0)
+		return fam;
+	bits = strtol(p, &end, 10);
+	if (*p < '0' || *p > '9' || *end != '\0' || bits > (fam == 4 ? 32 : 128)) {
+		snprintf(why, len, "'%s' has a bad prefix length (0..%d)", v,
+			 fam == 4 ? 32 : 128);
+		return -EINVAL;
+	}
+	return fam;
+}
+
+static int check_range(const char *v, const char *dash, char *why, size_t len)
+{
+	char lo[MBL_CONFIG_ADDR_LEN];
+	size_t n = (size_t)(dash - v);
+	int f1, f2;
+
+	if (n >= sizeof(lo))
+		n = sizeof(lo) - 1;
+	memcpy(lo, v, n);
+	lo[n] = '\0';
+	f1 = host_family(lo, why, len);
+	if (f1 < 0)
+		return f1;
+	f2 = host_family(dash + 1, why, len);
+	if (f2 < 0)
+		return f2;
+	if (f1 != f2) {
+		snprintf(why, len, "range '%s' mixes IPv4 and IPv6", v);
+		return -EINVAL;
+	}
+	return f1;
+}
+
+int mbl_config_addr_family(const char *v, char *why, size_t len)
+{
+	const char *slash = strchr(v, '/');
+	const char *dash = strchr(v, '-');
+
+	if (slash && dash) {
+		snprintf(why, len, "'%s': use either a range a-b or a prefix a/n", v);
+		return -EINVAL;
+	}
+	if (slash)
+		return check_cidr(v, slash, why, len);
+	if (dash)
+		return check_range(v, dash, why, len);
+	return host_family(v, why, len);
+}
+
+int mbl_config_check_addr(const char *v, char *why, size_t len)
+{
+	return mbl_config_addr_family(v, why, len) < 0 ? -EINVAL : 0;
+}
+
+int mbl_config_check_mac(const char *v, char *why, size_t len)
+{
+	/* Exactly six two-digit hex groups separated by ':' ("aa:bb:cc:dd:ee:ff"). */
+	static const char hex[] = "0123456789abcdefABCDEF";
+
+	for (int i = 0; i < 17; i++) {
+		bool sep = i % 3 == 2;
+
+		if (v[i] == '\0' || (sep ? v[i] != ':' : !strchr(hex, v[i])))
+			goto bad;
+	}
+	if (v[17] == '\0')
+		return 0;
+bad:
+	snprintf(why, len, "'%s' is not a MAC address like aa:bb:cc:dd:ee:ff", v);
+	return -EINVAL;
+}
+
+int mbl_config_check_dtmf(const char *v, char *why, size_t len)
+{
+	size_t bad = strspn(v, "0123456789*#ABCDabcd");
+
+	if (v[bad] == '\0')
+		return 0;
+	snprintf(why, len, "'%c' is not a DTMF digit (0-9 * # A-D)", v[bad]);
+	return -EINVAL;
+}
+
+int mbl_config_media_pt(const struct mbl_config *cfg)
+{
+	unsigned int c = (unsigned int)cfg->media.codec;
+
+	if (cfg->media.pt != MBL_CONFIG_PT_AUTO)
+		return cfg->media.pt;
+	return c < MBL_ARRAY_SIZE(codec_info) ? codec_info[c].pt : -1;
+}
+
+unsigned int mbl_config_media_payload_bytes(const struct mbl_config *cfg)
+{
+	unsigned int c = (unsigned int)cfg->media.codec;
+
+	if (c >= MBL_ARRAY_SIZE(codec_info))
+		return 0;
+	return codec_info[c].bytes_10ms * (cfg->media.ptime / 10u);
+}
+
+/* Every key against its own schema row. */
+static int check_keys(const struct mbl_config *cfg, char *err, size_t errlen)
+{
+	char why[200];
+
+	for (size_t i = 0; i < mbl_config_nkeys; i++) {
+		const struct mbl_config_key *k = &mbl_config_keys[i];
+
+		if (mbl_config_key_check(cfg, k, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s.%s: %s", k->section, k->name, why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int check_payload(const struct mbl_config_media *m, unsigned int bytes,
+			 char *err, size_t errlen)
+{
+	const char *codec = codec_names[m->codec];
+
+	if (!(codec_info[m->codec].ptime_mask & (1u << (m->ptime / 10 - 1)))) {
+		snprintf(err, errlen, "media.ptime: %s cannot carry %u ms per packet "
+			 "(use 10, 20, 40 or 60)", codec, m->ptime);
+		return -EINVAL;
+	}
+	if (m->payload == MBL_CONFIG_PAYLOAD_FILE && m->payload_file[0] == '\0') {
+		snprintf(err, errlen, "media.payload_file: required when media.payload = file");
+		return -EINVAL;
+	}
+	if (m->payload == MBL_CONFIG_PAYLOAD_TONE && !codec_info[m->codec].tone) {
+		snprintf(err, errlen, "media.codec: %s has no tone encoder with "
+			 "media.payload = tone (use media.payload=file or probe)", codec);
+		return -EINVAL;
+	}
+	if (m->payload == MBL_CONFIG_PAYLOAD_PROBE && bytes != 0 && bytes < PROBE_MIN_BYTES) {
+		snprintf(err, errlen, "media.ptime: a probe needs %d payload bytes but %s "
+			 "at %u ms carries %u (raise media.ptime)", PROBE_MIN_BYTES, codec,
+			 m->ptime, bytes);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_addrs(const struct mbl_config_media *m, char *err, size_t errlen)
+{
+	char why[256];
+	int lf, rf, gf;
+
+	lf = mbl_config_addr_family(m->local_ip, why, sizeof(why));
+	if (lf < 0) {
+		snprintf(err, errlen, "media.local_ip: %s", m->local_ip[0] ? why : "is required");
+		return -EINVAL;
+	}
+	rf = mbl_config_addr_family(m->remote_ip, why, sizeof(why));
+	if (rf < 0) {
+		snprintf(err, errlen, "media.remote_ip: %s", m->remote_ip[0] ? why : "is required");
+		return -EINVAL;
+	}
+	if (lf != rf) {
+		snprintf(err, errlen, "media.local_ip, media.remote_ip: IPv%d and IPv%d "
+			 "cannot talk to each other", lf, rf);
+		return -EINVAL;
+	}
+	gf = m->gateway[0] ? host_family(m->gateway, why, sizeof(why)) : lf;
+	if (gf != lf) {
+		snprintf(err, errlen, "media.gateway: must be an IPv%d address like "
+			 "media.local_ip", lf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_dtmf(const struct mbl_config *cfg, char *err, size_t errlen)
+{
+	const struct mbl_config_media *m = &cfg->media;
+
+	if (m->dtmf[0] == '\0')
+		return 0;
+	if (mbl_config_media_pt(cfg) == m->dtmf_pt) {
+		snprintf(err, errlen, "media.dtmf_pt, media.pt: both are %u", m->dtmf_pt);
+		return -EINVAL;
+	}
+	if (m->dtmf_duration_ms >= m->dtmf_interval_ms) {
+		snprintf(err, errlen, "media.dtmf_duration_ms: %u must be shorter than "
+			 "media.dtmf_interval_ms (%u)", m->dtmf_duration_ms,
+			 m->dtmf_interval_ms);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_eal(const struct mbl_config *cfg, char *err, size_t errlen)
+{
+	if (strstr(cfg->eal_args, "${iface}") && cfg->port.iface[0] == '\0') {
+		snprintf(err, errlen, "eal.args: uses ${iface} but port.iface is empty "
+			 "(e.g. --set port.iface=veth0)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int mbl_config_validate(const struct mbl_config *cfg, char *err, size_t errlen)
+{
+	char tmp[8];
+
+	/* Callers may pass errlen 0: write into a scratch buffer then. */
+	if (errlen == 0) {
+		err = tmp;
+		errlen = sizeof(tmp);
+	}
+	err[0] = '\0';
+	if (check_keys(cfg, err, errlen) < 0 ||
+	    check_payload(&cfg->media, mbl_config_media_payload_bytes(cfg), err, errlen) < 0 ||
+	    check_addrs(&cfg->media, err, errlen) < 0 ||
+	    check_dtmf(cfg, err, errlen) < 0 ||
+	    check_eal(cfg, err, errlen) < 0)
+		return -EINVAL;
+	return 0;
+}

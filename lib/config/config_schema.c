@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * The configuration schema: one row per key. Parsing, validation, defaults,
+ * --help, docs/config.md and the JSON echo all read this table, so a key is
+ * added in exactly one place (STYLE.md habit 7).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mbl_common.h"
+#include "config_priv.h"
+
+/* Enum fields are written through an int: make sure that is their size. */
+_Static_assert(sizeof(enum mbl_config_role) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum mbl_config_codec) == sizeof(int), "enum size");
+
+static const char *const roles[] = { "uac", "uas", "media", NULL };
+static const char *const cksums[] = { "auto", "on", "off", NULL };
+static const char *const codecs[] = { "PCMU", "PCMA", "G722", "G729", "opus", NULL };
+static const char *const payloads[] = { "tone", "file", "probe", NULL };
+
+const char *const mbl_config_sections[] = { "run", "port", "media", "eal", NULL };
+
+#define FIELD(f) .off = offsetof(struct mbl_config, f), \
+		 .size = sizeof(((struct mbl_config *)0)->f)
+#define UINT(s, n, f, lo, hi, d, h) { .section = s, .name = n, \
+	.type = MBL_CONFIG_T_UINT, FIELD(f), .min = lo, .max = hi, \
+	.def = d, .help = h }
+#define INT(s, n, f, lo, hi, d, h) { .section = s, .name = n, \
+	.type = MBL_CONFIG_T_INT, FIELD(f), .min = lo, .max = hi, \
+	.def = d, .help = h }
+#define BOOL(s, n, f, d, h) { .section = s, .name = n, \
+	.type = MBL_CONFIG_T_BOOL, FIELD(f), .def = d, .help = h }
+#define ENUM(s, n, f, e, d, h) { .section = s, .name = n, \
+	.type = MBL_CONFIG_T_ENUM, FIELD(f), .enums = e, .def = d, .help = h }
+#define STR(s, n, f, chk, fm, d, h) { .section = s, .name = n, \
+	.type = MBL_CONFIG_T_STR, FIELD(f), .check = chk, .fmt = fm, \
+	.def = d, .help = h }
+
+const struct mbl_config_key mbl_config_keys[] = {
+	ENUM("run", "role", run.role, roles, "media",
+	     "Instance role. media: RTP/RTCP streams only, addresses from [media]. "
+	     "SIP roles (uac, uas): not yet available."),
+	UINT("run", "duration", run.duration, 1, 86400, "10",
+	     "Test duration in seconds."),
+	STR("run", "report", run.report, NULL, "path", "",
+	    "Write the JSON report to this file (\"\" = no report)."),
+	BOOL("run", "console", run.console, "true",
+	     "Print a live console line once a second."),
+	UINT("run", "stats_interval_ms", run.stats_interval_ms, 100, 60000, "1000",
+	     "Interval at which the control plane aggregates worker statistics."),
+	BOOL("run", "telemetry", run.telemetry, "true",
+	     "Register rte_telemetry commands for live statistics."),
+
+	STR("port", "profile", port.profile, NULL, "name or path", "",
+	    "drivers-config profile: a file name without .ini, or a path with '/'. "
+	    "Loaded before the scenario, which overrides it."),
+	STR("port", "iface", port.iface, NULL, "name or path", "",
+	    "Kernel interface (af_packet, af_xdp, tap, pcap) or memif socket "
+	    "path; replaces ${iface} in eal.args."),
+	UINT("port", "id", port.id, 0, 65535, "0", "DPDK port id to use."),
+	UINT("port", "rx_queues", port.rx_queues, 1, 64, "1",
+	     "RX queues (one per data-plane worker)."),
+	UINT("port", "tx_queues", port.tx_queues, 1, 64, "1",
+	     "TX queues (one per data-plane worker)."),
+	UINT("port", "rx_desc", port.rx_desc, 64, 8192, "1024", "RX descriptors per queue."),
+	UINT("port", "tx_desc", port.tx_desc, 64, 8192, "1024", "TX descriptors per queue."),
+	UINT("port", "mbufs", port.mbufs, 1024, 4194304, "65535",
+	     "Mbufs in the packet pool (2^n - 1 is the most memory-efficient)."),
+	UINT("port", "burst", port.burst, 1, 256, "32", "RX/TX burst size."),
+	BOOL("port", "rss", port.rss, "true",
+	     "Spread RX over the queues with RSS where the PMD supports it."),
+	ENUM("port", "cksum_offload", port.cksum_offload, cksums, "auto",
+	     "IPv4/UDP checksum offload: auto uses it where available, on "
+	     "requires it, off computes checksums in software."),
+	BOOL("port", "promisc", port.promisc, "false", "Put the port in promiscuous mode."),
+	UINT("port", "mtu", port.mtu, 576, 9600, "1500", "Port MTU in bytes."),
+
+	STR("media", "local_ip", media.local_ip, mbl_config_check_addr,
+	    "address, a-b or CIDR", "198.18.0.1",
+	    "Local media address(es) the data plane owns (answers ARP and ping)."),
+	STR("media", "remote_ip", media.remote_ip, mbl_config_check_addr,
+	    "address, a-b or CIDR", "198.18.0.2", "Remote media address(es)."),
+	STR("media", "gateway", media.gateway, mbl_config_check_host, "address", "",
+	    "Next hop for remote addresses outside the local subnet (\"\" = none)."),
+	STR("media", "remote_mac", media.remote_mac, mbl_config_check_mac,
+	    "aa:bb:cc:dd:ee:ff", "",
+	    "Static next-hop MAC; skips ARP (\"\" = resolve with ARP)."),
+	UINT("media", "vlan", media.vlan, 0, 4094, "0", "802.1Q VLAN id (0 = untagged)."),
+	UINT("media", "dscp", media.dscp, 0, 63, "46", "DSCP of media packets (46 = EF)."),
+	UINT("media", "local_port", media.local_port, 1024, 65534, "20000",
+	     "First local RTP port."),
+	UINT("media", "remote_port", media.remote_port, 1024, 65534, "20000",
+	     "First remote RTP port."),
+	UINT("media", "port_step", media.port_step, 1, 1000, "2",
+	     "Stream i uses port base + i*step; RTCP on RTP port + 1 unless rtcp_mux."),
+	UINT("media", "streams", media.streams, 1, 2000000, "100", "Number of RTP streams."),
+	ENUM("media", "codec", media.codec, codecs, "PCMU",
+	     "Codec (case-insensitive)."),
+	{ .section = "media", .name = "pt", .type = MBL_CONFIG_T_INT, FIELD(media.pt),
+	  .min = 0, .max = 127, .auto_ok = true, .def = "auto",
+	  .help = "RTP payload type; auto = the codec's static type "
+		  "(PCMU 0, PCMA 8, G722 9, G729 18) or 111 for opus." },
+	{ .section = "media", .name = "ptime", .type = MBL_CONFIG_T_UINT,
+	  FIELD(media.ptime), .min = 10, .max = 60, .step = 10, .def = "20",
+	  .help = "Packetization time in ms (a multiple of 10)." },
+	ENUM("media", "payload", media.payload, payloads, "tone",
+	     "Payload: tone (generated sine), file (media.payload_file, raw "
+	     "encoded frames), probe (timestamp, sequence and stream id for "
+	     "one-way delay and integrity)."),
+	STR("media", "payload_file", media.payload_file, NULL, "path", "",
+	    "Raw encoded payload, looped (required when payload = file)."),
+	UINT("media", "tone_hz", media.tone_hz, 50, 4000, "1000", "Tone frequency in Hz."),
+	INT("media", "tone_level_dbm0", media.tone_level_dbm0, -60, 3, "-10",
+	    "Tone level in dBm0."),
+	STR("media", "dtmf", media.dtmf, mbl_config_check_dtmf, "digits 0-9*#A-D", "",
+	    "DTMF digits to send as RFC 4733 events, one every dtmf_interval_ms "
+	    "(\"\" = none). Quote a value that starts with '#'."),
+	UINT("media", "dtmf_interval_ms", media.dtmf_interval_ms, 100, 60000, "2000",
+	     "Time between the starts of two DTMF digits."),
+	UINT("media", "dtmf_duration_ms", media.dtmf_duration_ms, 40, 2000, "100",
+	     "Duration of one DTMF digit."),
+	UINT("media", "dtmf_pt", media.dtmf_pt, 96, 127, "101",
+	     "Payload type of telephone-event packets."),
+	BOOL("media", "rtcp", media.rtcp, "true", "Send RTCP sender reports."),
+	UINT("media", "rtcp_interval_ms", media.rtcp_interval_ms, 500, 60000, "5000",
+	     "RTCP report interval."),
+	BOOL("media", "rtcp_mux", media.rtcp_mux, "false",
+	     "Send RTCP on the RTP port (RFC 5761)."),
+	UINT("media", "ssrc_seed", media.ssrc_seed, 0, UINT32_MAX, "0",
+	     "Seed for stream SSRCs (0 = random per run)."),
+	UINT("media", "start_spread_ms", media.start_spread_ms, 0, 60000, "0",
+	     "Spread stream starts over this time (0 = evenly over one ptime)."),
+	UINT("media", "rx_timeout_ms", media.rx_timeout_ms, 100, 60000, "2000",
+	     "A stream that received nothing for this long at the end counts as "
+	     "\"no media\"."),
+
+	STR("eal", "args", eal_args, NULL, "EAL arguments", "",
+	    "EAL arguments used when none are given before '--' (usually from a "
+	    "profile); ${iface} = port.iface, ${queues} = max(rx_queues, tx_queues)."),
+};
+
+const size_t mbl_config_nkeys = MBL_ARRAY_SIZE(mbl_config_keys);
+
+const struct mbl_config_key *mbl_config_key_find(const char *qname)
+{
+	for (size_t i = 0; i < mbl_config_nkeys; i++) {
+		const struct mbl_config_key *k = &mbl_config_keys[i];
+		size_t sl = strlen(k->section);
+
+		if (strncmp(qname, k->section, sl) == 0 && qname[sl] == '.' &&
+		    strcmp(qname + sl + 1, k->name) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+bool mbl_config_section_known(const char *name)
+{
+	for (int i = 0; mbl_config_sections[i]; i++)
+		if (strcmp(name, mbl_config_sections[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Levenshtein distance, capped: names are short (< 64 characters). */
+static unsigned int edit_distance(const char *a, const char *b)
+{
+	unsigned int row[64], la = (unsigned int)strlen(a), lb = (unsigned int)strlen(b);
+
+	if (la >= MBL_ARRAY_SIZE(row) || lb >= MBL_ARRAY_SIZE(row))
+		return 1000;
+	for (unsigned int j = 0; j <= lb; j++)
+		row[j] = j;
+	for (unsigned int i = 1; i <= la; i++) {
+		unsigned int diag = row[0];
+
+		row[0] = i;
+		for (unsigned int j = 1; j <= lb; j++) {
+			unsigned int up = row[j];
+			unsigned int sub = diag + (a[i - 1] != b[j - 1]);
+
+			row[j] = MBL_MIN(MBL_MIN(row[j - 1] + 1, up + 1), sub);
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+bool mbl_config_suggest(const char *what, bool sections, char *out, size_t len)
+{
+	unsigned int best_d = 3; /* more than 2 edits is a different word */
+	char cand[96];
+
+	for (size_t i = 0; sections ? mbl_config_sections[i] != NULL : i < mbl_config_nkeys; i++) {
+		if (sections)
+			snprintf(cand, sizeof(cand), "%s", mbl_config_sections[i]);
+		else
+			snprintf(cand, sizeof(cand), "%s.%s", mbl_config_keys[i].section,
+				 mbl_config_keys[i].name);
+		unsigned int d = edit_distance(what, cand);
+
+		/* A bare "duration" should still find run.duration. */
+		if (!sections && !strchr(what, '.'))
+			d = MBL_MIN(d, edit_distance(what, mbl_config_keys[i].name));
+		if (d < best_d) {
+			best_d = d;
+			snprintf(out, len, "%s", cand);
+		}
+	}
+	return best_d < 3;
+}
+
+static void *field(struct mbl_config *cfg, const struct mbl_config_key *k)
+{
+	return (char *)cfg + k->off;
+}
+
+static const void *cfield(const struct mbl_config *cfg, const struct mbl_config_key *k)
+{
+	return (const char *)cfg + k->off;
+}
+
+static int64_t int_get(const struct mbl_config *cfg, const struct mbl_config_key *k)
+{
+	const void *p = cfield(cfg, k);
+	bool s = k->type == MBL_CONFIG_T_INT;
+
+	switch (k->size) {
+	case 1: return s ? (int64_t)*(const int8_t *)p : (int64_t)*(const uint8_t *)p;
+	case 2: return s ? (int64_t)*(const int16_t *)p : (int64_t)*(const uint16_t *)p;
+	case 4: return s ? (int64_t)*(const int32_t *)p : (int64_t)*(const uint32_t *)p;
+	default: return s ? *(const int64_t *)p : (int64_t)*(const uint64_t *)p;
+	}
+}
+
+static void int_put(struct mbl_config *cfg, const struct mbl_config_key *k, int64_t v)
+{
+	void *p = field(cfg, k);
+
+	switch (k->size) {
+	case 1: *(uint8_t *)p = (uint8_t)v; break;
+	case 2: *(uint16_t *)p = (uint16_t)v; break;
+	case 4: *(uint32_t *)p = (uint32_t)v; break;
+	default: *(uint64_t *)p = (uint64_t)v; break;
+	}
+}
+
+/* Range and step of an integer already read; why names the bad value.
+ * stored: v comes from the struct, where -1 means auto (text says "auto"). */
+static int int_in_range(const struct mbl_config_key *k, int64_t v, const char *text,
+			bool stored, char *why, size_t len)
+{
+	if (stored && k->auto_ok && v == MBL_CONFIG_PT_AUTO)
+		return 0;
+	if (v < k->min || v > k->max) {
+		snprintf(why, len, "%s is out of range %lld..%lld", text,
+			 (long long)k->min, (long long)k->max);
+		return -EINVAL;
+	}
+	if (k->step > 1 && v % k->step != 0) {
+		snprintf(why, len, "%s is not a multiple of %u", text, k->step);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_int(struct mbl_config *cfg, const struct mbl_config_key *k,
+		     const char *v, char *why, size_t len)
+{
+	const char *d = v[0] == '-' ? v + 1 : v;
+	char *end;
+	long long n;
+
+	if (k->auto_ok && strcasecmp(v, "auto") == 0) {
+		int_put(cfg, k, MBL_CONFIG_PT_AUTO);
+		return 0;
+	}
+	/* strtoll alone would accept " 12", "+12" and "0x12": decimal only. */
+	if (*d < '0' || *d > '9' || d[strspn(d, "0123456789")] != '\0') {
+		snprintf(why, len, "'%s' is not a decimal integer%s", v,
+			 k->auto_ok ? " or auto" : "");
+		return -EINVAL;
+	}
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno == ERANGE) {
+		snprintf(why, len, "%s is out of range %lld..%lld", v,
+			 (long long)k->min, (long long)k->max);
+		return -EINVAL;
+	}
+	if (int_in_range(k, n, v, false, why, len) < 0)
+		return -EINVAL;
+	int_put(cfg, k, n);
+	return 0;
+}
+
+static int parse_bool(bool *out, const char *v, char *why, size_t len)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < MBL_ARRAY_SIZE(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	snprintf(why, len, "'%s' is not a boolean (true/false, yes/no, on/off, 1/0)", v);
+	return -EINVAL;
+}
+
+static void enum_list(const struct mbl_config_key *k, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; k->enums[i] && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "|" : "", k->enums[i]);
+}
+
+static int parse_enum(int *out, const struct mbl_config_key *k, const char *v,
+		      char *why, size_t len)
+{
+	char list[128];
+
+	for (int i = 0; k->enums[i]; i++) {
+		if (strcasecmp(v, k->enums[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	enum_list(k, list, sizeof(list));
+	snprintf(why, len, "'%s' is not one of %s", v, list);
+	return -EINVAL;
+}
+
+static int parse_str(char *out, const struct mbl_config_key *k, const char *v,
+		     char *why, size_t len)
+{
+	size_t n = strlen(v);
+
+	if (n >= k->size) {
+		snprintf(why, len, "value is %zu characters long, at most %zu allowed",
+			 n, k->size - 1);
+		return -EINVAL;
+	}
+	if (k->check && v[0] != '\0' && k->check(v, why, len) < 0)
+		return -EINVAL;
+	memcpy(out, v, n + 1);
+	return 0;
+}
+
+int mbl_config_key_parse(struct mbl_config *cfg, const struct mbl_config_key *k,
+			 const char *v, char *why, size_t len)
+{
+	switch (k->type) {
+	case MBL_CONFIG_T_UINT:
+	case MBL_CONFIG_T_INT:
+		return parse_int(cfg, k, v, why, len);
+	case MBL_CONFIG_T_BOOL:
+		return parse_bool(field(cfg, k), v, why, len);
+	case MBL_CONFIG_T_ENUM:
+		return parse_enum(field(cfg, k), k, v, why, len);
+	case MBL_CONFIG_T_STR:
+		return parse_str(field(cfg, k), k, v, why, len);
+	}
+	return -EINVAL;
+}
+
+int mbl_config_key_format(const struct mbl_config *cfg,
+			  const struct mbl_config_key *k, char *buf, size_t len)
+{
+	const void *p = cfield(cfg, k);
+	int64_t v;
+	int n = 0;
+
+	switch (k->type) {
+	case MBL_CONFIG_T_UINT:
+	case MBL_CONFIG_T_INT:
+		v = int_get(cfg, k);
+		if (k->auto_ok && v == MBL_CONFIG_PT_AUTO)
+			n = snprintf(buf, len, "auto");
+		else
+			n = snprintf(buf, len, "%lld", (long long)v);
+		break;
+	case MBL_CONFIG_T_BOOL:
+		n = snprintf(buf, len, "%s", *(const bool *)p ? "true" : "false");
+		break;
+	case MBL_CONFIG_T_ENUM: {
+		int e = *(const int *)p;
+		int cnt = 0;
+
+		while (k->enums[cnt])
+			cnt++;
+		n = snprintf(buf, len, "%s", e >= 0 && e < cnt ? k->enums[e] : "?");
+		break;
+	}
+	case MBL_CONFIG_T_STR:
+		n = snprintf(buf, len, "%.*s", (int)strnlen(p, k->size), (const char *)p);
+		break;
+	}
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+int mbl_config_key_check(const struct mbl_config *cfg,
+			 const struct mbl_config_key *k, char *why, size_t len)
+{
+	const void *p = cfield(cfg, k);
+	char text[32];
+
+	switch (k->type) {
+	case MBL_CONFIG_T_UINT:
+	case MBL_CONFIG_T_INT:
+		snprintf(text, sizeof(text), "%lld", (long long)int_get(cfg, k));
+		return int_in_range(k, int_get(cfg, k), text, true, why, len);
+	case MBL_CONFIG_T_BOOL:
+		return 0;
+	case MBL_CONFIG_T_ENUM: {
+		int e = *(const int *)p, cnt = 0;
+
+		while (k->enums[cnt])
+			cnt++;
+		if (e < 0 || e >= cnt) {
+			snprintf(why, len, "%d is not a valid choice", e);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	case MBL_CONFIG_T_STR:
+		if (strnlen(p, k->size) == k->size) {
+			snprintf(why, len, "value is not NUL-terminated");
+			return -EINVAL;
+		}
+		return k->check && *(const char *)p ? k->check(p, why, len) : 0;
+	}
+	return -EINVAL;
+}
+
+void mbl_config_defaults(struct mbl_config *cfg)
+{
+	char why[160];
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < mbl_config_nkeys; i++) {
+		/* The test suite proves every default parses; a failure here is
+		 * a schema typo, reported loudly rather than ignored. */
+		if (mbl_config_key_parse(cfg, &mbl_config_keys[i], mbl_config_keys[i].def,
+					 why, sizeof(why)) < 0)
+			mbl_log(MBL_LOG_ERR, "config: bad default for %s.%s: %s",
+				mbl_config_keys[i].section, mbl_config_keys[i].name, why);
+	}
+}
+
+int mbl_config_get_str(const struct mbl_config *cfg, const char *key,
+		       char *buf, size_t len)
+{
+	const struct mbl_config_key *k = mbl_config_key_find(key);
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (!k)
+		return -EINVAL;
+	if (len == 0)
+		return -ENOSPC;
+	return mbl_config_key_format(cfg, k, buf, len);
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * mediablast configuration: one schema table (config_schema.c) drives INI and
+ * command-line parsing, per-key validation, defaults, --help, docs/config.md
+ * and the JSON echo of the effective configuration in reports.
+ *
+ * Threads: everything here runs on the control plane before the workers
+ * launch. struct mbl_config is a plain struct, frozen once the lcores start;
+ * after that every thread may read it without locks and nobody writes it.
+ *
+ * Errors: functions return 0 or -errno and fill err (if errlen > 0) with one
+ * line "ORIGIN[:LINE]: section.key: problem", e.g.
+ *   "scenario.ini:12: media.ptime: 70 is out of range 10..60".
+ */
+#ifndef MBL_CONFIG_H
+#define MBL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct mbl_json;
+
+/* String capacities (bytes, including the NUL). A longer value is an error. */
+#define MBL_CONFIG_PATH_LEN 256 /* run.report, port.profile, media.payload_file */
+#define MBL_CONFIG_IFACE_LEN 128 /* port.iface: interface name or socket path */
+#define MBL_CONFIG_ADDR_LEN 128 /* address, "a-b" range or CIDR */
+#define MBL_CONFIG_MAC_LEN 18  /* "aa:bb:cc:dd:ee:ff" */
+#define MBL_CONFIG_DTMF_LEN 64
+#define MBL_CONFIG_EAL_LEN 1024
+
+/* media.pt = "auto": use the codec's static payload type (PCMU 0, PCMA 8,
+ * G722 9, G729 18) or 111 for opus; see mbl_config_media_pt(). */
+#define MBL_CONFIG_PT_AUTO (-1)
+
+enum mbl_config_role {
+	MBL_CONFIG_ROLE_UAC = 0, /* SIP milestone: the app refuses it for now */
+	MBL_CONFIG_ROLE_UAS,     /* SIP milestone: the app refuses it for now */
+	MBL_CONFIG_ROLE_MEDIA,   /* RTP only, addresses and ports from [media] */
+};
+
+/* Same order and meaning as enum mbl_port_cksum. */
+enum mbl_config_cksum {
+	MBL_CONFIG_CKSUM_AUTO = 0,
+	MBL_CONFIG_CKSUM_ON,
+	MBL_CONFIG_CKSUM_OFF,
+};
+
+enum mbl_config_codec {
+	MBL_CONFIG_CODEC_PCMU = 0,
+	MBL_CONFIG_CODEC_PCMA,
+	MBL_CONFIG_CODEC_G722,
+	MBL_CONFIG_CODEC_G729,
+	MBL_CONFIG_CODEC_OPUS,
+};
+
+enum mbl_config_payload {
+	MBL_CONFIG_PAYLOAD_TONE = 0,
+	MBL_CONFIG_PAYLOAD_FILE,
+	MBL_CONFIG_PAYLOAD_PROBE,
+};
+
+struct mbl_config_run {
+	enum mbl_config_role role;
+	uint32_t duration;          /* seconds */
+	char report[MBL_CONFIG_PATH_LEN]; /* JSON report path, "" = none */
+	bool console;
+	uint32_t stats_interval_ms;
+	bool telemetry;
+};
+
+struct mbl_config_port {
+	char profile[MBL_CONFIG_PATH_LEN]; /* drivers-config name or path */
+	char iface[MBL_CONFIG_IFACE_LEN];  /* replaces ${iface} in eal.args */
+	uint16_t id;
+	uint16_t rx_queues;
+	uint16_t tx_queues;
+	uint16_t rx_desc;
+	uint16_t tx_desc;
+	uint32_t mbufs;
+	uint16_t burst;
+	bool rss;
+	enum mbl_config_cksum cksum_offload;
+	bool promisc;
+	uint16_t mtu;
+};
+
+struct mbl_config_media {
+	char local_ip[MBL_CONFIG_ADDR_LEN];  /* address, "a-b" or CIDR */
+	char remote_ip[MBL_CONFIG_ADDR_LEN];
+	char gateway[MBL_CONFIG_ADDR_LEN];   /* "" = remotes are on-link */
+	char remote_mac[MBL_CONFIG_MAC_LEN]; /* "" = resolve with ARP */
+	uint16_t vlan;                       /* 0 = untagged */
+	uint8_t dscp;
+	uint16_t local_port;
+	uint16_t remote_port;
+	uint16_t port_step;
+	uint32_t streams;
+	enum mbl_config_codec codec;
+	int16_t pt;                          /* 0..127 or MBL_CONFIG_PT_AUTO */
+	uint16_t ptime;                      /* ms, multiple of 10 */
+	enum mbl_config_payload payload;
+	char payload_file[MBL_CONFIG_PATH_LEN];
+	uint16_t tone_hz;
+	int16_t tone_level_dbm0;
+	char dtmf[MBL_CONFIG_DTMF_LEN];      /* 0-9 * # A-D (a-d accepted) */
+	uint32_t dtmf_interval_ms;
+	uint16_t dtmf_duration_ms;
+	uint16_t dtmf_pt;
+	bool rtcp;
+	uint32_t rtcp_interval_ms;
+	bool rtcp_mux;
+	uint32_t ssrc_seed;                  /* 0 = random per run */
+	uint32_t start_spread_ms;            /* 0 = spread over one ptime */
+	uint32_t rx_timeout_ms;
+};
+
+struct mbl_config {
+	struct mbl_config_run run;
+	struct mbl_config_port port;
+	struct mbl_config_media media;
+	/* Key eal.args (usually from a drivers-config profile): EAL arguments
+	 * the app uses when the user gave none. After mbl_config_parse_args()
+	 * the placeholders ${iface} and ${queues} are already replaced. */
+	char eal_args[MBL_CONFIG_EAL_LEN];
+};
+
+/* Filled by mbl_config_parse_args(); the caller sets profile_dirs. */
+struct mbl_config_cli {
+	/* in: NULL-terminated list of directories holding <name>.ini profiles,
+	 * searched in order; NULL means { "drivers-config", NULL } (cwd). */
+	const char *const *profile_dirs;
+	/* out */
+	bool help;                    /* --help */
+	bool help_md;                 /* --help-config-md */
+	bool version;                 /* --version */
+	const char *config_path;      /* --config FILE (points into argv) */
+	char profile_path[MBL_CONFIG_PATH_LEN + 64]; /* profile loaded, or "" */
+};
+
+/* Fill cfg with every key's default (from the schema). Never fails. */
+void mbl_config_defaults(struct mbl_config *cfg);
+
+/* Apply the INI file at path on top of cfg. Accepts [section] headers,
+ * "key = value" (plain keys inside a section, "section.key" anywhere), '#'
+ * and ';' comments (whole line, or after whitespace), optional double
+ * quotes around values. A key given twice in one file is an error naming
+ * both lines. Returns 0; -ENOENT (or another -errno) if the file cannot be
+ * opened ("x.ini: cannot open: ..."); -EINVAL for a syntax error, unknown
+ * section or key (with a did-you-mean) or a bad value. On error cfg may
+ * hold the keys applied before the failing line. */
+int mbl_config_load_file(struct mbl_config *cfg, const char *path,
+			 char *err, size_t errlen);
+
+/* Apply one "section.key=value" (value may be double-quoted). origin names
+ * the source in messages (e.g. "--set"; NULL means "--set"). Returns 0 or
+ * -EINVAL (no '=', unknown key, bad value). */
+int mbl_config_set(struct mbl_config *cfg, const char *assignment,
+		   const char *origin, char *err, size_t errlen);
+
+/* Check cfg: every key against its schema range/format again (the struct
+ * may have been edited directly), then the cross-key rules (ptimes the
+ * codec allows, payload file, codec/payload combinations, probe size,
+ * address families, DTMF pt clash and timing, ${iface} left in eal.args). Returns 0 or -EINVAL; the message
+ * names the key(s) involved. */
+int mbl_config_validate(const struct mbl_config *cfg, char *err, size_t errlen);
+
+/* Write the value of key ("section.key") as it would be written in a
+ * config file (enums canonical, bools true/false, media.pt "auto").
+ * Returns 0, -EINVAL for an unknown key, -ENOSPC if buf is too small (buf
+ * then holds a truncated NUL-terminated value). */
+int mbl_config_get_str(const struct mbl_config *cfg, const char *key,
+		       char *buf, size_t len);
+
+/* The payload type to send: media.pt, or the codec's default when auto. */
+int mbl_config_media_pt(const struct mbl_config *cfg);
+
+/* Payload bytes one packet of the configured codec and ptime carries
+ * (opus: 0, its size varies). */
+unsigned int mbl_config_media_payload_bytes(const struct mbl_config *cfg);
+
+/* Human help for every key, grouped by section (type, default, range). */
+void mbl_config_print_help(FILE *f);
+
+/* The same as Markdown (one table per section) for docs/config.md. */
+void mbl_config_print_md(FILE *f);
+
+/* The effective configuration as one JSON object {section: {key: value}}
+ * (numbers, booleans, strings; media.pt may be "auto"). At the top level
+ * (j->depth == 0) it is the whole document; nested, it is written as member
+ * "config" of the currently open object (not inside an array). */
+void mbl_config_dump_json(const struct mbl_config *cfg, struct mbl_json *j);
+
+/* Parse the application arguments (what follows the EAL "--"; argv[0] is
+ * the program name, as rte_eal_init() leaves it, and is skipped):
+ *   --config FILE         scenario INI (at most once)
+ *   --set section.key=V   repeatable
+ *   --role R, --duration S, --report FILE   shorthands for run.*
+ *   --help, --help-config-md, --version     set the cli flags only
+ * Options also accept the "--opt=value" form. Order of application:
+ * defaults, then the port.profile INI (found in a first pass over the
+ * scenario and --set values; a name is looked up as <dir>/<name>.ini in
+ * cli->profile_dirs, a name with '/' is a path), then the scenario file,
+ * then --set and shorthands in command-line order. Finally ${iface} and
+ * ${queues} in eal.args are replaced by port.iface and
+ * max(port.rx_queues, port.tx_queues). When a help or version flag is
+ * given, no file is loaded and cfg holds the defaults. Does not call
+ * mbl_config_validate(). Returns 0, -EINVAL (unknown option, missing
+ * value, bad value...) or -ENOENT (file or profile not found). */
+int mbl_config_parse_args(struct mbl_config *cfg, int argc, char **argv,
+			  struct mbl_config_cli *cli, char *err, size_t errlen);
+
+/* Replace ${iface} and ${queues} in cfg->eal_args (done by
+ * mbl_config_parse_args; exposed for callers that load files directly).
+ * Returns 0, or -EINVAL for an unknown placeholder, ${iface} with an empty
+ * port.iface, or a result longer than eal.args can hold. */
+int mbl_config_expand_eal(struct mbl_config *cfg, char *err, size_t errlen);
+
+#endif /* MBL_CONFIG_H */

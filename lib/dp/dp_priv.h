@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Internal structures of the data plane (lib/dp only). */
+#ifndef DP_PRIV_H
+#define DP_PRIV_H
+
+#include <stdatomic.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "dp_wheel.h"
+#include "mbl_dp.h"
+
+#define DP_BURST_MAX 256
+#define DP_TX_ROUNDS 8          /* TX bursts per loop turn before polling RX */
+#define DP_HOUSEKEEP_TURNS 1024 /* loop turns between housekeeping runs */
+#define DP_DISPATCH_RING 4096
+#define DP_NOTIFY_RING 1024
+#define DP_RTCP_MAX 256         /* bytes of one RTCP compound we send */
+
+enum dp_stream_state {
+	DP_S_WAIT_NEIGH = 0, /* next hop unresolved: schedule runs, nothing sent */
+	DP_S_RUN,
+	DP_S_STOPPED,
+};
+
+/* TX half of a stream: written only by the owning worker after launch. */
+struct dp_stream {
+	struct mbl_net_udp_tmpl tmpl;   /* RTP; built by ctlplane, MAC patched by owner */
+	uint64_t frame;                 /* frames sent: payload index, probe seq */
+	uint64_t tx_packets, tx_bytes;
+	uint32_t ssrc;
+	uint32_t ts;                    /* RTP timestamp of the next audio frame */
+	uint32_t dtmf_countdown;        /* ticks until the next digit starts */
+	uint16_t seq;
+	uint8_t state;                  /* enum dp_stream_state */
+	uint8_t dtmf_next;              /* index into conf.dtmf */
+	struct mbl_dtmf_tx dtmf;
+	/* RTCP sender state */
+	uint32_t rtcp_octets;           /* SR sender octet count (mod 2^32) */
+	uint32_t last_sr_ntp_mid;       /* middle 32 bits of our last SR's NTP time */
+};
+
+/* RX half: written only by the owning worker. */
+struct dp_rx {
+	struct mbl_rx_seq seq;
+	struct mbl_rx_jitter jit;
+	uint64_t packets, bytes;
+	uint64_t last_ns;               /* arrival of the last RTP packet */
+	uint64_t delay_min_ns, delay_max_ns, delay_sum_ns, delay_n;
+	uint32_t peer_ssrc;
+	bool have_peer;
+	/* RTCP receive state (RFC 3550 6.4): the peer's last SR */
+	uint32_t peer_sr_mid;           /* middle 32 bits of its NTP timestamp */
+	uint64_t peer_sr_arrival_ns;
+	uint64_t rr_expected_prior;     /* RFC 3550 A.3 interval accounting */
+	uint64_t rr_received_prior;
+	uint32_t rtt_us;                /* last RTT from a report block */
+	bool have_rtt;
+};
+
+struct dp_neigh_msg {              /* notify ring element: a learnt neighbor */
+	uint8_t ip[16];
+	uint8_t mac[6];
+	uint8_t pad[2];
+};
+
+struct dp_worker {
+	/* ctlplane: rw before launch, ro after; dataplane: ro */
+	struct mbl_dp *dp;
+	unsigned idx, lcore;
+	uint16_t rxq, txq;
+	bool poll_rx;
+	uint32_t first, n;              /* owned streams [first, first + n) */
+	struct rte_ring *dispatch;      /* mbufs from other workers (MP/SC) */
+	struct rte_ring *notify;        /* dp_neigh_msg from other workers */
+
+	/* dataplane: rw; ctlplane: ro (live views may be slightly stale) */
+	struct mbl_dp_counters c __rte_cache_aligned;
+	struct mbl_hist lateness;       /* TSC cycles */
+	struct mbl_hist delay;          /* ns */
+	uint64_t last_rx_ns;            /* last RTP/RTCP arrival */
+	struct dp_wheel wheel;          /* RTP schedule, local indices */
+	struct dp_wheel rtcp_wheel;     /* RTCP schedule, local indices */
+	struct mbl_neigh_table *neigh;
+	uint64_t ptime_tsc, rtcp_tsc;
+	uint32_t rng;                   /* RTCP interval randomisation */
+	struct rte_mbuf *txb[DP_BURST_MAX];
+	uint16_t ntx;
+
+	/* ctlplane: rw; dataplane: ro (C11 atomics) */
+	atomic_int tx_on __rte_cache_aligned;
+	atomic_int run;
+};
+
+struct mbl_dp {
+	/* ctlplane: rw before launch; everyone: ro after */
+	struct mbl_dp_conf conf;
+	uint16_t port_id;
+	struct rte_mempool *pool;
+	uint8_t mac[6];
+	int csum_mode;                  /* enum mbl_net_csum_mode */
+	bool rx_cksum_hw;
+	uint32_t dtmf_ticks;            /* ticks between digit starts */
+	uint32_t ts_step;
+	struct dp_stream *s;            /* [streams]: TX half */
+	struct dp_rx *r;                /* [streams]: RX half */
+	struct mbl_net_udp_tmpl *rtcp_tmpl; /* [streams] when RTCP is not muxed */
+	unsigned n_workers;
+	uint32_t per_worker;            /* streams per worker block (last may be short) */
+	struct dp_worker *w;            /* [n_workers], cache aligned */
+	bool launched;
+};
+
+/* dp_map.c: stream <-> addresses */
+void dp_stream_local(const struct mbl_dp_conf *c, uint32_t i, uint8_t ip[16], uint16_t *port);
+void dp_stream_remote(const struct mbl_dp_conf *c, uint32_t i, uint8_t ip[16], uint16_t *port);
+/* Stream index for a packet to (local ip, local port); -1 none. *rtcp set
+ * when the port is the stream's RTCP port (rtcp_mux off). */
+int64_t dp_stream_lookup(const struct mbl_dp_conf *c, const uint8_t ip[16], uint16_t port,
+			 bool *rtcp);
+void dp_stream_nexthop(const struct mbl_dp_conf *c, uint32_t i, uint8_t ip[16]);
+
+static inline struct dp_worker *dp_owner(const struct mbl_dp *dp, uint32_t stream)
+{
+	return &dp->w[stream / dp->per_worker];
+}
+
+/* dp_tx.c */
+uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint8_t *buf,
+		      uint64_t now_ns, bool *is_dtmf);
+void dp_tx_poll(struct dp_worker *w, uint64_t now);
+void dp_tx_flush(struct dp_worker *w);
+int dp_tx_frame(struct dp_worker *w, const uint8_t *frame, uint16_t len);
+void dp_rtcp_poll(struct dp_worker *w, uint64_t now);
+uint16_t dp_build_rtcp(struct mbl_dp *dp, uint32_t idx, uint8_t *buf, uint64_t now_ns);
+
+/* dp_rx.c */
+void dp_rx_frame(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns);
+void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, const uint8_t *p,
+		       uint32_t len, uint64_t now_ns);
+int dp_neigh_send_req(void *arg, const uint8_t ip[16]);
+void dp_notify_poll(struct dp_worker *w);
+
+/* NTP timestamp (RFC 3550 4) of a monotonic ns time: the data plane's own
+ * clock, good for RTT (both ends of the subtraction are ours). */
+static inline uint64_t dp_ns_to_ntp(uint64_t ns)
+{
+	uint64_t sec = ns / MBL_NS_PER_S, frac = ns % MBL_NS_PER_S;
+
+	return (sec << 32) | ((frac << 32) / MBL_NS_PER_S);
+}
+
+#endif /* DP_PRIV_H */

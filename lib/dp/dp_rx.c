@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Receive path: classify each frame (net layer), answer ARP / ND / ICMP echo
+ * for our media addresses, find the stream from the destination, demux the
+ * UDP payload by its first byte (RFC 7983) and account RTP / RTCP. */
+#include <rte_arp.h>
+#include <rte_ethdev.h>
+
+#include "dp_priv.h"
+
+static void learn(struct dp_worker *w, const uint8_t ip[16], const uint8_t mac[6],
+		  uint64_t now_ns, bool tell_others)
+{
+	struct mbl_dp *dp = w->dp;
+	struct dp_neigh_msg msg;
+
+	if (mbl_neigh_learn(w->neigh, ip, mac, now_ns) == 0)
+		w->c.neigh_learned++;
+	if (!tell_others || dp->n_workers < 2)
+		return;
+	memcpy(msg.ip, ip, 16);
+	memcpy(msg.mac, mac, 6);
+	for (unsigned i = 0; i < dp->n_workers; i++)
+		if (i != w->idx)
+			rte_ring_mp_enqueue_elem(dp->w[i].notify, &msg, sizeof(msg));
+}
+
+/* Neighbors learnt by other workers (ARP replies land on one RX queue). */
+void dp_notify_poll(struct dp_worker *w)
+{
+	struct dp_neigh_msg msg[16];
+	unsigned n = rte_ring_sc_dequeue_burst_elem(w->notify, msg, sizeof(msg[0]), 16, NULL);
+	uint64_t now_ns = mbl_tsc_to_ns(mbl_tsc());
+
+	for (unsigned i = 0; i < n; i++)
+		learn(w, msg[i].ip, msg[i].mac, now_ns, false);
+}
+
+static void rx_arp(struct dp_worker *w, const struct mbl_net_info *ni, uint64_t now_ns)
+{
+	struct mbl_dp *dp = w->dp;
+	uint8_t ip[16], buf[MBL_NET_ARP_FRAME_LEN + 4];
+	int len;
+
+	/* RFC 826: learn the sender when the request is for us, and every reply */
+	mbl_net_ip4_to16(ni->arp_tpa, ip);
+	if (mbl_ip_range_index(&dp->conf.local, ip) < 0)
+		return;
+	mbl_net_ip4_to16(ni->arp_spa, ip);
+	if (ni->arp_spa != 0)
+		learn(w, ip, ni->arp_sha, now_ns, true);
+	if (ni->arp_op != RTE_ARP_OP_REQUEST)
+		return;
+	len = mbl_net_arp_reply(buf, sizeof(buf), dp->conf.vlan, dp->mac, ni->arp_tpa,
+				ni->arp_sha, ni->arp_spa);
+	if (len > 0 && dp_tx_frame(w, buf, (uint16_t)len) == 0)
+		w->c.arp_reply_tx++;
+}
+
+static void rx_nd(struct dp_worker *w, const struct mbl_net_info *ni, int cls, uint64_t now_ns)
+{
+	struct mbl_dp *dp = w->dp;
+	uint8_t buf[128];
+	int len;
+
+	if (mbl_ip_range_index(&dp->conf.local, ni->nd_target) < 0 && cls == MBL_NET_C_ND_NS)
+		return;
+	if (cls == MBL_NET_C_ND_NA) {
+		if (ni->nd_lladdr != NULL)
+			learn(w, ni->nd_target, ni->nd_lladdr, now_ns, true);
+		return;
+	}
+	if (ni->nd_lladdr != NULL && ni->src6 != NULL && ni->src6[0] != 0)
+		learn(w, ni->src6, ni->nd_lladdr, now_ns, true);
+	len = mbl_net_nd_na_reply(buf, sizeof(buf), ni, dp->mac);
+	if (len > 0 && dp_tx_frame(w, buf, (uint16_t)len) == 0)
+		w->c.nd_tx++;
+}
+
+static void rx_icmp(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_info *ni,
+		    int cls)
+{
+	uint8_t dst[16], *f = rte_pktmbuf_mtod(m, uint8_t *);
+	int len;
+
+	mbl_net_info_dst16(ni, dst);
+	if (mbl_ip_range_index(&w->dp->conf.local, dst) < 0)
+		return;
+	len = cls == MBL_NET_C_ICMP4_ECHO_REQ ? mbl_net_icmp4_echo_reply(f, ni)
+					      : mbl_net_icmp6_echo_reply(f, ni);
+	if (len > 0 && dp_tx_frame(w, f, (uint16_t)len) == 0)
+		w->c.icmp_echo_reply++;
+}
+
+/* ARP request / NS for a next hop; called from mbl_neigh_poll. */
+int dp_neigh_send_req(void *arg, const uint8_t ip[16])
+{
+	struct dp_worker *w = arg;
+	struct mbl_dp *dp = w->dp;
+	uint8_t buf[128], src[16];
+	uint32_t sip, tip;
+	int len;
+
+	mbl_ip_range_nth(&dp->conf.local, 0, src);
+	if (dp->conf.local.family == 4) {
+		memcpy(&sip, src + 12, 4);
+		memcpy(&tip, ip + 12, 4);
+		len = mbl_net_arp_request(buf, sizeof(buf), dp->conf.vlan, dp->mac, sip, tip, NULL);
+		if (len > 0)
+			w->c.arp_request_tx++;
+	} else {
+		len = mbl_net_nd_ns_build(buf, sizeof(buf), dp->conf.vlan, dp->mac, src, ip, NULL);
+		if (len > 0)
+			w->c.nd_tx++;
+	}
+	if (len < 0)
+		return len;
+	return dp_tx_frame(w, buf, (uint16_t)len);
+}
+
+static void rx_delay(struct dp_worker *w, struct dp_rx *r, const uint8_t *pl, uint32_t len,
+		     uint32_t stream, uint64_t now_ns)
+{
+	struct mbl_probe_info pi;
+	int rc = mbl_probe_read(pl, len, &pi);
+	uint64_t d;
+
+	if (rc == -ENOMSG)
+		return;
+	if (rc < 0 || pi.stream_id != stream) {
+		w->c.drop_dp[MBL_DP_DROP_probe_corrupt]++;
+		return;
+	}
+	w->c.rx_probe_ok++;
+	d = now_ns > pi.tx_ns ? now_ns - pi.tx_ns : 0;
+	mbl_hist_add(&w->delay, d);
+	if (r->delay_n == 0 || d < r->delay_min_ns)
+		r->delay_min_ns = d;
+	if (d > r->delay_max_ns)
+		r->delay_max_ns = d;
+	r->delay_sum_ns += d;
+	r->delay_n++;
+}
+
+static void rx_rtp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint32_t len,
+		   uint64_t now_ns)
+{
+	struct mbl_dp *dp = w->dp;
+	struct dp_rx *r = &dp->r[stream];
+	struct mbl_rtp_info ri;
+	int rc = mbl_rtp_parse(p, len, &ri), v;
+	bool dtmf;
+
+	if (rc < 0) {
+		w->c.drop_rtp[-rc]++;
+		return;
+	}
+	dtmf = dp->conf.dtmf_pt != 0 && ri.pt == dp->conf.dtmf_pt;
+	if (!dtmf && ri.pt != dp->conf.pt) {
+		w->c.drop_dp[MBL_DP_DROP_wrong_pt]++;
+		return;
+	}
+	if (mbl_unlikely(!r->have_peer || r->peer_ssrc != ri.ssrc)) {
+		/* a new SSRC is a new source (RFC 3550 8.2): restart its state */
+		if (r->have_peer)
+			w->c.rx_ssrc_change++;
+		mbl_rx_seq_init(&r->seq);
+		mbl_rx_jitter_init(&r->jit);
+		r->peer_ssrc = ri.ssrc;
+		r->have_peer = true;
+	}
+	v = mbl_rx_seq_update(&r->seq, ri.seq);
+	if (v == MBL_RX_DUP || v == MBL_RX_JUMP)
+		return;
+	/* event packets repeat one timestamp: they would read as jitter */
+	if (!dtmf)
+		mbl_rx_jitter_update(&r->jit, ri.ts, now_ns, dp->conf.codec->clock_rate);
+	else
+		w->c.rx_dtmf++;
+	r->packets++;
+	r->bytes += len;
+	r->last_ns = now_ns;
+	w->c.rx_rtp++;
+	w->c.rx_rtp_bytes += len;
+	if (dp->conf.payload == MBL_DP_PAYLOAD_PROBE && !dtmf)
+		rx_delay(w, r, p + ri.payload_off, ri.payload_len, stream, now_ns);
+}
+
+/* RTCP (RFC 3550 6.4): remember the peer's SR time for our report blocks,
+ * and take RTT = A - LSR - DLSR (6.4.1) from blocks about our SSRC. */
+static void rx_rtcp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint32_t len,
+		    uint64_t now_ns)
+{
+	struct mbl_dp *dp = w->dp;
+	struct dp_rx *r = &dp->r[stream];
+	struct mbl_rtp_rtcp_info ci;
+	int rc = mbl_rtp_rtcp_walk(p, len, &ci);
+
+	if (rc < 0) {
+		w->c.drop_rtp[-rc]++;
+		return;
+	}
+	w->c.rx_rtcp++;
+	for (unsigned k = 0; k < MBL_MIN(ci.n_pkts, MBL_RTP_RTCP_MAX_PKTS); k++) {
+		const uint8_t *q = p + ci.pkt[k].off;
+		uint32_t rb_off, ntp_mid;
+
+		if (ci.pkt[k].pt == MBL_RTP_RTCP_SR && ci.pkt[k].len >= 28) {
+			memcpy(&ntp_mid, q + 10, 4);
+			r->peer_sr_mid = rte_be_to_cpu_32(ntp_mid);
+			r->peer_sr_arrival_ns = now_ns;
+			rb_off = 28;
+		} else if (ci.pkt[k].pt == MBL_RTP_RTCP_RR) {
+			rb_off = 8;
+		} else {
+			continue;
+		}
+		for (unsigned b = 0; b < ci.pkt[k].count && rb_off + 24 <= ci.pkt[k].len;
+		     b++, rb_off += 24) {
+			uint32_t ssrc, lsr, dlsr, a = (uint32_t)(dp_ns_to_ntp(now_ns) >> 16);
+
+			memcpy(&ssrc, q + rb_off, 4);
+			memcpy(&lsr, q + rb_off + 16, 4);
+			memcpy(&dlsr, q + rb_off + 20, 4);
+			ssrc = rte_be_to_cpu_32(ssrc);
+			lsr = rte_be_to_cpu_32(lsr);
+			dlsr = rte_be_to_cpu_32(dlsr);
+			if (ssrc != dp->s[stream].ssrc || lsr == 0)
+				continue;
+			/* units of 1/65536 s; mod 2^32 arithmetic */
+			r->rtt_us = (uint32_t)(((uint64_t)(uint32_t)(a - lsr - dlsr) * 1000000) >> 16);
+			r->have_rtt = true;
+		}
+	}
+}
+
+void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, const uint8_t *p,
+		       uint32_t len, uint64_t now_ns)
+{
+	switch (mbl_rtp_demux(p, len)) {
+	case MBL_RTP_DEMUX_rtp:
+		/* RTP on the RTCP port goes to the RTCP parser, which drops it */
+		if (!rtcp)
+			rx_rtp(w, stream, p, len, now_ns);
+		else
+			rx_rtcp(w, stream, p, len, now_ns);
+		break;
+	case MBL_RTP_DEMUX_rtcp:
+		rx_rtcp(w, stream, p, len, now_ns);
+		break;
+	case MBL_RTP_DEMUX_stun:
+		w->c.drop_dp[MBL_DP_DROP_stun_unhandled]++;
+		return;
+	case MBL_RTP_DEMUX_dtls:
+		w->c.drop_dp[MBL_DP_DROP_dtls_unhandled]++;
+		return;
+	default:
+		w->c.drop_dp[MBL_DP_DROP_demux_unknown]++;
+		return;
+	}
+	w->last_rx_ns = now_ns;
+}
+
+static void rx_udp(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_info *ni,
+		   uint64_t now_ns)
+{
+	struct mbl_dp *dp = w->dp;
+	struct dp_worker *o;
+	uint8_t dst[16];
+	bool rtcp;
+	int64_t s;
+
+	mbl_net_info_dst16(ni, dst);
+	s = dp_stream_lookup(&dp->conf, dst, ni->dport, &rtcp);
+	if (s < 0) {
+		w->c.drop_dp[mbl_ip_range_index(&dp->conf.local, dst) < 0
+				     ? MBL_DP_DROP_not_local : MBL_DP_DROP_unknown_stream]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	o = dp_owner(dp, (uint32_t)s);
+	if (o != w) {
+		/* software dispatch: the owner keeps all stream state */
+		if (rte_ring_mp_enqueue(o->dispatch, m) != 0) {
+			w->c.drop_dp[MBL_DP_DROP_dispatch_full]++;
+			rte_pktmbuf_free(m);
+		} else {
+			w->c.rx_dispatched++;
+		}
+		return;
+	}
+	dp_rx_udp_payload(w, (uint32_t)s, rtcp, rte_pktmbuf_mtod_offset(m, uint8_t *,
+				ni->payload_off), ni->payload_len, now_ns);
+	rte_pktmbuf_free(m);
+}
+
+/* Handle one received frame; takes ownership of m. */
+void dp_rx_frame(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
+{
+	struct mbl_net_info ni;
+	unsigned flags = 0;
+	int cls;
+
+	if (w->dp->rx_cksum_hw) {
+		if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+			flags |= MBL_NET_PARSE_L3_OK;
+		if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+			flags |= MBL_NET_PARSE_L4_OK;
+	}
+	if (mbl_unlikely(m->nb_segs != 1)) {
+		w->c.drop_net[MBL_NET_DROP_short_frame]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	cls = mbl_net_parse(rte_pktmbuf_mtod(m, uint8_t *), m->data_len, flags, &ni);
+	switch (cls) {
+	case MBL_NET_C_UDP:
+		rx_udp(w, m, &ni, now_ns);
+		return;
+	case MBL_NET_C_DROP:
+		w->c.drop_net[ni.drop]++;
+		break;
+	case MBL_NET_C_ARP:
+		rx_arp(w, &ni, now_ns);
+		break;
+	case MBL_NET_C_ICMP4_ECHO_REQ:
+	case MBL_NET_C_ICMP6_ECHO_REQ:
+		rx_icmp(w, m, &ni, cls);
+		break;
+	case MBL_NET_C_ND_NS:
+	case MBL_NET_C_ND_NA:
+		rx_nd(w, &ni, cls, now_ns);
+		break;
+	default:
+		w->c.drop_dp[MBL_DP_DROP_non_media]++;
+		break;
+	}
+	rte_pktmbuf_free(m);
+}

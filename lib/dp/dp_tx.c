@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Pacer and transmit path: due streams come off the timer wheel in bursts,
+ * each gets one packet built from its header template, and the burst goes
+ * to the worker's TX queue. */
+#include <rte_ethdev.h>
+
+#include "dp_priv.h"
+
+/* Sum of the 12-byte RTP header for the UDP checksum: six 16-bit words. */
+static inline uint32_t rtp_hdr_sum(const uint8_t *h)
+{
+	return mbl_net_cksum_add(0, h, MBL_RTP_HDR_LEN);
+}
+
+/* Next DTMF digit if one is due on this tick; returns true when this tick's
+ * packet is an event packet (written at p, 4 bytes). */
+static bool dtmf_tick(struct mbl_dp *dp, struct dp_stream *s, uint8_t *p, bool *marker,
+		      uint32_t *ts)
+{
+	const struct mbl_dp_conf *c = &dp->conf;
+
+	if (c->dtmf[0] == '\0')
+		return false;
+	if (!mbl_dtmf_active(&s->dtmf) && s->dtmf_countdown-- == 0) {
+		int ev = mbl_dtmf_event(c->dtmf[s->dtmf_next]);
+
+		s->dtmf_countdown = dp->dtmf_ticks - 1;
+		s->dtmf_next = (uint8_t)(c->dtmf[s->dtmf_next + 1] ? s->dtmf_next + 1 : 0);
+		if (ev >= 0)
+			mbl_dtmf_start(&s->dtmf, (unsigned)ev, MBL_DTMF_DEFAULT_VOLUME, s->ts,
+				       c->dtmf_duration_ms * (c->codec->clock_rate / 1000),
+				       dp->ts_step);
+	}
+	return mbl_dtmf_active(&s->dtmf) && mbl_dtmf_next(&s->dtmf, p, marker, ts) > 0;
+}
+
+/* Build stream idx's next RTP packet at buf (room for headers + the largest
+ * payload); returns the frame length. Advances seq, timestamp and payload
+ * position. Owner worker only. */
+uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint8_t *buf,
+		      uint64_t now_ns, bool *is_dtmf)
+{
+	const struct mbl_dp_conf *c = &dp->conf;
+	uint8_t *rtp = buf + s->tmpl.len, *pl = rtp + MBL_RTP_HDR_LEN;
+	uint32_t psum, ts = s->ts;
+	uint16_t plen;
+	bool marker = s->frame == 0, ev;
+
+	memcpy(buf, s->tmpl.hdr, s->tmpl.len);
+	ev = dtmf_tick(dp, s, pl, &marker, &ts);
+	*is_dtmf = ev;
+	if (ev) {
+		plen = MBL_DTMF_PAYLOAD_LEN;
+		psum = mbl_net_cksum_add(0, pl, plen);
+		mbl_rtp_write_hdr(rtp, c->dtmf_pt, marker, s->seq, ts, s->ssrc);
+		/* RFC 4733 2.5.1.1: the audio clock keeps running; the next
+		 * audio packet after the event gets the marker bit */
+		if (!mbl_dtmf_active(&s->dtmf))
+			s->frame = 0;
+	} else if (c->payload == MBL_DP_PAYLOAD_PROBE) {
+		plen = c->probe_len;
+		psum = mbl_probe_write_sum(pl, plen, idx, s->frame, now_ns);
+		mbl_rtp_write_hdr(rtp, c->pt, marker, s->seq, ts, s->ssrc);
+	} else {
+		const uint8_t *f = mbl_payload_frame(c->frames, s->frame, &plen, &psum);
+
+		memcpy(pl, f, plen);
+		mbl_rtp_write_hdr(rtp, c->pt, marker, s->seq, ts, s->ssrc);
+	}
+	if (!ev || !mbl_dtmf_active(&s->dtmf))
+		s->frame++;
+	psum = mbl_net_cksum_add32(psum, rtp_hdr_sum(rtp));
+	mbl_net_udp_finalize(buf, &s->tmpl, (uint16_t)(MBL_RTP_HDR_LEN + plen), psum,
+			     dp->csum_mode);
+	s->seq++;
+	s->ts += dp->ts_step;
+	s->tx_packets++;
+	s->tx_bytes += MBL_RTP_HDR_LEN + plen;
+	s->rtcp_octets += plen;
+	return (uint16_t)(s->tmpl.len + MBL_RTP_HDR_LEN + plen);
+}
+
+static inline void set_offload(const struct mbl_dp *dp, struct rte_mbuf *m,
+			       const struct mbl_net_udp_tmpl *t)
+{
+	if (dp->csum_mode != MBL_NET_CSUM_OFFLOAD)
+		return;
+	m->l2_len = t->l3_off;
+	m->l3_len = (uint16_t)(t->l4_off - t->l3_off);
+	m->ol_flags = RTE_MBUF_F_TX_UDP_CKSUM |
+		      (t->family == 4 ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM
+				      : RTE_MBUF_F_TX_IPV6);
+}
+
+void dp_tx_flush(struct dp_worker *w)
+{
+	uint16_t sent;
+
+	if (w->ntx == 0)
+		return;
+	sent = rte_eth_tx_burst(w->dp->port_id, w->txq, w->txb, w->ntx);
+	if (mbl_unlikely(sent < w->ntx)) {
+		w->c.tx_refused += w->ntx - sent;
+		rte_pktmbuf_free_bulk(&w->txb[sent], w->ntx - sent);
+	}
+	w->ntx = 0;
+}
+
+/* Queue one control frame (ARP, ND, ICMP, RTCP) for transmission. */
+int dp_tx_frame(struct dp_worker *w, const uint8_t *frame, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->dp->pool);
+
+	if (m == NULL) {
+		w->c.tx_nombuf++;
+		return -ENOMEM;
+	}
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), frame, len);
+	m->data_len = m->pkt_len = len;
+	if (w->ntx == DP_BURST_MAX)
+		dp_tx_flush(w);
+	w->txb[w->ntx++] = m;
+	return 0;
+}
+
+/* A stream waiting for its next hop checks the neighbor cache on each of
+ * its ticks; once resolved, the MAC goes into its template for good. */
+static bool stream_ready(struct dp_worker *w, struct dp_stream *s, uint32_t gi, uint64_t now_ns)
+{
+	uint8_t nh[16];
+	const uint8_t *mac;
+
+	if (mbl_likely(s->state == DP_S_RUN))
+		return true;
+	if (s->state == DP_S_STOPPED)
+		return false;
+	dp_stream_nexthop(&w->dp->conf, gi, nh);
+	mac = mbl_neigh_lookup(w->neigh, nh);
+	if (mac == NULL) {
+		mbl_neigh_resolve(w->neigh, nh, now_ns);
+		w->c.tx_wait_neigh++;
+		return false;
+	}
+	memcpy(s->tmpl.hdr, mac, 6);
+	if (w->dp->rtcp_tmpl != NULL)
+		memcpy(w->dp->rtcp_tmpl[gi].hdr, mac, 6);
+	s->state = DP_S_RUN;
+	return true;
+}
+
+/* Send every stream that is due, up to DP_TX_ROUNDS bursts. */
+void dp_tx_poll(struct dp_worker *w, uint64_t now)
+{
+	struct mbl_dp *dp = w->dp;
+	uint32_t due[DP_BURST_MAX];
+	struct rte_mbuf *mb[DP_BURST_MAX];
+	unsigned burst = dp->conf.burst, n, k = 0, rounds = 0;
+	uint64_t now_ns = mbl_tsc_to_ns(now);
+
+	do {
+		n = dp_wheel_poll(&w->wheel, now, due, burst);
+		if (n == 0)
+			break;
+		if (rte_pktmbuf_alloc_bulk(dp->pool, mb, n) != 0) {
+			/* keep the schedule; these packet times are lost */
+			w->c.tx_nombuf += n;
+			for (unsigned i = 0; i < n; i++)
+				dp_wheel_add(&w->wheel, due[i], dp_wheel_due(&w->wheel, due[i]) + w->ptime_tsc);
+			break;
+		}
+		k = 0;
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t li = due[i], gi = w->first + li;
+			struct dp_stream *s = &dp->s[gi];
+			uint64_t sched = dp_wheel_due(&w->wheel, li);
+			struct rte_mbuf *m = mb[i];
+			bool dtmf;
+			uint16_t len;
+
+			dp_wheel_add(&w->wheel, li, sched + w->ptime_tsc);
+			if (!stream_ready(w, s, gi, now_ns)) {
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			len = dp_build_rtp(dp, s, gi, rte_pktmbuf_mtod(m, uint8_t *), now_ns, &dtmf);
+			m->data_len = m->pkt_len = len;
+			set_offload(dp, m, &s->tmpl);
+			mbl_hist_add(&w->lateness, now - sched);
+			w->c.tx_packets++;
+			w->c.tx_bytes += len - s->tmpl.len;
+			w->c.tx_dtmf += dtmf;
+			mb[k++] = m;
+		}
+		if (k) {
+			uint16_t sent = rte_eth_tx_burst(dp->port_id, w->txq, mb, (uint16_t)k);
+
+			if (mbl_unlikely(sent < k)) {
+				w->c.tx_refused += k - sent;
+				rte_pktmbuf_free_bulk(&mb[sent], k - sent);
+			}
+		}
+	} while (n == burst && ++rounds < DP_TX_ROUNDS);
+}

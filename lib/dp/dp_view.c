@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Read side of the data plane: totals, the report's media/pacing objects and
+ * per-stream views. Control plane; live reads are of values only their
+ * worker writes (aligned 64-bit loads: possibly stale, never torn). */
+#include "dp_priv.h"
+
+static void add_counters(struct mbl_dp_counters *t, const struct mbl_dp_counters *c)
+{
+	const uint64_t *src = (const uint64_t *)c;
+	uint64_t *dst = (uint64_t *)t;
+
+	for (size_t i = 0; i < sizeof(*c) / sizeof(uint64_t); i++)
+		dst[i] += __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+}
+
+static void add_stream(const struct mbl_dp *dp, uint32_t i, struct mbl_dp_totals *t,
+		       uint64_t end_ns)
+{
+	const struct dp_stream *s = &dp->s[i];
+	const struct dp_rx *r = &dp->r[i];
+	uint32_t cr = dp->conf.codec->clock_rate;
+
+	t->streams_running += s->state == DP_S_RUN;
+	if (!r->have_peer) {
+		t->streams_silent++;
+		return;
+	}
+	t->streams_receiving++;
+	if (end_ns > r->last_ns + (uint64_t)dp->conf.rx_timeout_ms * 1000000)
+		t->streams_silent++;
+	t->rx_lost += mbl_rx_seq_lost(&r->seq);
+	t->rx_expected += mbl_rx_seq_expected(&r->seq);
+	t->rx_duplicates += r->seq.duplicates;
+	t->rx_reordered += r->seq.reordered;
+	t->rx_resyncs += r->seq.resyncs;
+	mbl_hist_add(&t->jitter_us, (uint64_t)(mbl_rx_jitter_mean_ms(&r->jit, cr) * 1000.0 + 0.5));
+	t->jitter_mean_ms += mbl_rx_jitter_mean_ms(&r->jit, cr);
+	if (r->have_rtt) {
+		mbl_hist_add(&t->rtt_us, r->rtt_us);
+		t->rtt_mean_ms += r->rtt_us / 1000.0;
+	}
+}
+
+void mbl_dp_totals(const struct mbl_dp *dp, struct mbl_dp_totals *t, bool with_streams)
+{
+	uint64_t end_ns = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->streams = dp->conf.streams;
+	for (unsigned i = 0; i < dp->n_workers; i++) {
+		const struct dp_worker *w = &dp->w[i];
+
+		add_counters(&t->c, &w->c);
+		mbl_hist_merge(&t->lateness_tsc, &w->lateness);
+		mbl_hist_merge(&t->delay_ns, &w->delay);
+		end_ns = MBL_MAX(end_ns, w->last_rx_ns);
+	}
+	if (!with_streams)
+		return;
+	for (uint32_t i = 0; i < dp->conf.streams; i++)
+		add_stream(dp, i, t, end_ns);
+	if (t->streams_receiving)
+		t->jitter_mean_ms /= t->streams_receiving;
+	if (mbl_hist_count(&t->rtt_us))
+		t->rtt_mean_ms /= (double)mbl_hist_count(&t->rtt_us);
+}
+
+static void drops_json(const struct mbl_dp_totals *t, struct mbl_json *j)
+{
+	uint64_t total = 0;
+
+	mbl_json_obj_open(j, "dropped");
+	for (unsigned i = 1; i < MBL_NET_DROP_MAX; i++) {
+		mbl_json_u64(j, mbl_net_drop_names[i], t->c.drop_net[i]);
+		total += t->c.drop_net[i];
+	}
+	for (unsigned i = 1; i < MBL_RTP_DROP_MAX; i++) {
+		mbl_json_u64(j, mbl_rtp_drop_names[i], t->c.drop_rtp[i]);
+		total += t->c.drop_rtp[i];
+	}
+	for (unsigned i = 0; i < MBL_DP_DROP_MAX; i++) {
+		mbl_json_u64(j, mbl_dp_drop_names[i], t->c.drop_dp[i]);
+		total += t->c.drop_dp[i];
+	}
+	mbl_json_u64(j, "total", total);
+	mbl_json_obj_close(j);
+}
+
+static double mos_of(const struct mbl_dp *dp, const struct mbl_dp_totals *t)
+{
+	static const enum mbl_emodel_codec map[MBL_CODEC_MAX] = {
+		[MBL_CODEC_PCMU] = MBL_EMODEL_G711, [MBL_CODEC_PCMA] = MBL_EMODEL_G711,
+		[MBL_CODEC_G722] = MBL_EMODEL_G722, [MBL_CODEC_G729] = MBL_EMODEL_G729A,
+		[MBL_CODEC_OPUS] = MBL_EMODEL_OPUS,
+	};
+	struct mbl_emodel_in in = {
+		.codec = map[dp->conf.codec->id],
+		.loss_pct = t->rx_expected ? 100.0 * (double)t->rx_lost / (double)t->rx_expected : 0,
+		.delay_ms = mbl_hist_mean(&t->delay_ns) / 1e6,
+		.jitter_ms = t->jitter_mean_ms,
+		.ptime_ms = dp->conf.ptime_ms,
+	};
+
+	return mbl_emodel_mos(mbl_emodel_r(&in));
+}
+
+void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
+			struct mbl_json *j)
+{
+	double tsc_per_us = (double)mbl_tsc_hz / 1e6;
+	struct mbl_emodel_in dummy = {0};
+
+	(void)dummy;
+	mbl_json_obj_open(j, "media");
+	mbl_json_u64(j, "streams", t->streams);
+	mbl_json_u64(j, "streams_running", t->streams_running);
+	mbl_json_u64(j, "streams_receiving", t->streams_receiving);
+	mbl_json_u64(j, "streams_silent", t->streams_silent);
+	mbl_json_str(j, "codec", dp->conf.codec->name);
+	mbl_json_u64(j, "ptime_ms", dp->conf.ptime_ms);
+	mbl_json_obj_open(j, "rtp");
+	mbl_json_u64(j, "tx_packets", t->c.tx_packets);
+	mbl_json_u64(j, "tx_bytes", t->c.tx_bytes);
+	mbl_json_u64(j, "tx_dtmf", t->c.tx_dtmf);
+	mbl_json_u64(j, "rx_packets", t->c.rx_rtp);
+	mbl_json_u64(j, "rx_bytes", t->c.rx_rtp_bytes);
+	mbl_json_u64(j, "rx_dtmf", t->c.rx_dtmf);
+	mbl_json_u64(j, "expected", t->rx_expected);
+	mbl_json_u64(j, "lost", t->rx_lost);
+	mbl_json_u64(j, "duplicates", t->rx_duplicates);
+	mbl_json_u64(j, "reordered", t->rx_reordered);
+	mbl_json_u64(j, "seq_resyncs", t->rx_resyncs);
+	mbl_json_u64(j, "ssrc_changes", t->c.rx_ssrc_change);
+	mbl_json_u64(j, "probe_ok", t->c.rx_probe_ok);
+	mbl_json_obj_close(j);
+	mbl_json_obj_open(j, "rtcp");
+	mbl_json_u64(j, "tx_packets", t->c.tx_rtcp);
+	mbl_json_u64(j, "rx_packets", t->c.rx_rtcp);
+	mbl_json_u64(j, "streams_with_rtt", mbl_hist_count(&t->rtt_us));
+	mbl_json_obj_close(j);
+	mbl_hist_json(j, "jitter_ms", &t->jitter_us, 1e3);
+	mbl_json_dbl(j, "jitter_mean_ms", t->jitter_mean_ms);
+	mbl_hist_json(j, "one_way_delay_us", &t->delay_ns, 1e3);
+	mbl_hist_json(j, "rtt_ms", &t->rtt_us, 1e3);
+	mbl_json_dbl(j, "mos", mos_of(dp, t));
+	drops_json(t, j);
+	mbl_json_obj_open(j, "tx");
+	mbl_json_u64(j, "refused", t->c.tx_refused);
+	mbl_json_u64(j, "nombuf", t->c.tx_nombuf);
+	mbl_json_u64(j, "wait_neigh", t->c.tx_wait_neigh);
+	mbl_json_obj_close(j);
+	mbl_json_obj_open(j, "l2");
+	mbl_json_u64(j, "rx_frames", t->c.rx_frames);
+	mbl_json_u64(j, "rx_dispatched", t->c.rx_dispatched);
+	mbl_json_u64(j, "arp_reply_tx", t->c.arp_reply_tx);
+	mbl_json_u64(j, "arp_request_tx", t->c.arp_request_tx);
+	mbl_json_u64(j, "nd_tx", t->c.nd_tx);
+	mbl_json_u64(j, "icmp_echo_reply", t->c.icmp_echo_reply);
+	mbl_json_u64(j, "neigh_learned", t->c.neigh_learned);
+	mbl_json_obj_close(j);
+	mbl_json_obj_close(j);
+	mbl_json_obj_open(j, "pacing");
+	mbl_hist_json(j, "lateness_us", &t->lateness_tsc, tsc_per_us);
+	mbl_json_obj_close(j);
+}
+
+uint32_t mbl_dp_stream_count(const struct mbl_dp *dp)
+{
+	return dp->conf.streams;
+}
+
+int mbl_dp_stream_view(const struct mbl_dp *dp, uint32_t i, struct mbl_dp_stream_view *v)
+{
+	const struct dp_stream *s;
+	const struct dp_rx *r;
+	uint8_t ip[16];
+	uint16_t port;
+	char a[40];
+	uint32_t cr;
+
+	if (i >= dp->conf.streams)
+		return -ENOENT;
+	s = &dp->s[i];
+	r = &dp->r[i];
+	cr = dp->conf.codec->clock_rate;
+	memset(v, 0, sizeof(*v));
+	v->index = i;
+	dp_stream_local(&dp->conf, i, ip, &port);
+	snprintf(v->local, sizeof(v->local), "%s:%u", mbl_fmt_ip(dp->conf.local.family, ip, a,
+								  sizeof(a)), port);
+	dp_stream_remote(&dp->conf, i, ip, &port);
+	snprintf(v->remote, sizeof(v->remote), "%s:%u", mbl_fmt_ip(dp->conf.remote.family, ip, a,
+								    sizeof(a)), port);
+	v->ssrc = s->ssrc;
+	v->peer_ssrc = r->peer_ssrc;
+	v->tx_packets = s->tx_packets;
+	v->rx_packets = r->packets;
+	v->lost = mbl_rx_seq_lost(&r->seq);
+	v->duplicates = r->seq.duplicates;
+	v->reordered = r->seq.reordered;
+	v->jitter_ms = mbl_rx_jitter_ms(&r->jit, cr);
+	v->jitter_mean_ms = mbl_rx_jitter_mean_ms(&r->jit, cr);
+	v->rtt_ms = r->have_rtt ? r->rtt_us / 1000.0 : -1;
+	v->delay_min_ns = r->delay_min_ns;
+	v->delay_max_ns = r->delay_max_ns;
+	v->running = s->state == DP_S_RUN;
+	return 0;
+}

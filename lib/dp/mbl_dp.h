@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * mediablast data plane: poll-mode worker lcores that pace RTP/RTCP for
+ * their streams with a timer wheel, answer ARP / ND / ICMP echo for the
+ * media addresses, and measure everything they receive.
+ *
+ * Ownership: every stream belongs to exactly one worker (a contiguous block
+ * of stream indices). The control plane builds everything in mbl_dp_create(),
+ * launches the workers, then only reads counters (plain loads of values only
+ * their worker writes: a console may see a value a few ns old, never a torn
+ * one on x86-64) and flips the run state. Final numbers are read after
+ * mbl_dp_join(), when no worker runs.
+ */
+#ifndef MBL_DP_H
+#define MBL_DP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mbl_common.h"
+#include "mbl_net.h"
+#include "mbl_rtp.h"
+#include "mbl_stats.h"
+
+struct mbl_port;
+
+enum mbl_dp_payload {
+	MBL_DP_PAYLOAD_TONE,  /* precomputed frames (tone or file) */
+	MBL_DP_PAYLOAD_PROBE, /* stream id, seq, TX ns + checked filler */
+};
+
+/* What the data plane needs, translated from the scenario by the app. */
+struct mbl_dp_conf {
+	struct mbl_ip_range local;   /* media IPs this instance owns */
+	struct mbl_ip_range remote;  /* peers' media IPs */
+	uint8_t gateway[16];         /* next hop for every remote if has_gateway */
+	bool has_gateway;
+	uint8_t remote_mac[6];       /* static next hop if has_remote_mac */
+	bool has_remote_mac;
+	uint16_t vlan;
+	uint8_t dscp;
+	uint16_t local_port, remote_port, port_step;
+	uint32_t streams;
+	const struct mbl_codec *codec;
+	uint8_t pt;
+	uint16_t ptime_ms;
+	enum mbl_dp_payload payload;
+	const struct mbl_payload *frames; /* TONE: frames (tone or file); owned by caller */
+	uint16_t probe_len;          /* PROBE: payload bytes per packet */
+	char dtmf[64];               /* digits sent in turn; "" none */
+	uint32_t dtmf_interval_ms;
+	uint16_t dtmf_duration_ms;
+	uint8_t dtmf_pt;
+	bool rtcp;
+	bool rtcp_mux;
+	uint32_t rtcp_interval_ms;
+	uint32_t ssrc_seed;
+	uint32_t start_spread_ms;    /* 0: spread over one ptime */
+	uint32_t rx_timeout_ms;
+	uint16_t burst;
+};
+
+/* Data-plane counters: one X-macro list gives the struct fields, the report
+ * keys and the telemetry keys. */
+#define MBL_DP_COUNTER_LIST(X)                                                 \
+	X(tx_packets)      /* RTP packets sent (audio + DTMF) */               \
+	X(tx_bytes)        /* UDP payload bytes of those */                    \
+	X(tx_dtmf)         /* RFC 4733 event packets among them */             \
+	X(tx_rtcp)         /* RTCP compounds sent */                           \
+	X(tx_refused)      /* packets the PMD did not take (freed) */          \
+	X(tx_nombuf)       /* packets not built: mempool empty */              \
+	X(tx_wait_neigh)   /* packet times skipped: next hop unresolved */     \
+	X(rx_frames)       /* frames received on the port */                   \
+	X(rx_rtp)          /* RTP packets accepted for a stream */             \
+	X(rx_rtp_bytes)    /* their UDP payload bytes */                       \
+	X(rx_dtmf)         /* RFC 4733 event packets among them */             \
+	X(rx_rtcp)         /* RTCP compounds accepted */                       \
+	X(rx_probe_ok)     /* probe payloads verified intact */                \
+	X(rx_ssrc_change)  /* a stream's peer changed SSRC (state reset) */    \
+	X(rx_dispatched)   /* handed to the owning worker */                   \
+	X(arp_reply_tx)                                                        \
+	X(arp_request_tx)                                                      \
+	X(nd_tx)                                                               \
+	X(icmp_echo_reply)                                                     \
+	X(neigh_learned)
+
+/* Drop reasons owned by the data plane (the net and rtp layers have their
+ * own lists; the report merges all three under media.dropped). */
+#define MBL_DP_DROP_LIST(X)                                                    \
+	X(unknown_stream, "UDP to a local address/port that is no stream")    \
+	X(not_local, "IP packet for an address this instance does not own")   \
+	X(non_media, "other protocol or ethertype (not an error by itself)")   \
+	X(stun_unhandled, "STUN on a media port (ICE arrives later)")         \
+	X(dtls_unhandled, "DTLS on a media port (DTLS-SRTP arrives later)")    \
+	X(demux_unknown, "UDP payload neither RTP, RTCP, STUN nor DTLS")       \
+	X(probe_corrupt, "probe payload failed its integrity check")           \
+	X(wrong_pt, "RTP payload type neither the codec's nor DTMF's")          \
+	X(dispatch_full, "owning worker's dispatch ring was full")
+
+#define MBL_DP_DROP_ENUM_(n, d) MBL_DP_DROP_##n,
+enum mbl_dp_drop { MBL_DP_DROP_LIST(MBL_DP_DROP_ENUM_) MBL_DP_DROP_MAX };
+#undef MBL_DP_DROP_ENUM_
+extern const char *const mbl_dp_drop_names[MBL_DP_DROP_MAX];
+
+#define MBL_DP_CNT_FIELD_(n) uint64_t n;
+struct mbl_dp_counters {
+	MBL_DP_COUNTER_LIST(MBL_DP_CNT_FIELD_)
+	uint64_t drop_net[MBL_NET_DROP_MAX];
+	uint64_t drop_rtp[MBL_RTP_DROP_MAX];
+	uint64_t drop_dp[MBL_DP_DROP_MAX];
+};
+#undef MBL_DP_CNT_FIELD_
+
+/* Aggregates over all workers (and streams, for the receive side). */
+struct mbl_dp_totals {
+	struct mbl_dp_counters c;
+	uint64_t rx_lost;            /* sum of per-stream lost (clamped) */
+	uint64_t rx_expected;
+	uint64_t rx_duplicates;
+	uint64_t rx_reordered;
+	uint64_t rx_resyncs;
+	uint32_t streams;
+	uint32_t streams_running;    /* next hop resolved, sending */
+	uint32_t streams_receiving;  /* got at least one RTP packet */
+	uint32_t streams_silent;     /* nothing within rx_timeout of the end */
+	double jitter_mean_ms;       /* mean over receiving streams */
+	double rtt_mean_ms;          /* from RTCP, over streams that have one */
+	struct mbl_hist lateness_tsc; /* pacer: actual TX minus schedule */
+	struct mbl_hist delay_ns;     /* probe one-way delay */
+	struct mbl_hist jitter_us;    /* per-stream mean jitter (us) */
+	struct mbl_hist rtt_us;       /* per-stream last RTCP RTT */
+};
+
+struct mbl_dp;
+
+/* Build the data plane for port p on the given worker lcores (one RX and one
+ * TX queue each: queue i for worker i; p must have at least n_lcores TX
+ * queues; RX queues beyond p->nb_rxq are simply not polled). Allocates and
+ * fills every stream. Control plane, before launch. Returns NULL with err
+ * filled (and errno set) on failure. */
+struct mbl_dp *mbl_dp_create(const struct mbl_dp_conf *conf, const struct mbl_port *p,
+			     const unsigned *lcores, unsigned n_lcores, char *err, size_t errlen);
+
+/* Start every worker's poll loop (rte_eal_remote_launch). Returns 0 or
+ * -errno. */
+int mbl_dp_launch(struct mbl_dp *dp);
+
+/* Stop generating (RTP and RTCP); receivers keep running. */
+void mbl_dp_stop_tx(struct mbl_dp *dp);
+/* ns since the last received RTP/RTCP packet on any worker. */
+uint64_t mbl_dp_rx_idle_ns(const struct mbl_dp *dp);
+/* Stop the poll loops and wait for them. */
+void mbl_dp_join(struct mbl_dp *dp);
+void mbl_dp_free(struct mbl_dp *dp);
+
+/* Sum everything into *t. Exact after mbl_dp_join(); a live, slightly
+ * racy view before (console, telemetry). with_streams false skips the
+ * per-stream walk (cheap live view: no loss/jitter fields). */
+void mbl_dp_totals(const struct mbl_dp *dp, struct mbl_dp_totals *t, bool with_streams);
+
+/* Write "media" and "pacing" objects of the JSON report. */
+void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
+			struct mbl_json *j);
+
+/* One stream's state as text fields, for telemetry. Returns -ENOENT past
+ * the last stream. */
+struct mbl_dp_stream_view {
+	uint32_t index;
+	char local[48], remote[48];
+	uint32_t ssrc, peer_ssrc;
+	uint64_t tx_packets, rx_packets, lost, duplicates, reordered;
+	double jitter_ms, jitter_mean_ms, rtt_ms;
+	uint64_t delay_min_ns, delay_max_ns;
+	bool running;
+};
+int mbl_dp_stream_view(const struct mbl_dp *dp, uint32_t i, struct mbl_dp_stream_view *v);
+uint32_t mbl_dp_stream_count(const struct mbl_dp *dp);
+uint64_t mbl_dp_tsc_hz(void);
+
+#endif /* MBL_DP_H */

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "mbl_common.h"
+#include "mbl_port.h"
+
+#define POOL_CACHE 512
+
+uint16_t mbl_port_count(void)
+{
+	return rte_eth_dev_count_avail();
+}
+
+/* Pick offloads: checksum offload only when every bit we need is there, so
+ * the data plane has a single decision per port (no per-packet mixing). */
+static int choose_offloads(const struct mbl_port_conf *c, const struct rte_eth_dev_info *di,
+			   struct mbl_port *p, struct rte_eth_conf *ec, char *err, size_t errlen)
+{
+	const uint64_t tx_need = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	const uint64_t rx_need = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+	bool tx_ok = (di->tx_offload_capa & tx_need) == tx_need;
+	bool rx_ok = (di->rx_offload_capa & rx_need) == rx_need;
+
+	if (c->cksum == MBL_PORT_CKSUM_ON && !tx_ok) {
+		snprintf(err, errlen, "port %u (%s): port.cksum_offload=on but the PMD has no "
+			 "IPv4+UDP TX checksum offload", c->port_id, di->driver_name);
+		return -ENOTSUP;
+	}
+	if (c->cksum != MBL_PORT_CKSUM_OFF && tx_ok) {
+		ec->txmode.offloads |= tx_need;
+		p->tx_ip_cksum = p->tx_udp_cksum = true;
+	}
+	if (c->cksum != MBL_PORT_CKSUM_OFF && rx_ok) {
+		ec->rxmode.offloads |= rx_need;
+		p->rx_cksum = true;
+	}
+	if (di->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE) {
+		ec->txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+		p->mbuf_fast_free = true;
+	}
+	return 0;
+}
+
+static void choose_rss(const struct mbl_port_conf *c, const struct rte_eth_dev_info *di,
+		       struct mbl_port *p, struct rte_eth_conf *ec)
+{
+	uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & di->flow_type_rss_offloads;
+
+	if (!c->rss || p->nb_rxq < 2 || hf == 0)
+		return;
+	ec->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	ec->rx_adv_conf.rss_conf.rss_hf = hf;
+	p->rss_on = true;
+}
+
+static int setup_queues(const struct mbl_port_conf *c, struct mbl_port *p,
+			const struct rte_eth_dev_info *di, char *err, size_t errlen)
+{
+	uint16_t nrx = c->rx_desc, ntx = c->tx_desc;
+	int socket = rte_eth_dev_socket_id(p->id);
+	struct rte_eth_txconf txc = di->default_txconf;
+	struct rte_eth_rxconf rxc = di->default_rxconf;
+	int rc;
+
+	if (socket < 0)
+		socket = 0;
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->id, &nrx, &ntx);
+	if (rc < 0)
+		goto fail;
+	for (uint16_t q = 0; q < p->nb_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(p->id, q, nrx, (unsigned)socket, &rxc, p->pool);
+		if (rc < 0)
+			goto fail;
+	}
+	for (uint16_t q = 0; q < p->nb_txq; q++) {
+		rc = rte_eth_tx_queue_setup(p->id, q, ntx, (unsigned)socket, &txc);
+		if (rc < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "port %u (%s): queue setup failed: %s", p->id, p->driver,
+		 rte_strerror(-rc));
+	return rc;
+}
+
+static int create_pool(const struct mbl_port_conf *c, struct mbl_port *p, char *err,
+		       size_t errlen)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	int socket = rte_eth_dev_socket_id(p->id);
+
+	snprintf(name, sizeof(name), "mbl_pool_p%u", p->id);
+	p->pool = rte_pktmbuf_pool_create(name, c->mbufs, POOL_CACHE, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE, socket < 0 ? 0 : socket);
+	if (p->pool == NULL) {
+		snprintf(err, errlen, "port %u: cannot create a pool of %u mbufs: %s "
+			 "(lower port.mbufs or give EAL more memory with -m)", p->id, c->mbufs,
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int mbl_port_open(const struct mbl_port_conf *c, struct mbl_port *p, char *err, size_t errlen)
+{
+	struct rte_eth_conf ec;
+	struct rte_eth_dev_info di;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->id = c->port_id;
+	if (!rte_eth_dev_is_valid_port(c->port_id)) {
+		snprintf(err, errlen, "no DPDK port %u (%u ports exist): check the EAL arguments "
+			 "(--vdev / -a) or port.profile", c->port_id, mbl_port_count());
+		return -ENODEV;
+	}
+	rc = rte_eth_dev_info_get(p->id, &di);
+	if (rc < 0) {
+		snprintf(err, errlen, "port %u: cannot read device info: %s", p->id, rte_strerror(-rc));
+		return rc;
+	}
+	snprintf(p->driver, sizeof(p->driver), "%s", di.driver_name);
+	rte_eth_dev_get_name_by_port(p->id, p->name);
+	p->nb_rxq = MBL_MIN(c->rx_queues, di.max_rx_queues);
+	p->nb_txq = MBL_MIN(c->tx_queues, di.max_tx_queues);
+	if (p->nb_rxq != c->rx_queues || p->nb_txq != c->tx_queues)
+		mbl_log(MBL_LOG_WARN, "port %u (%s): queues clamped to rx %u tx %u (PMD limit)",
+			p->id, p->driver, p->nb_rxq, p->nb_txq);
+	memset(&ec, 0, sizeof(ec));
+	rc = choose_offloads(c, &di, p, &ec, err, errlen);
+	if (rc < 0)
+		return rc;
+	choose_rss(c, &di, p, &ec);
+	rc = rte_eth_dev_configure(p->id, p->nb_rxq, p->nb_txq, &ec);
+	if (rc < 0) {
+		snprintf(err, errlen, "port %u (%s): configure failed: %s", p->id, p->driver,
+			 rte_strerror(-rc));
+		return rc;
+	}
+	if (c->mtu != RTE_ETHER_MTU && rte_eth_dev_set_mtu(p->id, c->mtu) < 0)
+		mbl_log(MBL_LOG_WARN, "port %u: cannot set MTU %u; keeping the default", p->id, c->mtu);
+	rc = create_pool(c, p, err, errlen);
+	if (rc == 0)
+		rc = setup_queues(c, p, &di, err, errlen);
+	if (rc == 0 && (rc = rte_eth_dev_start(p->id)) < 0)
+		snprintf(err, errlen, "port %u (%s): start failed: %s", p->id, p->driver,
+			 rte_strerror(-rc));
+	if (rc < 0) {
+		mbl_port_close(p);
+		return rc;
+	}
+	if (c->promisc)
+		rte_eth_promiscuous_enable(p->id);
+	rte_eth_macaddr_get(p->id, &p->mac);
+	return 0;
+}
+
+void mbl_port_close(struct mbl_port *p)
+{
+	if (p->driver[0] != '\0' && rte_eth_dev_is_valid_port(p->id)) {
+		rte_eth_dev_stop(p->id);
+		rte_eth_dev_close(p->id);
+	}
+	if (p->pool != NULL)
+		rte_mempool_free(p->pool);
+	p->pool = NULL;
+	p->driver[0] = '\0';
+}
+
+bool mbl_port_wait_link(const struct mbl_port *p, unsigned timeout_ms)
+{
+	struct rte_eth_link link;
+
+	for (unsigned waited = 0;; waited += 100) {
+		memset(&link, 0, sizeof(link));
+		if (rte_eth_link_get_nowait(p->id, &link) == 0 && link.link_status)
+			return true;
+		if (waited >= timeout_ms)
+			return false;
+		usleep(100 * 1000);
+	}
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Install the Debian 12 packages mediablast needs to build, test and run.
+# Idempotent: does nothing (quickly) when every package is present.
+# Must run as root (or via sudo) on a machine that reaches Debian's archive.
+set -eu
+
+PKGS="build-essential pkg-config libdpdk-dev dpdk dpdk-dev libsrtp2-dev
+      libosip2-dev libssl-dev libcmocka-dev libpcap-dev libbsd-dev tshark
+      iproute2 python3 procps"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, no prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	$SUDO debconf-set-selections
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
