@@ -211,11 +211,6 @@ static int run_media(struct app *a)
 
 	if (collect_lcores(a) < 0)
 		return MBL_EXIT_USAGE;
-	if (app_media_conf(a, err, sizeof(err)) < 0) {
-		fprintf(stderr, "mediablast: %s%s%s\n", a->config_origin ? a->config_origin : "",
-			a->config_origin ? ": " : "", err);
-		return MBL_EXIT_USAGE;
-	}
 	if (a->dpc.ssrc_seed == 0 && getrandom(&a->dpc.ssrc_seed, sizeof(a->dpc.ssrc_seed), 0) < 0)
 		a->dpc.ssrc_seed = (uint32_t)mbl_time_ns();
 	if (open_port(a) < 0)
@@ -252,7 +247,7 @@ int main(int argc, char **argv)
 {
 	static struct app a;
 	int app_first, n_user = split_args(argc, argv, &app_first), eal_argc, rc;
-	char **ev;
+	char err[512], **ev;
 
 	mbl_config_defaults(&a.cfg);
 	if (parse_app_args(&a, argc, argv, app_first) < 0)
@@ -276,13 +271,18 @@ int main(int argc, char **argv)
 			"which this build does not have yet; use --role media\n");
 		return MBL_EXIT_USAGE;
 	}
+	/* everything the scenario can get wrong is checked before EAL starts */
+	if (app_media_conf(&a, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mediablast: %s\n", err);
+		return MBL_EXIT_USAGE;
+	}
 	ev = eal_argv(n_user, argv, a.cfg.eal_args, &eal_argc);
 	if (ev == NULL || (rc = rte_eal_init(eal_argc, ev)) < 0) {
 		fprintf(stderr, "mediablast: EAL initialisation failed: %s\n",
 			rte_strerror(rte_errno));
 		return MBL_EXIT_USAGE;
 	}
-	mbl_tsc_hz = rte_get_tsc_hz();
+	mbl_tsc_set_hz(rte_get_tsc_hz());
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rc = run_media(&a);

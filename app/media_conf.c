@@ -90,9 +90,13 @@ int app_media_conf(struct app *a, char *err, size_t errlen)
 	c->start_spread_ms = m->start_spread_ms;
 	c->rx_timeout_ms = m->rx_timeout_ms;
 	c->burst = a->cfg.port.burst;
+	c->tx_coalesce_us = a->cfg.port.tx_coalesce_us;
+	c->idle_sleep = a->cfg.port.idle_sleep;
 	if (c->codec == NULL) {
 		snprintf(err, errlen, "media.codec: unknown codec");
 		return -EINVAL;
 	}
+	if (mbl_dp_conf_check(c, err, errlen) < 0)
+		return -EINVAL;
 	return payload(a, m, err, errlen);
 }

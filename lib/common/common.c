@@ -9,6 +9,13 @@
 
 static enum mbl_log_level log_level = MBL_LOG_INFO;
 uint64_t mbl_tsc_hz = 1000000000ULL;
+uint64_t mbl_tsc_ns_mult = 1ULL << 32;
+
+void mbl_tsc_set_hz(uint64_t hz)
+{
+	mbl_tsc_hz = hz ? hz : 1;
+	mbl_tsc_ns_mult = (uint64_t)(((unsigned __int128)MBL_NS_PER_S << 32) / mbl_tsc_hz);
+}
 
 void mbl_log_set_level(enum mbl_log_level lvl)
 {
@@ -47,9 +54,7 @@ void mbl_tsc_init(void)
 	nanosleep(&d, NULL);
 	t1 = mbl_time_ns();
 	c1 = mbl_tsc();
-	mbl_tsc_hz = (uint64_t)((unsigned __int128)(c1 - c0) * MBL_NS_PER_S / (t1 - t0));
-	if (mbl_tsc_hz == 0)
-		mbl_tsc_hz = 1;
+	mbl_tsc_set_hz((uint64_t)((unsigned __int128)(c1 - c0) * MBL_NS_PER_S / (t1 - t0)));
 }
 
 int mbl_parse_ip(const char *s, uint8_t out[16])

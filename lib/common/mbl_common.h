@@ -59,14 +59,20 @@ uint64_t mbl_time_ns(void);
  * 50 ms) on the control plane before workers start; after that the data plane
  * reads mbl_tsc_hz / mbl_tsc_to_ns() without any call into the kernel. */
 extern uint64_t mbl_tsc_hz;
+/* ns per TSC cycle as 32.32 fixed point: a multiply and a shift instead of
+ * a 128-bit division per conversion. Both ends of a one-way delay use the
+ * same hz (rte_get_tsc_hz()), so the rounding cancels out. */
+extern uint64_t mbl_tsc_ns_mult;
 void mbl_tsc_init(void);
+/* Set the TSC rate (e.g. from rte_get_tsc_hz()) before workers start. */
+void mbl_tsc_set_hz(uint64_t hz);
 static inline uint64_t mbl_tsc(void)
 {
 	return __builtin_ia32_rdtsc();
 }
 static inline uint64_t mbl_tsc_to_ns(uint64_t tsc)
 {
-	return (uint64_t)((unsigned __int128)tsc * MBL_NS_PER_S / mbl_tsc_hz);
+	return (uint64_t)(((unsigned __int128)tsc * mbl_tsc_ns_mult) >> 32);
 }
 static inline uint64_t mbl_ns_to_tsc(uint64_t ns)
 {

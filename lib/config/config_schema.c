@@ -77,6 +77,14 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "requires it, off computes checksums in software."),
 	BOOL("port", "promisc", port.promisc, "false", "Put the port in promiscuous mode."),
 	UINT("port", "mtu", port.mtu, 576, 9600, "1500", "Port MTU in bytes."),
+	UINT("port", "tx_coalesce_us", port.tx_coalesce_us, 0, 1000, "0",
+	     "Hold due packets up to this long to send them in one burst. For PMDs "
+	     "where every TX burst is a system call (af_packet, tap); 0 sends at once. "
+	     "Included in pacing.lateness_us."),
+	BOOL("port", "idle_sleep", port.idle_sleep, "false",
+	     "Let a worker sleep when nothing is due for a while, to share its core "
+	     "with other processes (small labs); costs RX timestamp precision. "
+	     "Leave false for measurements on dedicated cores."),
 
 	STR("media", "local_ip", media.local_ip, mbl_config_check_addr,
 	    "address, a-b or CIDR", "198.18.0.1",

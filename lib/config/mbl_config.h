@@ -83,6 +83,8 @@ struct mbl_config_port {
 	enum mbl_config_cksum cksum_offload;
 	bool promisc;
 	uint16_t mtu;
+	uint32_t tx_coalesce_us;            /* 0 = send every poll */
+	bool idle_sleep;
 };
 
 struct mbl_config_media {

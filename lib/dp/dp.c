@@ -2,6 +2,7 @@
  * Data-plane life cycle: build streams and workers, the poll loop, stop. */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <rte_ethdev.h>
 #include <rte_launch.h>
@@ -69,6 +70,7 @@ static int build_stream(struct mbl_dp *dp, uint32_t i, char *err, size_t errlen)
 	s->seq = (uint16_t)ssrc_of(c->ssrc_seed ^ 0x5eed, i); /* RFC 3550 5.1: random start */
 	s->ts = ssrc_of(c->ssrc_seed ^ 0x7135, i);
 	s->state = c->has_remote_mac ? DP_S_RUN : DP_S_WAIT_NEIGH;
+	s->marker_next = true; /* RFC 3550 5.1: first packet of the stream */
 	/* stagger digits across streams so DTMF does not come in waves */
 	s->dtmf_countdown = dp->dtmf_ticks ? i % dp->dtmf_ticks : 0;
 	mbl_rx_seq_init(&dp->r[i].seq);
@@ -76,21 +78,13 @@ static int build_stream(struct mbl_dp *dp, uint32_t i, char *err, size_t errlen)
 	return 0;
 }
 
-static int check_conf(const struct mbl_dp_conf *c, const struct mbl_port *p, unsigned n,
-		      char *err, size_t errlen)
+int mbl_dp_conf_check(const struct mbl_dp_conf *c, char *err, size_t errlen)
 {
-	uint64_t slots = ((uint64_t)c->streams + c->local.count - 1) / c->local.count;
-	uint64_t last_port = c->local_port + (slots - 1) * c->port_step + 1;
+	uint64_t lslots = ((uint64_t)c->streams + c->local.count - 1) / c->local.count;
+	uint64_t rslots = ((uint64_t)c->streams + c->remote.count - 1) / c->remote.count;
 
-	if (n == 0 || n > p->nb_txq) {
-		snprintf(err, errlen, "%u worker lcores but port %u has %u TX queues: give EAL "
-			 "one worker lcore per queue (-l) or raise port.tx_queues", n, p->id,
-			 p->nb_txq);
-		return -EINVAL;
-	}
-	if (last_port > 65535 ||
-	    c->remote_port + (((uint64_t)c->streams + c->remote.count - 1) / c->remote.count - 1) *
-				     c->port_step + 1 > 65535) {
+	if (c->local_port + (lslots - 1) * c->port_step + 1 > 65535 ||
+	    c->remote_port + (rslots - 1) * c->port_step + 1 > 65535) {
 		snprintf(err, errlen, "media.streams: %u streams do not fit the UDP port space "
 			 "from media.local_port/remote_port with media.port_step %u: add addresses "
 			 "to media.local_ip / media.remote_ip ranges", c->streams, c->port_step);
@@ -105,7 +99,24 @@ static int check_conf(const struct mbl_dp_conf *c, const struct mbl_port *p, uns
 		snprintf(err, errlen, "media.local_ip and media.remote_ip: address families differ");
 		return -EINVAL;
 	}
+	if (c->payload == MBL_DP_PAYLOAD_PROBE && c->probe_len < MBL_PROBE_HDR_LEN) {
+		snprintf(err, errlen, "media.payload: probe needs %u payload bytes per packet",
+			 MBL_PROBE_HDR_LEN);
+		return -EINVAL;
+	}
 	return 0;
+}
+
+static int check_conf(const struct mbl_dp_conf *c, const struct mbl_port *p, unsigned n,
+		      char *err, size_t errlen)
+{
+	if (n == 0 || n > p->nb_txq) {
+		snprintf(err, errlen, "%u worker lcores but port %u has %u TX queues: give EAL "
+			 "one worker lcore per queue (-l) or raise port.tx_queues", n, p->id,
+			 p->nb_txq);
+		return -EINVAL;
+	}
+	return mbl_dp_conf_check(c, err, errlen);
 }
 
 static int setup_worker(struct mbl_dp *dp, unsigned i, unsigned lcore, char *err, size_t errlen)
@@ -122,6 +133,7 @@ static int setup_worker(struct mbl_dp *dp, unsigned i, unsigned lcore, char *err
 	w->first = i * dp->per_worker;
 	w->n = MBL_MIN(dp->per_worker, dp->conf.streams - MBL_MIN(w->first, dp->conf.streams));
 	w->ptime_tsc = mbl_ns_to_tsc((uint64_t)dp->conf.ptime_ms * 1000000);
+	w->coalesce_tsc = mbl_ns_to_tsc((uint64_t)dp->conf.tx_coalesce_us * 1000);
 	w->rtcp_tsc = mbl_ns_to_tsc((uint64_t)dp->conf.rtcp_interval_ms * 1000000);
 	w->rng = 0x9e3779b9u ^ (i * 0x85ebca6bu) ^ dp->conf.ssrc_seed;
 	if (w->rng == 0)
@@ -251,15 +263,39 @@ static void schedule_streams(struct dp_worker *w)
 	}
 }
 
+/* Optional idle policy for shared cores: after many empty turns, sleep
+ * until shortly before the next packet is due (at most 200 us, so RX
+ * waits little). Not for measurements: RX timestamps get coarser. */
+static void idle(struct dp_worker *w, unsigned *idle_turns, uint64_t rx_before,
+		 uint64_t tx_before)
+{
+	uint64_t now, next, gap_ns;
+	struct timespec d = {0};
+
+	if (w->c.rx_frames != rx_before || w->c.tx_packets != tx_before || w->ntx != 0) {
+		*idle_turns = 0;
+		return;
+	}
+	if (++*idle_turns < 64)
+		return;
+	now = mbl_tsc();
+	next = dp_wheel_next_due(&w->wheel);
+	gap_ns = next > now ? mbl_tsc_to_ns(next - now) : 0;
+	if (gap_ns < 80000)
+		return;
+	d.tv_nsec = (long)MBL_MIN(gap_ns - 60000, 200000);
+	nanosleep(&d, NULL);
+}
+
 static int worker_main(void *arg)
 {
 	struct dp_worker *w = arg;
-	unsigned turns = 0;
+	unsigned turns = 0, idle_turns = 0;
 
 	schedule_streams(w);
 
 	while (atomic_load_explicit(&w->run, memory_order_relaxed)) {
-		uint64_t now = mbl_tsc();
+		uint64_t now = mbl_tsc(), rx_before = w->c.rx_frames, tx_before = w->c.tx_packets;
 
 		if (atomic_load_explicit(&w->tx_on, memory_order_relaxed)) {
 			dp_tx_poll(w, now);
@@ -271,9 +307,13 @@ static int worker_main(void *arg)
 			turns = 0;
 			housekeeping(w, now);
 		}
-		dp_tx_flush(w);
+		if (w->ntx != 0 && (w->ntx >= w->dp->conf.burst ||
+				    now - w->tx_first >= w->coalesce_tsc))
+			dp_tx_flush(w, mbl_tsc());
+		if (w->dp->conf.idle_sleep)
+			idle(w, &idle_turns, rx_before, tx_before);
 	}
-	dp_tx_flush(w);
+	dp_tx_flush(w, mbl_tsc());
 	return 0;
 }
 

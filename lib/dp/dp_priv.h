@@ -28,7 +28,9 @@ enum dp_stream_state {
 /* TX half of a stream: written only by the owning worker after launch. */
 struct dp_stream {
 	struct mbl_net_udp_tmpl tmpl;   /* RTP; built by ctlplane, MAC patched by owner */
-	uint64_t frame;                 /* frames sent: payload index, probe seq */
+	uint64_t frame;                 /* packets built: the probe sequence */
+	uint32_t frame_idx;             /* next payload frame, < frames->n_frames */
+	bool marker_next;               /* RFC 3550/4733: first packet of a talkspurt */
 	uint64_t tx_packets, tx_bytes;
 	uint32_t ssrc;
 	uint32_t ts;                    /* RTP timestamp of the next audio frame */
@@ -86,8 +88,11 @@ struct dp_worker {
 	struct mbl_neigh_table *neigh;
 	uint64_t ptime_tsc, rtcp_tsc;
 	uint32_t rng;                   /* RTCP interval randomisation */
-	struct rte_mbuf *txb[DP_BURST_MAX];
+	struct rte_mbuf *txb[DP_BURST_MAX]; /* built, not yet handed to the PMD */
+	uint64_t txs[DP_BURST_MAX];     /* their scheduled TSC; 0 = control frame */
 	uint16_t ntx;
+	uint64_t tx_first;              /* TSC when txb[0] was queued */
+	uint64_t coalesce_tsc;
 
 	/* ctlplane: rw; dataplane: ro (C11 atomics) */
 	atomic_int tx_on __rte_cache_aligned;
@@ -131,7 +136,7 @@ static inline struct dp_worker *dp_owner(const struct mbl_dp *dp, uint32_t strea
 uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint8_t *buf,
 		      uint64_t now_ns, bool *is_dtmf);
 void dp_tx_poll(struct dp_worker *w, uint64_t now);
-void dp_tx_flush(struct dp_worker *w);
+void dp_tx_flush(struct dp_worker *w, uint64_t now);
 int dp_tx_frame(struct dp_worker *w, const uint8_t *frame, uint16_t len);
 void dp_rtcp_poll(struct dp_worker *w, uint64_t now);
 uint16_t dp_build_rtcp(struct mbl_dp *dp, uint32_t idx, uint8_t *buf, uint64_t now_ns);

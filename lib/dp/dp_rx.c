@@ -141,7 +141,8 @@ static void rx_delay(struct dp_worker *w, struct dp_rx *r, const uint8_t *pl, ui
 	r->delay_n++;
 }
 
-static void rx_rtp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint32_t len,
+/* Returns true when the packet was accepted as this stream's media. */
+static bool rx_rtp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint32_t len,
 		   uint64_t now_ns)
 {
 	struct mbl_dp *dp = w->dp;
@@ -152,12 +153,12 @@ static void rx_rtp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint3
 
 	if (rc < 0) {
 		w->c.drop_rtp[-rc]++;
-		return;
+		return false;
 	}
 	dtmf = dp->conf.dtmf_pt != 0 && ri.pt == dp->conf.dtmf_pt;
 	if (!dtmf && ri.pt != dp->conf.pt) {
 		w->c.drop_dp[MBL_DP_DROP_wrong_pt]++;
-		return;
+		return false;
 	}
 	if (mbl_unlikely(!r->have_peer || r->peer_ssrc != ri.ssrc)) {
 		/* a new SSRC is a new source (RFC 3550 8.2): restart its state */
@@ -170,7 +171,9 @@ static void rx_rtp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint3
 	}
 	v = mbl_rx_seq_update(&r->seq, ri.seq);
 	if (v == MBL_RX_DUP || v == MBL_RX_JUMP)
-		return;
+		return true;
+	if (v == MBL_RX_RESYNC) /* the sender restarted: new timestamp base too */
+		mbl_rx_jitter_rebase(&r->jit);
 	/* event packets repeat one timestamp: they would read as jitter */
 	if (!dtmf)
 		mbl_rx_jitter_update(&r->jit, ri.ts, now_ns, dp->conf.codec->clock_rate);
@@ -183,11 +186,12 @@ static void rx_rtp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint3
 	w->c.rx_rtp_bytes += len;
 	if (dp->conf.payload == MBL_DP_PAYLOAD_PROBE && !dtmf)
 		rx_delay(w, r, p + ri.payload_off, ri.payload_len, stream, now_ns);
+	return true;
 }
 
 /* RTCP (RFC 3550 6.4): remember the peer's SR time for our report blocks,
  * and take RTT = A - LSR - DLSR (6.4.1) from blocks about our SSRC. */
-static void rx_rtcp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint32_t len,
+static bool rx_rtcp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint32_t len,
 		    uint64_t now_ns)
 {
 	struct mbl_dp *dp = w->dp;
@@ -197,7 +201,7 @@ static void rx_rtcp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint
 
 	if (rc < 0) {
 		w->c.drop_rtp[-rc]++;
-		return;
+		return false;
 	}
 	w->c.rx_rtcp++;
 	for (unsigned k = 0; k < MBL_MIN(ci.n_pkts, MBL_RTP_RTCP_MAX_PKTS); k++) {
@@ -226,26 +230,29 @@ static void rx_rtcp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint
 			dlsr = rte_be_to_cpu_32(dlsr);
 			if (ssrc != dp->s[stream].ssrc || lsr == 0)
 				continue;
-			/* units of 1/65536 s; mod 2^32 arithmetic */
+			/* units of 1/65536 s, mod 2^32; a negative result means a
+			 * bogus DLSR from the peer: no RTT from this block */
+			if ((int32_t)(a - lsr - dlsr) < 0)
+				continue;
 			r->rtt_us = (uint32_t)(((uint64_t)(uint32_t)(a - lsr - dlsr) * 1000000) >> 16);
 			r->have_rtt = true;
 		}
 	}
+	return true;
 }
 
 void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, const uint8_t *p,
 		       uint32_t len, uint64_t now_ns)
 {
+	bool ok;
+
 	switch (mbl_rtp_demux(p, len)) {
 	case MBL_RTP_DEMUX_rtp:
 		/* RTP on the RTCP port goes to the RTCP parser, which drops it */
-		if (!rtcp)
-			rx_rtp(w, stream, p, len, now_ns);
-		else
-			rx_rtcp(w, stream, p, len, now_ns);
+		ok = !rtcp ? rx_rtp(w, stream, p, len, now_ns) : rx_rtcp(w, stream, p, len, now_ns);
 		break;
 	case MBL_RTP_DEMUX_rtcp:
-		rx_rtcp(w, stream, p, len, now_ns);
+		ok = rx_rtcp(w, stream, p, len, now_ns);
 		break;
 	case MBL_RTP_DEMUX_stun:
 		w->c.drop_dp[MBL_DP_DROP_stun_unhandled]++;
@@ -257,7 +264,9 @@ void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, const ui
 		w->c.drop_dp[MBL_DP_DROP_demux_unknown]++;
 		return;
 	}
-	w->last_rx_ns = now_ns;
+	/* only accepted media keeps the drain loop waiting */
+	if (ok)
+		w->last_rx_ns = now_ns;
 }
 
 static void rx_udp(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_info *ni,

@@ -3,6 +3,7 @@
  * each gets one packet built from its header template, and the burst goes
  * to the worker's TX queue. */
 #include <rte_ethdev.h>
+#include <rte_memcpy.h>
 
 #include "dp_priv.h"
 
@@ -44,9 +45,10 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 	uint8_t *rtp = buf + s->tmpl.len, *pl = rtp + MBL_RTP_HDR_LEN;
 	uint32_t psum, ts = s->ts;
 	uint16_t plen;
-	bool marker = s->frame == 0, ev;
+	bool marker = s->marker_next, ev;
 
-	memcpy(buf, s->tmpl.hdr, s->tmpl.len);
+	/* fixed-size copy: inlined moves; the RTP header overwrites the tail */
+	memcpy(buf, s->tmpl.hdr, MBL_NET_TMPL_MAX);
 	ev = dtmf_tick(dp, s, pl, &marker, &ts);
 	*is_dtmf = ev;
 	if (ev) {
@@ -55,20 +57,24 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 		mbl_rtp_write_hdr(rtp, c->dtmf_pt, marker, s->seq, ts, s->ssrc);
 		/* RFC 4733 2.5.1.1: the audio clock keeps running; the next
 		 * audio packet after the event gets the marker bit */
-		if (!mbl_dtmf_active(&s->dtmf))
-			s->frame = 0;
+		s->marker_next = !mbl_dtmf_active(&s->dtmf);
 	} else if (c->payload == MBL_DP_PAYLOAD_PROBE) {
 		plen = c->probe_len;
 		psum = mbl_probe_write_sum(pl, plen, idx, s->frame, now_ns);
 		mbl_rtp_write_hdr(rtp, c->pt, marker, s->seq, ts, s->ssrc);
+		s->marker_next = false;
 	} else {
-		const uint8_t *f = mbl_payload_frame(c->frames, s->frame, &plen, &psum);
+		const struct mbl_payload *f = c->frames;
+		uint32_t k = s->frame_idx;
 
-		memcpy(pl, f, plen);
+		plen = f->len[k];
+		psum = f->sum[k];
+		rte_memcpy(pl, f->data + f->off[k], plen);
+		s->frame_idx = k + 1 == f->n_frames ? 0 : k + 1;
 		mbl_rtp_write_hdr(rtp, c->pt, marker, s->seq, ts, s->ssrc);
+		s->marker_next = false;
 	}
-	if (!ev || !mbl_dtmf_active(&s->dtmf))
-		s->frame++;
+	s->frame++;
 	psum = mbl_net_cksum_add32(psum, rtp_hdr_sum(rtp));
 	mbl_net_udp_finalize(buf, &s->tmpl, (uint16_t)(MBL_RTP_HDR_LEN + plen), psum,
 			     dp->csum_mode);
@@ -92,18 +98,37 @@ static inline void set_offload(const struct mbl_dp *dp, struct rte_mbuf *m,
 				      : RTE_MBUF_F_TX_IPV6);
 }
 
-void dp_tx_flush(struct dp_worker *w)
+/* Hand everything pending to the PMD; the pacer's lateness is taken here,
+ * so TX coalescing is part of what it reports. */
+void dp_tx_flush(struct dp_worker *w, uint64_t now)
 {
 	uint16_t sent;
 
 	if (w->ntx == 0)
 		return;
 	sent = rte_eth_tx_burst(w->dp->port_id, w->txq, w->txb, w->ntx);
+	/* count what the PMD took: a refused packet never reached the wire */
+	for (uint16_t i = 0; i < sent; i++)
+		if (w->txs[i] != 0) {
+			mbl_hist_add(&w->lateness, now > w->txs[i] ? now - w->txs[i] : 0);
+			w->c.tx_packets++;
+		}
 	if (mbl_unlikely(sent < w->ntx)) {
 		w->c.tx_refused += w->ntx - sent;
 		rte_pktmbuf_free_bulk(&w->txb[sent], w->ntx - sent);
 	}
 	w->ntx = 0;
+}
+
+static inline void tx_queue(struct dp_worker *w, struct rte_mbuf *m, uint64_t sched,
+			    uint64_t now)
+{
+	if (w->ntx == DP_BURST_MAX)
+		dp_tx_flush(w, now);
+	if (w->ntx == 0)
+		w->tx_first = now;
+	w->txs[w->ntx] = sched;
+	w->txb[w->ntx++] = m;
 }
 
 /* Queue one control frame (ARP, ND, ICMP, RTCP) for transmission. */
@@ -117,9 +142,7 @@ int dp_tx_frame(struct dp_worker *w, const uint8_t *frame, uint16_t len)
 	}
 	memcpy(rte_pktmbuf_mtod(m, uint8_t *), frame, len);
 	m->data_len = m->pkt_len = len;
-	if (w->ntx == DP_BURST_MAX)
-		dp_tx_flush(w);
-	w->txb[w->ntx++] = m;
+	tx_queue(w, m, 0, mbl_tsc());
 	return 0;
 }
 
@@ -154,7 +177,7 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 	struct mbl_dp *dp = w->dp;
 	uint32_t due[DP_BURST_MAX];
 	struct rte_mbuf *mb[DP_BURST_MAX];
-	unsigned burst = dp->conf.burst, n, k = 0, rounds = 0;
+	unsigned burst = dp->conf.burst, n, rounds = 0;
 	uint64_t now_ns = mbl_tsc_to_ns(now);
 
 	do {
@@ -168,7 +191,6 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 				dp_wheel_add(&w->wheel, due[i], dp_wheel_due(&w->wheel, due[i]) + w->ptime_tsc);
 			break;
 		}
-		k = 0;
 		for (unsigned i = 0; i < n; i++) {
 			uint32_t li = due[i], gi = w->first + li;
 			struct dp_stream *s = &dp->s[gi];
@@ -185,19 +207,11 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 			len = dp_build_rtp(dp, s, gi, rte_pktmbuf_mtod(m, uint8_t *), now_ns, &dtmf);
 			m->data_len = m->pkt_len = len;
 			set_offload(dp, m, &s->tmpl);
-			mbl_hist_add(&w->lateness, now - sched);
-			w->c.tx_packets++;
 			w->c.tx_bytes += len - s->tmpl.len;
 			w->c.tx_dtmf += dtmf;
-			mb[k++] = m;
+			tx_queue(w, m, sched ? sched : 1, now);
 		}
-		if (k) {
-			uint16_t sent = rte_eth_tx_burst(dp->port_id, w->txq, mb, (uint16_t)k);
-
-			if (mbl_unlikely(sent < k)) {
-				w->c.tx_refused += k - sent;
-				rte_pktmbuf_free_bulk(&mb[sent], k - sent);
-			}
-		}
+		if (w->ntx >= burst)
+			dp_tx_flush(w, now);
 	} while (n == burst && ++rounds < DP_TX_ROUNDS);
 }

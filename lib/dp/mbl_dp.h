@@ -58,13 +58,15 @@ struct mbl_dp_conf {
 	uint32_t start_spread_ms;    /* 0: spread over one ptime */
 	uint32_t rx_timeout_ms;
 	uint16_t burst;
+	uint32_t tx_coalesce_us;     /* hold TX up to this long (0: flush each turn) */
+	bool idle_sleep;             /* sleep when idle (shared cores) */
 };
 
 /* Data-plane counters: one X-macro list gives the struct fields, the report
  * keys and the telemetry keys. */
 #define MBL_DP_COUNTER_LIST(X)                                                 \
-	X(tx_packets)      /* RTP packets sent (audio + DTMF) */               \
-	X(tx_bytes)        /* UDP payload bytes of those */                    \
+	X(tx_packets)      /* RTP packets the PMD accepted (audio + DTMF) */   \
+	X(tx_bytes)        /* UDP payload bytes of RTP packets built */        \
 	X(tx_dtmf)         /* RFC 4733 event packets among them */             \
 	X(tx_rtcp)         /* RTCP compounds sent */                           \
 	X(tx_refused)      /* packets the PMD did not take (freed) */          \
@@ -132,6 +134,11 @@ struct mbl_dp_totals {
 };
 
 struct mbl_dp;
+
+/* Cross-checks that need no port or lcore (port space, RTCP ports, address
+ * families, probe size). Returns 0 or -EINVAL with err naming the key.
+ * Control plane, before EAL if wanted. */
+int mbl_dp_conf_check(const struct mbl_dp_conf *conf, char *err, size_t errlen);
 
 /* Build the data plane for port p on the given worker lcores (one RX and one
  * TX queue each: queue i for worker i; p must have at least n_lcores TX

@@ -136,13 +136,13 @@ int mbl_port_open(const struct mbl_port_conf *c, struct mbl_port *p, char *err, 
 	memset(&ec, 0, sizeof(ec));
 	rc = choose_offloads(c, &di, p, &ec, err, errlen);
 	if (rc < 0)
-		return rc;
+		goto unconfigured;
 	choose_rss(c, &di, p, &ec);
 	rc = rte_eth_dev_configure(p->id, p->nb_rxq, p->nb_txq, &ec);
 	if (rc < 0) {
 		snprintf(err, errlen, "port %u (%s): configure failed: %s", p->id, p->driver,
 			 rte_strerror(-rc));
-		return rc;
+		goto unconfigured;
 	}
 	if (c->mtu != RTE_ETHER_MTU && rte_eth_dev_set_mtu(p->id, c->mtu) < 0)
 		mbl_log(MBL_LOG_WARN, "port %u: cannot set MTU %u; keeping the default", p->id, c->mtu);
@@ -160,6 +160,10 @@ int mbl_port_open(const struct mbl_port_conf *c, struct mbl_port *p, char *err, 
 		rte_eth_promiscuous_enable(p->id);
 	rte_eth_macaddr_get(p->id, &p->mac);
 	return 0;
+unconfigured:
+	/* never configured: closing would release a virtual device for good */
+	p->driver[0] = '\0';
+	return rc;
 }
 
 void mbl_port_close(struct mbl_port *p)

@@ -1,0 +1,257 @@
+#!/bin/sh
+# mediablast benchmarks on net_null (no real network). `make bench` runs
+#   sh scripts/bench.sh build/mediablast
+# and prints one line per figure on stdout:
+#   BENCH <name> <value> <unit> [vs <baseline> <baseline-value> ratio <r>]
+# Baselines are measured in the same run on the same machine.
+#
+# Figures:
+#   rtp_tx_pps_core        TX-only, G.711 (PCMU) 20 ms streams, offered load far
+#                          above one core (1 M streams = 50 M pps offered), one
+#                          worker lcore; pps = media.rtp.tx_packets / run.tx_seconds.
+#     vs testpmd_txonly    dpdk-testpmd txonly, one forwarding core, one net_null
+#                          port, same frame size (14+20+8+12+160 = 214 bytes).
+#   pacer_lateness_p99_us, pacer_lateness_max_us, rtp_tx_pps_100k_streams
+#                          100 000 streams of 20 ms (5 M pps offered, below
+#                          capacity), from pacing.lateness_us.* of the report.
+#
+# Noise: every measurement is repeated RUNS times (default 3) and the best is
+# reported: the highest pps for the throughput figures (mediablast and testpmd
+# interleaved, so background load drifts hit both alike) and, for the pacer,
+# the run with the lowest p99 (its max and achieved rate are reported from that
+# same run, so the three pacer figures describe one run).
+#
+# The machine has 2 cores: runs are strictly sequential, each bounded by
+# timeout(1), and /var/run/dpdk/<prefix> is removed after each one. A failed
+# run prints "bench: FAILED: ..." on stderr and the script exits 1. Missing a
+# goal is reported in the summary on stderr but is not an error.
+#
+# Environment: RUNS (repetitions, default 3), BENCH_DURATION (seconds of media
+# per mediablast run, default 5), TESTPMD (default dpdk-testpmd).
+set -u
+
+BIN=${1:-build/mediablast}
+RUNS=${RUNS:-3}
+DUR=${BENCH_DURATION:-5}
+TESTPMD=${TESTPMD:-dpdk-testpmd}
+FRAME=214            # eth 14 + ip 20 + udp 8 + rtp 12 + PCMU 20 ms 160
+RTP_BYTES=172        # what media.rtp.tx_bytes counts per packet (rtp hdr + payload)
+CAP_STREAMS=1000000  # 50 M pps offered at 20 ms: far above one core
+PACER_STREAMS=100000 # 5 M pps offered: below capacity
+TP_SECONDS=10        # testpmd run length (first 2 samples are skipped)
+
+# goals (information only)
+GOAL_PPS=13000000
+GOAL_RATIO=0.45
+GOAL_P99_US=10
+
+PREFIX=mbl-bench-$$
+TP_PREFIX=mbl-bench-tp-$$
+TMP=$(mktemp -d /tmp/mbl-bench.XXXXXX) || exit 1
+
+# shellcheck disable=SC2317 # invoked by trap
+cleanup() {
+	rm -rf "/var/run/dpdk/$PREFIX" "/var/run/dpdk/$TP_PREFIX" "$TMP"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+fail() {
+	echo "bench: FAILED: $*" >&2
+	exit 1
+}
+
+[ -x "$BIN" ] || fail "$BIN is not an executable (run make first)"
+command -v python3 >/dev/null 2>&1 || fail "python3 not found"
+command -v timeout >/dev/null 2>&1 || fail "timeout(1) not found"
+command -v "$TESTPMD" >/dev/null 2>&1 || fail "$TESTPMD not found (dpdk package)"
+case $RUNS in ''|*[!0-9]*|0) fail "RUNS must be a positive integer" ;; esac
+
+# Warn (only) when the machine is already busy: with 2 cores, any other load
+# lowers every figure here.
+busy_pct() {
+	python3 - <<'EOF'
+import time
+def snap():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v), v[3] + v[4]
+t0, i0 = snap(); time.sleep(1); t1, i1 = snap()
+print(int(round(100.0 * (1 - (i1 - i0) / max(1, t1 - t0)))))
+EOF
+}
+BUSY0=$(busy_pct)
+if [ "${BUSY0:-0}" -gt 15 ]; then
+	echo "bench: WARNING: machine is ${BUSY0}% busy before the bench; figures may be low" >&2
+fi
+
+# Other processes' CPU use during one of our runs, in % of one core:
+# machine busy time (/proc/stat) minus our children's CPU time (/proc/$$/stat).
+# Our own run uses about 100 % (the busy-polling worker) plus a little.
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+cpu_mark() { # sets MARK_BUSY (machine busy ticks) and MARK_CHILD (our children's, ticks)
+	MARK_BUSY=$(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat)
+	# cutime + cstime of this shell (fields 16, 17; comm has no spaces here)
+	MARK_CHILD=$(awk '{ print $16 + $17 }' "/proc/$$/stat")
+	MARK_T=$(awk '{ printf "%d\n", $1 * 100 }' /proc/uptime) # centiseconds
+}
+other_load() { # other_load TAG: warns when others used > 20 % of a core
+	b0=$MARK_BUSY c0=$MARK_CHILD t0=$MARK_T
+	cpu_mark
+	dt=$((MARK_T - t0)); [ $dt -gt 0 ] || dt=1
+	other=$(( ((MARK_BUSY - b0) - (MARK_CHILD - c0)) * 10000 / (HZ * dt) ))
+	[ $other -lt 0 ] && other=0
+	if [ $other -gt 20 ]; then
+		echo "bench: WARNING: $1: other processes used ~${other}% of a core during the run; figure may be low" >&2
+		NOISY="$NOISY $1"
+	fi
+}
+NOISY=''
+
+# Read fields from a mediablast JSON report: prints "key value" lines.
+report_fields() {
+	python3 - "$1" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+run, rtp, lat = d["run"], d["media"]["rtp"], d["pacing"]["lateness_us"]
+secs = float(run["tx_seconds"])
+pkts = int(rtp["tx_packets"])
+print("interrupted", 1 if run.get("interrupted") else 0)
+print("tx_packets", pkts)
+print("tx_seconds", secs)
+print("pps", int(round(pkts / secs)) if secs > 0 else 0)
+print("bytes_per_pkt", (int(rtp["tx_bytes"]) // pkts) if pkts else 0)
+print("p99", "%.2f" % float(lat["p99"]))
+print("max", "%.2f" % float(lat["max"]))
+print("refused", int(d["media"]["tx"]["refused"]))
+print("nombuf", int(d["media"]["tx"]["nombuf"]))
+EOF
+}
+
+field() { # field FILE KEY
+	sed -n "s/^$2 //p" "$1"
+}
+
+# mediablast TX-only run on net_null: run_mbl STREAMS TAG -> $TMP/TAG.fields
+run_mbl() {
+	streams=$1 tag=$2
+	rep=$TMP/$tag.json log=$TMP/$tag.log
+	rm -rf "/var/run/dpdk/$PREFIX" "$rep"
+	cpu_mark
+	# 1 M streams need a few seconds of setup: allow DUR + 35 s, then KILL.
+	timeout -s INT -k 5 $((DUR + 35)) "$BIN" --no-huge -m 2048 --no-pci \
+		--vdev net_null0 -l 0-1 --file-prefix "$PREFIX" -- \
+		--set media.remote_mac=02:00:00:00:00:02 \
+		--set media.streams="$streams" --set media.ptime=20 --set media.codec=PCMU \
+		--set media.local_ip=198.18.0.1-198.18.0.200 \
+		--set media.remote_ip=198.18.1.1-198.18.1.200 \
+		--set media.rtcp=false --set run.console=false \
+		--duration "$DUR" --report "$rep" </dev/null >"$log" 2>&1
+	rc=$?
+	other_load "$tag"
+	rm -rf "/var/run/dpdk/$PREFIX"
+	if [ $rc -ne 0 ]; then
+		tail -n 5 "$log" >&2
+		[ $rc -eq 124 ] && fail "mediablast ($tag) did not finish within $((DUR + 35)) s"
+		fail "mediablast ($tag) exited with status $rc (log above)"
+	fi
+	[ -s "$rep" ] || fail "mediablast ($tag) wrote no report $rep"
+	report_fields "$rep" >"$TMP/$tag.fields" 2>"$TMP/$tag.perr" || {
+		cat "$TMP/$tag.perr" >&2
+		fail "cannot read the report of mediablast ($tag)"
+	}
+	[ "$(field "$TMP/$tag.fields" interrupted)" = 0 ] ||
+		fail "mediablast ($tag) reports an interrupted run"
+	[ "$(field "$TMP/$tag.fields" tx_packets)" -gt 0 ] ||
+		fail "mediablast ($tag) sent no RTP packets"
+	bpp=$(field "$TMP/$tag.fields" bytes_per_pkt)
+	[ "$bpp" = "$RTP_BYTES" ] ||
+		echo "bench: WARNING: $tag: $bpp RTP bytes per packet, expected $RTP_BYTES (frame size differs from the testpmd baseline)" >&2
+	echo "bench: $tag: $streams streams: $(field "$TMP/$tag.fields" pps) pps, pacer p99 $(field "$TMP/$tag.fields" p99) us" >&2
+}
+
+# testpmd txonly baseline: run_testpmd TAG -> mean Tx-pps in $TP_PPS_RUN
+run_testpmd() {
+	tag=$1 log=$TMP/$1.log
+	rm -rf "/var/run/dpdk/$TP_PREFIX"
+	cpu_mark
+	timeout -s INT -k 5 "$TP_SECONDS" "$TESTPMD" --no-huge -m 1024 --no-pci \
+		--vdev net_null0 -l 0-1 --file-prefix "$TP_PREFIX" -- \
+		--forward-mode=txonly --txpkts=$FRAME --total-num-mbufs=8192 \
+		--stats-period 1 </dev/null >"$log" 2>&1
+	rc=$?
+	other_load "$tag"
+	rm -rf "/var/run/dpdk/$TP_PREFIX"
+	# timeout's SIGINT is the normal end (status 124).
+	if [ $rc -ne 124 ] && [ $rc -ne 0 ]; then
+		tail -n 5 "$log" >&2
+		fail "dpdk-testpmd ($tag) exited with status $rc (log above)"
+	fi
+	# Skip the first two samples (0, then a partial start-up interval).
+	pps=$(awk '/Tx-pps:/ { n++; if (n > 2) { s += $2; k++ } }
+		END { if (k >= 2) printf "%d\n", s / k }' "$log")
+	if [ -z "$pps" ] || [ "$pps" -le 0 ]; then
+		tail -n 5 "$log" >&2
+		fail "dpdk-testpmd ($tag) printed too few Tx-pps samples"
+	fi
+	echo "bench: $tag: testpmd txonly $pps pps ($(grep -c 'Tx-pps:' "$log") samples)" >&2
+	TP_PPS_RUN=$pps
+}
+
+best_max() { # prints the largest of its arguments
+	printf '%s\n' "$@" | sort -n | tail -n 1
+}
+
+# 1. throughput: mediablast vs testpmd, interleaved, best of RUNS each
+mbl_all='' tp_all=''
+i=1
+while [ $i -le "$RUNS" ]; do
+	run_mbl "$CAP_STREAMS" "cap$i"
+	mbl_all="$mbl_all $(field "$TMP/cap$i.fields" pps)"
+	run_testpmd "tp$i"
+	tp_all="$tp_all $TP_PPS_RUN"
+	i=$((i + 1))
+done
+# shellcheck disable=SC2086
+MBL_PPS=$(best_max $mbl_all)
+# shellcheck disable=SC2086
+TP_PPS=$(best_max $tp_all)
+RATIO=$(python3 -c "print('%.3f' % ($MBL_PPS / $TP_PPS))")
+
+# 2. pacer at 100 k streams of 20 ms, best (lowest p99) of RUNS
+best='' best_p99=''
+i=1
+while [ $i -le "$RUNS" ]; do
+	run_mbl "$PACER_STREAMS" "pacer$i"
+	p99=$(field "$TMP/pacer$i.fields" p99)
+	if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $p99 < $best_p99 else 1)"; then
+		best=pacer$i best_p99=$p99
+	fi
+	i=$((i + 1))
+done
+P99=$best_p99
+PMAX=$(field "$TMP/$best.fields" max)
+PPPS=$(field "$TMP/$best.fields" pps)
+
+echo "BENCH rtp_tx_pps_core $MBL_PPS pps vs testpmd_txonly $TP_PPS ratio $RATIO"
+echo "BENCH pacer_lateness_p99_us $P99 us"
+echo "BENCH pacer_lateness_max_us $PMAX us"
+echo "BENCH rtp_tx_pps_100k_streams $PPPS pps"
+
+# Human summary (stderr). Goals are information, never a failure.
+[ -n "$NOISY" ] && echo "bench: note: runs with other load on the machine:$NOISY" >&2
+python3 - "$MBL_PPS" "$RATIO" "$P99" "$PPPS" "$GOAL_PPS" "$GOAL_RATIO" "$GOAL_P99_US" \
+	"$PACER_STREAMS" "$RUNS" "${BUSY0:-0}" >&2 <<'EOF'
+import sys
+pps, ratio, p99, ppps = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+gpps, gratio, gp99 = int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
+streams, runs, busy = int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10])
+offered = streams * 50
+ok = lambda c: "met" if c else "MISSED"
+print("bench summary (best of %d runs each; machine %d%% busy at start):" % (runs, busy))
+print("  rtp_tx_pps_core  %.2f M pps  (goal >= %.0f M): %s" % (pps / 1e6, gpps / 1e6, ok(pps >= gpps)))
+print("  ratio vs testpmd %.3f       (goal >= %.2f): %s" % (ratio, gratio, ok(ratio >= gratio)))
+print("  pacer p99        %.2f us     (goal < %g us): %s" % (p99, gp99, ok(p99 < gp99)))
+print("  pacer rate       %.3f M pps of %.3f M offered (%.2f%%)" % (ppps / 1e6, offered / 1e6, 100.0 * ppps / offered))
+EOF
+exit 0

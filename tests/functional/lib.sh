@@ -1,0 +1,57 @@
+#!/bin/sh
+# Shared helpers for the functional tests: lab namespaces joined by veth
+# pairs (addresses from 198.18.0.0/15 only), process bookkeeping, results.
+# Every test sources this, calls lab_init, and its EXIT trap tears down
+# everything it started.
+
+: "${MBL:=build/mediablast}"
+: "${OUT:=tests/functional/out}"
+TAG="mbl$$"
+PIDS=""
+NSES=""
+FAILS=0
+
+lab_init() {
+	[ "$(id -u)" -eq 0 ] || { echo "SKIP: functional tests need root (netns)"; exit 77; }
+	mkdir -p "$OUT"
+	trap lab_cleanup EXIT INT TERM
+}
+
+lab_cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.3
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for n in $NSES; do ip netns del "$n" 2>/dev/null; done
+	rm -rf /var/run/dpdk/"$TAG"-* 2>/dev/null
+}
+
+# ns_pair A B IFA IFB: two namespaces joined by a veth pair, links up, IPv6
+# off so the kernel sends nothing of its own on the wire.
+ns_pair() {
+	ip netns add "$1" && NSES="$NSES $1"
+	ip netns add "$2" && NSES="$NSES $2"
+	ip link add "$3" netns "$1" type veth peer name "$4" netns "$2"
+	for x in "$1:$3" "$2:$4"; do
+		ns=${x%%:*}; ifc=${x#*:}
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf."$ifc".disable_ipv6=1
+		ip netns exec "$ns" ip link set lo up
+		ip netns exec "$ns" ip link set "$ifc" up
+	done
+}
+
+bg() { "$@" & PIDS="$PIDS $!"; LAST_PID=$!; }
+
+ok() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+
+# json FILE KEY.PATH: one value of a report
+json() { python3 -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v[k]
+print(v)' "$1" "$2"; }
+
+finish() {
+	if [ "$FAILS" -eq 0 ]; then echo "RESULT: pass"; exit 0; fi
+	echo "RESULT: $FAILS check(s) failed"; exit 1
+}

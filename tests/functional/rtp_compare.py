@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Compare tshark's RTP stream analysis of a capture with two mediablast
+reports (A -> B and B -> A). Packet counts and loss must match exactly;
+the mean jitter B measured must be within 5 % of tshark's for A -> B.
+
+usage: rtp_compare.py CAPTURE A.json B.json A_IP B_IP STREAMS
+"""
+import json
+import subprocess
+import sys
+
+cap, ra, rb, ip_a, ip_b, streams = sys.argv[1:7]
+streams = int(streams)
+fails = 0
+
+
+def check(cond, msg):
+    global fails
+    print(("PASS: " if cond else "FAIL: ") + msg)
+    if not cond:
+        fails += 1
+
+
+def rtp_streams(path):
+    out = subprocess.run(
+        ["tshark", "-n", "-r", path, "-q", "-o", "rtp.heuristic_rtp:TRUE",
+         "-z", "rtp,streams"], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines():
+        f = line.split()
+        # start end src sport dst dport ssrc payload pkts lost(+pct) ...
+        if len(f) < 12 or not f[6].startswith("0x"):
+            continue
+        lost = int(f[9])
+        rest = f[10:] if not f[10].startswith("(") else f[11:]
+        rows.append({"src": f[2], "dst": f[4], "pkts": int(f[8]), "lost": lost,
+                     "mean_jitter": float(rest[4])})
+    return rows
+
+
+a = json.load(open(ra))
+b = json.load(open(rb))
+rows = rtp_streams(cap)
+ab = [r for r in rows if r["src"] == ip_a and r["dst"] == ip_b]
+ba = [r for r in rows if r["src"] == ip_b and r["dst"] == ip_a]
+check(len(ab) == streams and len(ba) == streams,
+      f"tshark sees {len(ab)} A->B and {len(ba)} B->A streams (want {streams} each)")
+for name, rep, tx_rows, rx_rows in (("A", a, ab, ba), ("B", b, ba, ab)):
+    m = rep["media"]
+    tx = sum(r["pkts"] for r in tx_rows)
+    rx = sum(r["pkts"] for r in rx_rows)
+    check(m["rtp"]["tx_packets"] == tx,
+          f"{name} tx_packets {m['rtp']['tx_packets']} == tshark {tx}")
+    check(m["rtp"]["rx_packets"] == rx,
+          f"{name} rx_packets {m['rtp']['rx_packets']} == tshark {rx}")
+    lost = sum(max(r["lost"], 0) for r in rx_rows)
+    check(m["rtp"]["lost"] == lost, f"{name} lost {m['rtp']['lost']} == tshark {lost}")
+    check(m["rtp"]["duplicates"] == 0, f"{name} duplicates 0")
+    check(m["dropped"]["total"] == 0 or m["dropped"]["non_media"] == m["dropped"]["total"],
+          f"{name} nothing dropped as malformed ({m['dropped']['total']} total)")
+    check(m["streams_receiving"] == streams, f"{name} all {streams} streams received")
+    check(m["probe_ok"] if "probe_ok" in m else m["rtp"]["probe_ok"] == rx,
+          f"{name} every probe payload arrived intact")
+# jitter measured by B on A -> B (B's receive side is the capture side)
+for name, rep, rx_rows in (("B", b, ab), ("A", a, ba)):
+    ts = sum(r["mean_jitter"] for r in rx_rows) / max(len(rx_rows), 1)
+    ours = rep["media"]["jitter_mean_ms"]
+    rel = abs(ours - ts) / ts if ts > 0 else abs(ours)
+    print(f"INFO: {name} mean jitter {ours:.5f} ms, tshark {ts:.5f} ms ({rel * 100:.1f} %)")
+    if name == "B":
+        check(rel <= 0.05, f"B mean jitter within 5 % of tshark ({rel * 100:.2f} %)")
+sys.exit(1 if fails else 0)
