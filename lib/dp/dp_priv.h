@@ -26,7 +26,7 @@ enum dp_stream_state {
 };
 
 /* TX half of a stream: written only by the owning worker after launch. */
-struct dp_stream {
+struct __rte_cache_aligned dp_stream {
 	struct mbl_net_udp_tmpl tmpl;   /* RTP; built by ctlplane, MAC patched by owner */
 	uint64_t frame;                 /* packets built: the probe sequence */
 	uint32_t frame_idx;             /* next payload frame, < frames->n_frames */

@@ -4,13 +4,31 @@
  * to the worker's TX queue. */
 #include <rte_ethdev.h>
 #include <rte_memcpy.h>
+#include <rte_prefetch.h>
 
 #include "dp_priv.h"
 
-/* Sum of the 12-byte RTP header for the UDP checksum: six 16-bit words. */
-static inline uint32_t rtp_hdr_sum(const uint8_t *h)
+/* Write the RTP header and return its partial checksum, computed from the
+ * values in registers: reading the freshly written bytes back would stall
+ * on store forwarding (it was the hottest instruction of the TX path). */
+static inline uint32_t rtp_hdr_write_sum(uint8_t *p, uint8_t pt, bool marker, uint16_t seq,
+					 uint32_t ts, uint32_t ssrc)
 {
-	return mbl_net_cksum_add(0, h, MBL_RTP_HDR_LEN);
+	struct mbl_rtp_hdr h = {
+		.vpxcc = MBL_RTP_VERSION << 6,
+		.mpt = (uint8_t)((marker ? 0x80 : 0) | (pt & 0x7f)),
+		.seq = rte_cpu_to_be_16(seq),
+		.ts = rte_cpu_to_be_32(ts),
+		.ssrc = rte_cpu_to_be_32(ssrc),
+	};
+	uint64_t a, sum;
+	uint32_t b;
+
+	memcpy(p, &h, sizeof(h));
+	memcpy(&a, &h, 8);
+	memcpy(&b, (const uint8_t *)&h + 8, 4);
+	sum = (a & 0xffffffffu) + (a >> 32) + b;
+	return (uint32_t)((sum & 0xffffffffu) + (sum >> 32));
 }
 
 /* Next DTMF digit if one is due on this tick; returns true when this tick's
@@ -43,7 +61,7 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 {
 	const struct mbl_dp_conf *c = &dp->conf;
 	uint8_t *rtp = buf + s->tmpl.len, *pl = rtp + MBL_RTP_HDR_LEN;
-	uint32_t psum, ts = s->ts;
+	uint32_t psum, hsum, ts = s->ts;
 	uint16_t plen;
 	bool marker = s->marker_next, ev;
 
@@ -54,14 +72,14 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 	if (ev) {
 		plen = MBL_DTMF_PAYLOAD_LEN;
 		psum = mbl_net_cksum_add(0, pl, plen);
-		mbl_rtp_write_hdr(rtp, c->dtmf_pt, marker, s->seq, ts, s->ssrc);
+		hsum = rtp_hdr_write_sum(rtp, c->dtmf_pt, marker, s->seq, ts, s->ssrc);
 		/* RFC 4733 2.5.1.1: the audio clock keeps running; the next
 		 * audio packet after the event gets the marker bit */
 		s->marker_next = !mbl_dtmf_active(&s->dtmf);
 	} else if (c->payload == MBL_DP_PAYLOAD_PROBE) {
 		plen = c->probe_len;
 		psum = mbl_probe_write_sum(pl, plen, idx, s->frame, now_ns);
-		mbl_rtp_write_hdr(rtp, c->pt, marker, s->seq, ts, s->ssrc);
+		hsum = rtp_hdr_write_sum(rtp, c->pt, marker, s->seq, ts, s->ssrc);
 		s->marker_next = false;
 	} else {
 		const struct mbl_payload *f = c->frames;
@@ -71,11 +89,11 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 		psum = f->sum[k];
 		rte_memcpy(pl, f->data + f->off[k], plen);
 		s->frame_idx = k + 1 == f->n_frames ? 0 : k + 1;
-		mbl_rtp_write_hdr(rtp, c->pt, marker, s->seq, ts, s->ssrc);
+		hsum = rtp_hdr_write_sum(rtp, c->pt, marker, s->seq, ts, s->ssrc);
 		s->marker_next = false;
 	}
 	s->frame++;
-	psum = mbl_net_cksum_add32(psum, rtp_hdr_sum(rtp));
+	psum = mbl_net_cksum_add32(psum, hsum);
 	mbl_net_udp_finalize(buf, &s->tmpl, (uint16_t)(MBL_RTP_HDR_LEN + plen), psum,
 			     dp->csum_mode);
 	s->seq++;
@@ -190,6 +208,15 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 			for (unsigned i = 0; i < n; i++)
 				dp_wheel_add(&w->wheel, due[i], dp_wheel_due(&w->wheel, due[i]) + w->ptime_tsc);
 			break;
+		}
+		/* streams come off the wheel in schedule order, not memory
+		 * order: fetch the whole burst's stream state (3 lines) at once */
+		for (unsigned i = 0; i < n; i++) {
+			const char *p = (const char *)&dp->s[w->first + due[i]];
+
+			rte_prefetch0(p);
+			rte_prefetch0(p + 64);
+			rte_prefetch0(p + 128);
 		}
 		for (unsigned i = 0; i < n; i++) {
 			uint32_t li = due[i], gi = w->first + li;
