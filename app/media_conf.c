@@ -89,6 +89,7 @@ int app_media_conf(struct app *a, char *err, size_t errlen)
 	c->ssrc_seed = m->ssrc_seed;
 	c->start_spread_ms = m->start_spread_ms;
 	c->rx_timeout_ms = m->rx_timeout_ms;
+	c->rx_stall_us = m->rx_stall_us;
 	c->burst = a->cfg.port.burst;
 	c->tx_coalesce_us = a->cfg.port.tx_coalesce_us;
 	c->idle_sleep = a->cfg.port.idle_sleep;

@@ -144,6 +144,11 @@ const struct mbl_config_key mbl_config_keys[] = {
 	UINT("media", "rx_timeout_ms", media.rx_timeout_ms, 100, 60000, "2000",
 	     "A stream that received nothing for this long at the end counts as "
 	     "\"no media\"."),
+	UINT("media", "rx_stall_us", media.rx_stall_us, 0, 1000000, "50",
+	     "When a worker has not polled its RX queue for this long (it was "
+	     "descheduled, or busy in a system call), the packets it then finds have "
+	     "unknown arrival times: they are counted but kept out of jitter and "
+	     "one-way delay (media.rtp.timing_skipped). 0 trusts every arrival time."),
 
 	STR("eal", "args", eal_args, NULL, "EAL arguments", "",
 	    "EAL arguments used when none are given before '--' (usually from a "

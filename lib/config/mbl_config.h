@@ -115,6 +115,7 @@ struct mbl_config_media {
 	uint32_t ssrc_seed;                  /* 0 = random per run */
 	uint32_t start_spread_ms;            /* 0 = spread over one ptime */
 	uint32_t rx_timeout_ms;
+	uint32_t rx_stall_us;                /* 0 = trust every arrival time */
 };
 
 struct mbl_config {

@@ -134,6 +134,7 @@ static int setup_worker(struct mbl_dp *dp, unsigned i, unsigned lcore, char *err
 	w->n = MBL_MIN(dp->per_worker, dp->conf.streams - MBL_MIN(w->first, dp->conf.streams));
 	w->ptime_tsc = mbl_ns_to_tsc((uint64_t)dp->conf.ptime_ms * 1000000);
 	w->coalesce_tsc = mbl_ns_to_tsc((uint64_t)dp->conf.tx_coalesce_us * 1000);
+	w->rx_stall_tsc = mbl_ns_to_tsc((uint64_t)dp->conf.rx_stall_us * 1000);
 	w->rtcp_tsc = mbl_ns_to_tsc((uint64_t)dp->conf.rtcp_interval_ms * 1000000);
 	w->rng = 0x9e3779b9u ^ (i * 0x85ebca6bu) ^ dp->conf.ssrc_seed;
 	if (w->rng == 0)
@@ -144,6 +145,13 @@ static int setup_worker(struct mbl_dp *dp, unsigned i, unsigned lcore, char *err
 	w->notify = rte_ring_create_elem(name, sizeof(struct dp_neigh_msg), DP_NOTIFY_RING, socket,
 					 RING_F_SC_DEQ);
 	w->neigh = mbl_neigh_create(4096);
+	/* a test tool wants its peer found fast and retried soon: ask every
+	 * 200 ms, and after 10 silent tries wait only 1 s before asking again
+	 * (a host's 1 s / 3 tries / 20 s hold would cost a late peer 20 s) */
+	if (w->neigh != NULL)
+		mbl_neigh_set_params(w->neigh, &(struct mbl_neigh_params){
+			.retry_ns = 200000000ull, .max_tries = 10, .hold_ns = 1000000000ull,
+			.reachable_ns = 300000000000ull});
 	if (w->dispatch == NULL || w->notify == NULL || w->neigh == NULL ||
 	    dp_wheel_init(&w->wheel, MBL_MAX(w->n, 1), wheel_slots(w->ptime_tsc), DP_WHEEL_SHIFT,
 			  now) < 0 ||
@@ -225,17 +233,27 @@ static void rx_poll(struct dp_worker *w)
 	struct mbl_dp *dp = w->dp;
 	struct rte_mbuf *m[DP_BURST_MAX];
 	uint16_t n = 0;
-	uint64_t now_ns;
+	uint64_t now_ns, now;
+	bool full;
 
 	if (w->poll_rx)
 		n = rte_eth_rx_burst(dp->port_id, w->rxq, m, dp->conf.burst);
 	if (dp->n_workers > 1)
 		n = (uint16_t)(n + rte_ring_sc_dequeue_burst(w->dispatch, (void **)&m[n],
 							     DP_BURST_MAX - n, NULL));
+	/* A gap since the previous poll (descheduled, or in a system call)
+	 * means what we find now arrived at some unknown time in that gap;
+	 * a full burst means more may be waiting from it. */
+	now = mbl_tsc();
+	full = n >= dp->conf.burst;
+	w->rx_uncertain = (w->rx_stall_tsc != 0 && now - w->rx_last_poll > w->rx_stall_tsc) ||
+			  (w->rx_uncertain && w->rx_prev_full);
+	w->rx_prev_full = full;
+	w->rx_last_poll = now;
 	if (n == 0)
 		return;
 	/* one timestamp per burst: all of it arrived by now */
-	now_ns = mbl_tsc_to_ns(mbl_tsc());
+	now_ns = mbl_tsc_to_ns(now);
 	w->c.rx_frames += n;
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
@@ -293,6 +311,7 @@ static int worker_main(void *arg)
 	unsigned turns = 0, idle_turns = 0;
 
 	schedule_streams(w);
+	w->rx_last_poll = mbl_tsc();
 
 	while (atomic_load_explicit(&w->run, memory_order_relaxed)) {
 		uint64_t now = mbl_tsc(), rx_before = w->c.rx_frames, tx_before = w->c.tx_packets;

@@ -83,6 +83,10 @@ struct dp_worker {
 	struct mbl_hist lateness;       /* TSC cycles */
 	struct mbl_hist delay;          /* ns */
 	uint64_t last_rx_ns;            /* last RTP/RTCP arrival */
+	uint64_t rx_last_poll;          /* TSC of the previous RX poll */
+	uint64_t rx_stall_tsc;          /* conf.rx_stall_us in TSC; 0 = off */
+	bool rx_uncertain;              /* this burst's arrival times are unknown */
+	bool rx_prev_full;              /* the previous poll returned a full burst */
 	struct dp_wheel wheel;          /* RTP schedule, local indices */
 	struct dp_wheel rtcp_wheel;     /* RTCP schedule, local indices */
 	struct mbl_neigh_table *neigh;

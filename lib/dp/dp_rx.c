@@ -131,6 +131,8 @@ static void rx_delay(struct dp_worker *w, struct dp_rx *r, const uint8_t *pl, ui
 		return;
 	}
 	w->c.rx_probe_ok++;
+	if (mbl_unlikely(w->rx_uncertain))
+		return;
 	d = now_ns > pi.tx_ns ? now_ns - pi.tx_ns : 0;
 	mbl_hist_add(&w->delay, d);
 	if (r->delay_n == 0 || d < r->delay_min_ns)
@@ -174,11 +176,14 @@ static bool rx_rtp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint3
 		return true;
 	if (v == MBL_RX_RESYNC) /* the sender restarted: new timestamp base too */
 		mbl_rx_jitter_rebase(&r->jit);
-	/* event packets repeat one timestamp: they would read as jitter */
-	if (!dtmf)
-		mbl_rx_jitter_update(&r->jit, ri.ts, now_ns, dp->conf.codec->clock_rate);
-	else
+	/* event packets repeat one timestamp: they would read as jitter; and
+	 * an arrival time we do not know must not read as jitter either */
+	if (dtmf)
 		w->c.rx_dtmf++;
+	else if (mbl_unlikely(w->rx_uncertain))
+		w->c.rx_timing_skipped++;
+	else
+		mbl_rx_jitter_update(&r->jit, ri.ts, now_ns, dp->conf.codec->clock_rate);
 	r->packets++;
 	r->bytes += len;
 	r->last_ns = now_ns;

@@ -57,6 +57,7 @@ struct mbl_dp_conf {
 	uint32_t ssrc_seed;
 	uint32_t start_spread_ms;    /* 0: spread over one ptime */
 	uint32_t rx_timeout_ms;
+	uint32_t rx_stall_us;        /* RX poll gap beyond which arrival times are unknown */
 	uint16_t burst;
 	uint32_t tx_coalesce_us;     /* hold TX up to this long (0: flush each turn) */
 	bool idle_sleep;             /* sleep when idle (shared cores) */
@@ -78,6 +79,7 @@ struct mbl_dp_conf {
 	X(rx_dtmf)         /* RFC 4733 event packets among them */             \
 	X(rx_rtcp)         /* RTCP compounds accepted */                       \
 	X(rx_probe_ok)     /* probe payloads verified intact */                \
+	X(rx_timing_skipped) /* RTP kept out of jitter/delay: arrival unknown */ \
 	X(rx_ssrc_change)  /* a stream's peer changed SSRC (state reset) */    \
 	X(rx_dispatched)   /* handed to the owning worker */                   \
 	X(arp_reply_tx)                                                        \
