@@ -48,7 +48,7 @@ APP_OBJS  := $(patsubst %.c,$(O)/obj/%.o,$(APP_SRCS))
 TEST_SRCS := $(wildcard lib/*/*_test.c)
 TEST_BINS := $(patsubst lib/%.c,$(O)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps check unit unit-asan functional demo bench docs clean
+.PHONY: all deps check unit unit-asan functional functional-asan demo bench docs clean
 all: deps-check $(O)/mediablast
 
 deps-check:
@@ -90,10 +90,20 @@ unit-asan: deps-check
 functional: deps-check $(O)/mediablast
 	@sh tests/functional/run-all.sh $(O)/mediablast
 
+# The lab tests that exercise bad input and the whole pipeline again, on the
+# ASan+UBSan binary (shorter runs: the sanitizers are slow).
+ASAN_FUNCTIONAL := t_cli_errors t_memif t_malformed
+functional-asan: deps-check
+	@$(MAKE) --no-print-directory SAN=1 build-asan/mediablast
+	@STREAMS=200 DURATION=3 TESTS="$(ASAN_FUNCTIONAL)" \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  sh tests/functional/run-all.sh build-asan/mediablast
+
 check: deps-check
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory functional
+	@$(MAKE) --no-print-directory functional-asan
 
 demo: deps-check $(O)/mediablast
 	@sh scripts/demo.sh $(O)/mediablast

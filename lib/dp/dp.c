@@ -129,7 +129,7 @@ static int setup_worker(struct mbl_dp *dp, unsigned i, unsigned lcore, char *err
 	w->dp = dp;
 	w->idx = i;
 	w->lcore = lcore;
-	w->rxq = w->txq = (uint16_t)i;
+	w->txq = (uint16_t)i;
 	w->first = i * dp->per_worker;
 	w->n = MBL_MIN(dp->per_worker, dp->conf.streams - MBL_MIN(w->first, dp->conf.streams));
 	w->ptime_tsc = mbl_ns_to_tsc((uint64_t)dp->conf.ptime_ms * 1000000);
@@ -209,8 +209,14 @@ struct mbl_dp *mbl_dp_create(const struct mbl_dp_conf *conf, const struct mbl_po
 	for (unsigned i = 0; i < n; i++)
 		if (setup_worker(dp, i, lcores[i], err, errlen) < 0)
 			goto fail;
-	for (unsigned i = 0; i < n; i++)
-		dp->w[i].poll_rx = i < p->nb_rxq;
+	/* every RX queue is polled by exactly one worker, even when there are
+	 * more queues than workers (q mod workers); a packet for a stream
+	 * another worker owns is dispatched to it */
+	for (uint16_t q = 0; q < p->nb_rxq && q < DP_MAX_RXQ * n; q++) {
+		struct dp_worker *w = &dp->w[q % n];
+
+		w->rxq[w->nrxq++] = q;
+	}
 	return dp;
 nomem:
 	snprintf(err, errlen, "out of memory for %u streams (give EAL more memory: -m, or "
@@ -236,8 +242,9 @@ static void rx_poll(struct dp_worker *w)
 	uint64_t now_ns, now;
 	bool full;
 
-	if (w->poll_rx)
-		n = rte_eth_rx_burst(dp->port_id, w->rxq, m, dp->conf.burst);
+	for (uint16_t k = 0; k < w->nrxq && n < DP_BURST_MAX; k++)
+		n = (uint16_t)(n + rte_eth_rx_burst(dp->port_id, w->rxq[k], &m[n],
+						    MBL_MIN(dp->conf.burst, DP_BURST_MAX - n)));
 	if (dp->n_workers > 1)
 		n = (uint16_t)(n + rte_ring_sc_dequeue_burst(w->dispatch, (void **)&m[n],
 							     DP_BURST_MAX - n, NULL));

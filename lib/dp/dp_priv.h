@@ -18,6 +18,7 @@
 #define DP_DISPATCH_RING 4096
 #define DP_NOTIFY_RING 1024
 #define DP_RTCP_MAX 256         /* bytes of one RTCP compound we send */
+#define DP_MAX_RXQ 64           /* RX queues one worker may poll */
 
 enum dp_stream_state {
 	DP_S_WAIT_NEIGH = 0, /* next hop unresolved: schedule runs, nothing sent */
@@ -72,8 +73,9 @@ struct dp_worker {
 	/* ctlplane: rw before launch, ro after; dataplane: ro */
 	struct mbl_dp *dp;
 	unsigned idx, lcore;
-	uint16_t rxq, txq;
-	bool poll_rx;
+	uint16_t txq;
+	uint16_t rxq[DP_MAX_RXQ];       /* RX queues this worker polls: q % workers == idx */
+	uint16_t nrxq;
 	uint32_t first, n;              /* owned streams [first, first + n) */
 	struct rte_ring *dispatch;      /* mbufs from other workers (MP/SC) */
 	struct rte_ring *notify;        /* dp_neigh_msg from other workers */

@@ -5,7 +5,13 @@ set -u
 export MBL="${1:-build/mediablast}"
 export OUT="${OUT:-tests/functional/out}"
 pass=0; fail=0; skip=0
-for t in tests/functional/t_*.sh; do
+# TESTS="t_a t_b" runs a subset (names without .sh)
+if [ -n "${TESTS:-}" ]; then
+	list=""; for n in $TESTS; do [ -f "tests/functional/$n.sh" ] && list="$list tests/functional/$n.sh"; done
+else
+	list=$(ls tests/functional/t_*.sh)
+fi
+for t in $list; do
 	echo "== $t"
 	sh "$t"; rc=$?
 	case $rc in
