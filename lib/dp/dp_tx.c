@@ -14,13 +14,7 @@
 static inline uint32_t rtp_hdr_write_sum(uint8_t *p, uint8_t pt, bool marker, uint16_t seq,
 					 uint32_t ts, uint32_t ssrc)
 {
-	struct mbl_rtp_hdr h = {
-		.vpxcc = MBL_RTP_VERSION << 6,
-		.mpt = (uint8_t)((marker ? 0x80 : 0) | (pt & 0x7f)),
-		.seq = rte_cpu_to_be_16(seq),
-		.ts = rte_cpu_to_be_32(ts),
-		.ssrc = rte_cpu_to_be_32(ssrc),
-	};
+	struct mbl_rtp_hdr h = mbl_rtp_hdr_make(pt, marker, seq, ts, ssrc);
 	uint64_t a, sum;
 	uint32_t b;
 

@@ -108,9 +108,7 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 			struct mbl_json *j)
 {
 	double tsc_per_us = (double)mbl_tsc_hz / 1e6;
-	struct mbl_emodel_in dummy = {0};
 
-	(void)dummy;
 	mbl_json_obj_open(j, "media");
 	mbl_json_u64(j, "streams", t->streams);
 	mbl_json_u64(j, "streams_running", t->streams_running);

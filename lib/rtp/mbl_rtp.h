@@ -39,10 +39,10 @@ struct mbl_rtp_ext_hdr {
 	rte_be16_t len_words; /* length in 32-bit words, excluding this header */
 } __attribute__((packed));
 
-/* Write the 12-byte fixed header (V=2, P=0, X=0, CC=0) at p, which must hold
- * at least MBL_RTP_HDR_LEN bytes. pt is masked to 7 bits. Any thread. */
-static inline void mbl_rtp_write_hdr(uint8_t *p, uint8_t pt, bool marker,
-				     uint16_t seq, uint32_t ts, uint32_t ssrc)
+/* The 12-byte fixed header (V=2, P=0, X=0, CC=0) as a value, so callers
+ * can also checksum it from registers. pt is masked to 7 bits. Any thread. */
+static inline struct mbl_rtp_hdr mbl_rtp_hdr_make(uint8_t pt, bool marker, uint16_t seq,
+						  uint32_t ts, uint32_t ssrc)
 {
 	struct mbl_rtp_hdr h = {
 		.vpxcc = MBL_RTP_VERSION << 6,
@@ -51,6 +51,16 @@ static inline void mbl_rtp_write_hdr(uint8_t *p, uint8_t pt, bool marker,
 		.ts = rte_cpu_to_be_32(ts),
 		.ssrc = rte_cpu_to_be_32(ssrc),
 	};
+	return h;
+}
+
+/* Write the fixed header at p, which must hold at least MBL_RTP_HDR_LEN
+ * bytes. Any thread. */
+static inline void mbl_rtp_write_hdr(uint8_t *p, uint8_t pt, bool marker,
+				     uint16_t seq, uint32_t ts, uint32_t ssrc)
+{
+	struct mbl_rtp_hdr h = mbl_rtp_hdr_make(pt, marker, seq, ts, ssrc);
+
 	memcpy(p, &h, sizeof(h));
 }
 
@@ -98,7 +108,9 @@ struct mbl_rtp_info {
 };
 
 /* Parse and validate an RTP packet of len bytes (RFC 3550 5.1, 5.3.1, A.1
- * checks that need no stream state). Accepts any payload type; the caller
+ * checks that need no stream state). Behind the RFC 7983 demux, whose RTP
+ * range (first byte 128..191) already implies version 2, bad_version is
+ * defence in depth for callers that skip the demux. Accepts any payload type; the caller
  * matches PT and SSRC against the stream. Returns 0 and fills *ri, or
  * -(enum mbl_rtp_drop) with *ri unspecified. Reads only p[0..len). Any
  * thread; no allocation, no logging. */
