@@ -319,6 +319,8 @@ static int worker_main(void *arg)
 
 	schedule_streams(w);
 	w->rx_last_poll = mbl_tsc();
+	/* rte_lcore_id() is a dynamic-TLS lookup in a shared DPDK: once */
+	w->mp_cache = rte_mempool_default_cache(w->dp->pool, rte_lcore_id());
 
 	while (atomic_load_explicit(&w->run, memory_order_relaxed)) {
 		uint64_t now = mbl_tsc(), rx_before = w->c.rx_frames, tx_before = w->c.tx_packets;

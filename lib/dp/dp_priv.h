@@ -99,6 +99,7 @@ struct dp_worker {
 	uint16_t ntx;
 	uint64_t tx_first;              /* TSC when txb[0] was queued */
 	uint64_t coalesce_tsc;
+	struct rte_mempool_cache *mp_cache; /* this lcore's pool cache, looked up once */
 
 	/* ctlplane: rw; dataplane: ro (C11 atomics) */
 	atomic_int tx_on __rte_cache_aligned;

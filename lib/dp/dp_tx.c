@@ -14,15 +14,22 @@
 static inline uint32_t rtp_hdr_write_sum(uint8_t *p, uint8_t pt, bool marker, uint16_t seq,
 					 uint32_t ts, uint32_t ssrc)
 {
-	struct mbl_rtp_hdr h = mbl_rtp_hdr_make(pt, marker, seq, ts, ssrc);
-	uint64_t a, sum;
-	uint32_t b;
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/* the header as two words assembled in registers: building it as a
+	 * struct on the stack and loading it back wide stalls store forwarding */
+	uint64_t w0 = (uint64_t)(MBL_RTP_VERSION << 6) |
+		      (uint64_t)((marker ? 0x80 : 0) | (pt & 0x7f)) << 8 |
+		      (uint64_t)rte_cpu_to_be_16(seq) << 16 | (uint64_t)rte_cpu_to_be_32(ts) << 32;
+	uint32_t w1 = rte_cpu_to_be_32(ssrc);
+	uint64_t sum = (w0 & 0xffffffffu) + (w0 >> 32) + w1;
 
-	memcpy(p, &h, sizeof(h));
-	memcpy(&a, &h, 8);
-	memcpy(&b, (const uint8_t *)&h + 8, 4);
-	sum = (a & 0xffffffffu) + (a >> 32) + b;
+	memcpy(p, &w0, 8);
+	memcpy(p + 8, &w1, 4);
 	return (uint32_t)((sum & 0xffffffffu) + (sum >> 32));
+#else
+	mbl_rtp_write_hdr(p, pt, marker, seq, ts, ssrc);
+	return mbl_net_cksum_add(0, p, MBL_RTP_HDR_LEN);
+#endif
 }
 
 /* Next DTMF digit if one is due on this tick; returns true when this tick's
@@ -98,9 +105,16 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 	return (uint16_t)(s->tmpl.len + MBL_RTP_HDR_LEN + plen);
 }
 
-static inline void set_offload(const struct mbl_dp *dp, struct rte_mbuf *m,
-			       const struct mbl_net_udp_tmpl *t)
+/* Mbufs come raw from the pool (no rte_pktmbuf_reset: a freed mbuf
+ * already has refcnt 1, one segment and no next), so every field TX reads
+ * is set here. */
+static inline void set_mbuf(const struct mbl_dp *dp, struct rte_mbuf *m,
+			    const struct mbl_net_udp_tmpl *t, uint16_t len)
 {
+	m->data_off = RTE_PKTMBUF_HEADROOM;
+	m->data_len = len;
+	m->pkt_len = len;
+	m->ol_flags = 0;
 	if (dp->csum_mode != MBL_NET_CSUM_OFFLOAD)
 		return;
 	m->l2_len = t->l3_off;
@@ -196,7 +210,7 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 		n = dp_wheel_poll(&w->wheel, now, due, burst);
 		if (n == 0)
 			break;
-		if (rte_pktmbuf_alloc_bulk(dp->pool, mb, n) != 0) {
+		if (rte_mempool_generic_get(dp->pool, (void **)mb, n, w->mp_cache) != 0) {
 			/* keep the schedule; these packet times are lost */
 			w->c.tx_nombuf += n;
 			for (unsigned i = 0; i < n; i++)
@@ -222,12 +236,12 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 
 			dp_wheel_add(&w->wheel, li, sched + w->ptime_tsc);
 			if (!stream_ready(w, s, gi, now_ns)) {
-				rte_pktmbuf_free(m);
+				rte_mempool_put(dp->pool, m);
 				continue;
 			}
-			len = dp_build_rtp(dp, s, gi, rte_pktmbuf_mtod(m, uint8_t *), now_ns, &dtmf);
-			m->data_len = m->pkt_len = len;
-			set_offload(dp, m, &s->tmpl);
+			len = dp_build_rtp(dp, s, gi, (uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM,
+					   now_ns, &dtmf);
+			set_mbuf(dp, m, &s->tmpl, len);
 			w->c.tx_bytes += len - s->tmpl.len;
 			w->c.tx_dtmf += dtmf;
 			tx_queue(w, m, sched ? sched : 1, now);
