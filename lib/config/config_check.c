@@ -286,3 +286,30 @@ int mbl_config_validate(const struct mbl_config *cfg, char *err, size_t errlen)
 		return -EINVAL;
 	return 0;
 }
+
+/* a=crypto value (RFC 4568 9.1): "[tag ]SUITE inline:KEY[|...]". Only the
+ * shape is checked here; lib/srtp parses and validates the key material
+ * when the app builds the data plane. The value itself never goes into
+ * why: it holds a key. */
+int mbl_config_check_crypto(const char *v, char *why, size_t len)
+{
+	const char *p = v;
+
+	if (*v == '\0')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p != v && *p == ' ')
+		p++;
+	else
+		p = v;
+	if (!(*p >= 'A' && *p <= 'Z'))
+		goto bad;
+	while ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')
+		p++;
+	if (strncmp(p, " inline:", 8) == 0 && p[8] != '\0')
+		return 0;
+bad:
+	snprintf(why, len, "expected \"[tag] SUITE inline:<base64 key||salt>[|lifetime][|MKI:len]\"");
+	return -EINVAL;
+}

@@ -171,6 +171,11 @@ static void json_key(const struct mbl_config *cfg, const struct mbl_config_key *
 		mbl_json_bool(j, k->name, *(const bool *)p);
 		return;
 	}
+	if (k->secret) {
+		/* say whether it is set, never what it is */
+		mbl_json_str(j, k->name, *(const char *)p ? "(set, not shown)" : "");
+		return;
+	}
 	mbl_config_key_format(cfg, k, buf, sizeof(buf));
 	if (k->type == MBL_CONFIG_T_UINT)
 		mbl_json_u64(j, k->name, strtoull(buf, NULL, 10));

@@ -38,6 +38,7 @@ struct mbl_config_key {
 	const char *fmt;            /* strings: format for the range column */
 	const char *def;            /* default, as config text */
 	const char *help;
+	bool secret;                /* key material: never echoed in reports */
 };
 
 extern const struct mbl_config_key mbl_config_keys[];
@@ -68,6 +69,7 @@ int mbl_config_check_addr(const char *v, char *why, size_t len);
 int mbl_config_check_host(const char *v, char *why, size_t len);
 int mbl_config_check_mac(const char *v, char *why, size_t len);
 int mbl_config_check_dtmf(const char *v, char *why, size_t len);
+int mbl_config_check_crypto(const char *v, char *why, size_t len);
 /* Address family (4 or 6) of an address, range or CIDR; -EINVAL if bad. */
 int mbl_config_addr_family(const char *v, char *why, size_t len);
 

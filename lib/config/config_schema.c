@@ -20,6 +20,7 @@ static const char *const roles[] = { "uac", "uas", "media", NULL };
 static const char *const cksums[] = { "auto", "on", "off", NULL };
 static const char *const codecs[] = { "PCMU", "PCMA", "G722", "G729", "opus", NULL };
 static const char *const payloads[] = { "tone", "file", "probe", NULL };
+static const char *const srtp_engines[] = { "libsrtp", "cryptodev", NULL };
 
 const char *const mbl_config_sections[] = { "run", "port", "media", "eal", NULL };
 
@@ -38,6 +39,9 @@ const char *const mbl_config_sections[] = { "run", "port", "media", "eal", NULL 
 #define STR(s, n, f, chk, fm, d, h) { .section = s, .name = n, \
 	.type = MBL_CONFIG_T_STR, FIELD(f), .check = chk, .fmt = fm, \
 	.def = d, .help = h }
+#define SECRET(s, n, f, chk, fm, d, h) { .section = s, .name = n, \
+	.type = MBL_CONFIG_T_STR, FIELD(f), .check = chk, .fmt = fm, \
+	.def = d, .help = h, .secret = true }
 
 const struct mbl_config_key mbl_config_keys[] = {
 	ENUM("run", "role", run.role, roles, "media",
@@ -144,6 +148,18 @@ const struct mbl_config_key mbl_config_keys[] = {
 	UINT("media", "rx_timeout_ms", media.rx_timeout_ms, 100, 60000, "2000",
 	     "A stream that received nothing for this long at the end counts as "
 	     "\"no media\"."),
+	ENUM("media", "srtp_engine", media.srtp_engine, srtp_engines, "libsrtp",
+	     "SRTP engine: libsrtp (libsrtp2, the reference) or cryptodev (DPDK "
+	     "cryptodev: arrives with the cryptodev engine; refused until then)."),
+	SECRET("media", "tx_crypto", media.tx_crypto, mbl_config_check_crypto,
+	       "[tag] SUITE inline:KEY||SALT[|lifetime][|MKI:len]", "",
+	       "SRTP for what this instance sends, in the a=crypto form of RFC 4568 "
+	       "(e.g. AES_CM_128_HMAC_SHA1_80 inline:<base64 of key and salt>); the same key "
+	       "for every stream. \"\" = plain RTP. Never echoed in reports or logs."),
+	SECRET("media", "rx_crypto", media.rx_crypto, mbl_config_check_crypto,
+	       "[tag] SUITE inline:KEY||SALT[|lifetime][|MKI:len]", "",
+	       "SRTP for what this instance receives (the peer's tx_crypto). \"\" = "
+	       "plain RTP. Never echoed in reports or logs."),
 	UINT("media", "rx_stall_us", media.rx_stall_us, 0, 1000000, "50",
 	     "When a worker has not polled its RX queue for this long (it was "
 	     "descheduled, or busy in a system call), the packets it then finds have "

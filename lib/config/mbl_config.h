@@ -28,6 +28,7 @@ struct mbl_json;
 #define MBL_CONFIG_MAC_LEN 18  /* "aa:bb:cc:dd:ee:ff" */
 #define MBL_CONFIG_DTMF_LEN 64
 #define MBL_CONFIG_EAL_LEN 1024
+#define MBL_CONFIG_CRYPTO_LEN 160 /* a=crypto value: suite, inline key, lifetime, MKI */
 
 /* media.pt = "auto": use the codec's static payload type (PCMU 0, PCMA 8,
  * G722 9, G729 18) or 111 for opus; see mbl_config_media_pt(). */
@@ -52,6 +53,11 @@ enum mbl_config_codec {
 	MBL_CONFIG_CODEC_G722,
 	MBL_CONFIG_CODEC_G729,
 	MBL_CONFIG_CODEC_OPUS,
+};
+
+enum mbl_config_srtp_engine {
+	MBL_CONFIG_SRTP_LIBSRTP = 0,
+	MBL_CONFIG_SRTP_CRYPTODEV,
 };
 
 enum mbl_config_payload {
@@ -116,6 +122,9 @@ struct mbl_config_media {
 	uint32_t start_spread_ms;            /* 0 = spread over one ptime */
 	uint32_t rx_timeout_ms;
 	uint32_t rx_stall_us;                /* 0 = trust every arrival time */
+	enum mbl_config_srtp_engine srtp_engine;
+	char tx_crypto[MBL_CONFIG_CRYPTO_LEN]; /* a=crypto form; secret */
+	char rx_crypto[MBL_CONFIG_CRYPTO_LEN];
 };
 
 struct mbl_config {
