@@ -41,6 +41,25 @@ static int payload(struct app *a, const struct mbl_config_media *m, char *err, s
 	return rc < 0 ? -EINVAL : 0;
 }
 
+/* media.tx_crypto / rx_crypto: a=crypto values, validated by lib/srtp. The
+ * message names the key but never repeats the value (it holds a key). */
+static int crypto(const char *key, const char *val, struct mbl_srtp_key *k, bool *on, char *err,
+		  size_t errlen)
+{
+	struct mbl_srtp_crypto_attr attr;
+	char why[160];
+
+	*on = val[0] != '\0';
+	if (!*on)
+		return 0;
+	if (mbl_srtp_sdes_parse(val, &attr, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: %s", key, why);
+		return -EINVAL;
+	}
+	*k = attr.key;
+	return 0;
+}
+
 int app_media_conf(struct app *a, char *err, size_t errlen)
 {
 	const struct mbl_config_media *m = &a->cfg.media;
@@ -97,6 +116,10 @@ int app_media_conf(struct app *a, char *err, size_t errlen)
 		snprintf(err, errlen, "media.codec: unknown codec");
 		return -EINVAL;
 	}
+	if (crypto("media.tx_crypto", m->tx_crypto, &c->tx_key, &c->srtp_tx, err, errlen) < 0 ||
+	    crypto("media.rx_crypto", m->rx_crypto, &c->rx_key, &c->srtp_rx, err, errlen) < 0)
+		return -EINVAL;
+	c->srtp_engine = MBL_SRTP_ENGINE_LIBSRTP;
 	if (mbl_dp_conf_check(c, err, errlen) < 0)
 		return -EINVAL;
 	return payload(a, m, err, errlen);

@@ -72,7 +72,8 @@ int mbl_config_set(struct mbl_config *cfg, const char *assignment,
 	}
 	eq = strchr(copy, '=');
 	if (!eq) {
-		snprintf(err, errlen, "%s: '%s': expected section.key=value", origin, assignment);
+		/* the text is not echoed: it may be key material typed without '=' */
+		snprintf(err, errlen, "%s: expected section.key=value", origin);
 		free(copy);
 		return -EINVAL;
 	}

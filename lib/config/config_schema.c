@@ -20,7 +20,8 @@ static const char *const roles[] = { "uac", "uas", "media", NULL };
 static const char *const cksums[] = { "auto", "on", "off", NULL };
 static const char *const codecs[] = { "PCMU", "PCMA", "G722", "G729", "opus", NULL };
 static const char *const payloads[] = { "tone", "file", "probe", NULL };
-static const char *const srtp_engines[] = { "libsrtp", "cryptodev", NULL };
+/* the DPDK cryptodev engine joins this list when it exists */
+static const char *const srtp_engines[] = { "libsrtp", NULL };
 
 const char *const mbl_config_sections[] = { "run", "port", "media", "eal", NULL };
 
@@ -149,8 +150,8 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "A stream that received nothing for this long at the end counts as "
 	     "\"no media\"."),
 	ENUM("media", "srtp_engine", media.srtp_engine, srtp_engines, "libsrtp",
-	     "SRTP engine: libsrtp (libsrtp2, the reference) or cryptodev (DPDK "
-	     "cryptodev: arrives with the cryptodev engine; refused until then)."),
+	     "SRTP engine for media.tx_crypto / media.rx_crypto: libsrtp (libsrtp2, "
+	     "the reference). The DPDK cryptodev engine is not in this build yet."),
 	SECRET("media", "tx_crypto", media.tx_crypto, mbl_config_check_crypto,
 	       "[tag] SUITE inline:KEY||SALT[|lifetime][|MKI:len]", "",
 	       "SRTP for what this instance sends, in the a=crypto form of RFC 4568 "

@@ -244,7 +244,7 @@ static void test_set_errors(void **state)
 
 	(void)state;
 	mbl_config_defaults(&c);
-	set_expect(&c, "media.codec", -EINVAL, "--set: 'media.codec': expected section.key=value");
+	set_expect(&c, "media.codec", -EINVAL, "--set: expected section.key=value");
 	set_expect(&c, "media.codek=PCMA", -EINVAL,
 		   "--set: media.codek: unknown key (did you mean media.codec?)");
 	set_expect(&c, "duration=5", -EINVAL,

@@ -67,6 +67,16 @@ static int build_stream(struct mbl_dp *dp, uint32_t i, char *err, size_t errlen)
 		return rc;
 	}
 	s->ssrc = ssrc_of(c->ssrc_seed, i);
+	if (c->srtp_tx &&
+	    (s->srtp = mbl_srtp_ctx_create(c->srtp_engine, &c->tx_key, s->ssrc, true, err,
+					   errlen)) == NULL)
+		return -ENOTSUP;
+	/* the peer's SSRC is not known before its first packet: an inbound
+	 * context for any SSRC (0), bound to the first one it accepts */
+	if (c->srtp_rx &&
+	    (dp->r[i].srtp = mbl_srtp_ctx_create(c->srtp_engine, &c->rx_key, 0, false, err,
+						 errlen)) == NULL)
+		return -ENOTSUP;
 	s->seq = (uint16_t)ssrc_of(c->ssrc_seed ^ 0x5eed, i); /* RFC 3550 5.1: random start */
 	s->ts = ssrc_of(c->ssrc_seed ^ 0x7135, i);
 	s->state = c->has_remote_mac ? DP_S_RUN : DP_S_WAIT_NEIGH;
@@ -204,8 +214,11 @@ struct mbl_dp *mbl_dp_create(const struct mbl_dp_conf *conf, const struct mbl_po
 	    (conf->rtcp && !conf->rtcp_mux && dp->rtcp_tmpl == NULL))
 		goto nomem;
 	for (uint32_t i = 0; i < conf->streams; i++)
-		if (build_stream(dp, i, err, errlen) < 0)
-			goto fail;
+		if (build_stream(dp, i, err, errlen) < 0) {
+			mbl_dp_free(dp);
+			errno = EINVAL;
+			return NULL;
+		}
 	for (unsigned i = 0; i < n; i++)
 		if (setup_worker(dp, i, lcores[i], err, errlen) < 0)
 			goto fail;
@@ -404,6 +417,10 @@ void mbl_dp_free(struct mbl_dp *dp)
 		dp_wheel_fini(&w->wheel);
 		dp_wheel_fini(&w->rtcp_wheel);
 	}
+	for (uint32_t i = 0; dp->s != NULL && i < dp->conf.streams; i++)
+		mbl_srtp_ctx_free(dp->s[i].srtp);
+	for (uint32_t i = 0; dp->r != NULL && i < dp->conf.streams; i++)
+		mbl_srtp_ctx_free(dp->r[i].srtp);
 	rte_free(dp->w);
 	rte_free(dp->s);
 	rte_free(dp->r);

@@ -19,6 +19,10 @@
 #define DP_NOTIFY_RING 1024
 #define DP_RTCP_MAX 256         /* bytes of one RTCP compound we send */
 #define DP_MAX_RXQ 64           /* RX queues one worker may poll */
+/* Room dp_build_rtp/dp_build_rtcp may use at buf: headers, the largest
+ * payload, and the SRTP/SRTCP trailer (index, MKI, tag). An mbuf's data room
+ * (2048 - 128 headroom) and the unit tests' buffers are larger. */
+#define DP_FRAME_CAP (MBL_NET_TMPL_MAX + MBL_PAYLOAD_MAX_FRAME + 64)
 
 enum dp_stream_state {
 	DP_S_WAIT_NEIGH = 0, /* next hop unresolved: schedule runs, nothing sent */
@@ -42,11 +46,14 @@ struct __rte_cache_aligned dp_stream {
 	struct mbl_dtmf_tx dtmf;
 	/* RTCP sender state */
 	uint32_t rtcp_octets;           /* SR sender octet count (mod 2^32) */
+	struct mbl_srtp_ctx *srtp;      /* outbound SRTP, NULL for plain RTP */
 	uint32_t last_sr_ntp_mid;       /* middle 32 bits of our last SR's NTP time */
 };
 
 /* RX half: written only by the owning worker. */
 struct dp_rx {
+	struct mbl_srtp_ctx *srtp;      /* inbound SRTP, NULL for plain RTP */
+	uint32_t srtp_auth_fail, srtp_replay;
 	struct mbl_rx_seq seq;
 	struct mbl_rx_jitter jit;
 	uint64_t packets, bytes;
@@ -140,6 +147,7 @@ static inline struct dp_worker *dp_owner(const struct mbl_dp *dp, uint32_t strea
 }
 
 /* dp_tx.c */
+/* Returns the frame length, or 0 when SRTP protect failed (nothing to send). */
 uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint8_t *buf,
 		      uint64_t now_ns, bool *is_dtmf);
 void dp_tx_poll(struct dp_worker *w, uint64_t now);
@@ -150,7 +158,8 @@ uint16_t dp_build_rtcp(struct mbl_dp *dp, uint32_t idx, uint8_t *buf, uint64_t n
 
 /* dp_rx.c */
 void dp_rx_frame(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns);
-void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, const uint8_t *p,
+/* Takes p writable: SRTP is unprotected in place. */
+void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, uint8_t *p,
 		       uint32_t len, uint64_t now_ns);
 int dp_neigh_send_req(void *arg, const uint8_t ip[16]);
 void dp_notify_poll(struct dp_worker *w);

@@ -50,6 +50,7 @@ uint16_t dp_build_rtcp(struct mbl_dp *dp, uint32_t idx, uint8_t *buf, uint64_t n
 	uint8_t *p = buf + t->len, *q;
 	uint64_t ntp = dp_ns_to_ntp(now_ns);
 	unsigned rc = r->have_peer ? 1 : 0, sr_len = 28 + 24 * rc, cname_len, sdes_len;
+	uint32_t len;
 	char cname[32];
 
 	memcpy(buf, t->hdr, t->len);
@@ -79,9 +80,14 @@ uint16_t dp_build_rtcp(struct mbl_dp *dp, uint32_t idx, uint8_t *buf, uint64_t n
 	q[8] = 1; /* CNAME */
 	q[9] = (uint8_t)cname_len;
 	memcpy(q + 10, cname, cname_len);
-	mbl_net_udp_finalize(buf, t, (uint16_t)(sr_len + sdes_len),
-			     mbl_net_cksum_add(0, p, sr_len + sdes_len), dp->csum_mode);
-	return (uint16_t)(t->len + sr_len + sdes_len);
+	len = sr_len + sdes_len;
+	/* SRTCP (RFC 3711 3.4): encrypted from the first SSRC on, E|index and
+	 * tag appended */
+	if (s->srtp != NULL &&
+	    mbl_srtp_protect_rtcp(s->srtp, p, &len, DP_FRAME_CAP - t->len) < 0)
+		return 0;
+	mbl_net_udp_finalize(buf, t, (uint16_t)len, mbl_net_cksum_add(0, p, len), dp->csum_mode);
+	return (uint16_t)(t->len + len);
 }
 
 static inline uint64_t rtcp_interval(struct dp_worker *w)
@@ -97,7 +103,7 @@ void dp_rtcp_poll(struct dp_worker *w, uint64_t now)
 {
 	struct mbl_dp *dp = w->dp;
 	uint32_t due[64];
-	uint8_t buf[MBL_NET_TMPL_MAX + DP_RTCP_MAX];
+	uint8_t buf[DP_FRAME_CAP];
 	uint64_t now_ns = mbl_tsc_to_ns(now);
 	unsigned n = dp_wheel_poll(&w->rtcp_wheel, now, due, 64);
 
@@ -109,6 +115,10 @@ void dp_rtcp_poll(struct dp_worker *w, uint64_t now)
 		if (dp->s[gi].state != DP_S_RUN)
 			continue;
 		len = dp_build_rtcp(dp, gi, buf, now_ns);
+		if (len == 0) {
+			w->c.srtp_protect_fail++;
+			continue;
+		}
 		if (dp_tx_frame(w, buf, len) == 0) {
 			struct rte_mbuf *m = w->txb[w->ntx - 1];
 			const struct mbl_net_udp_tmpl *t =

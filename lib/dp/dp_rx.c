@@ -143,16 +143,45 @@ static void rx_delay(struct dp_worker *w, struct dp_rx *r, const uint8_t *pl, ui
 	r->delay_n++;
 }
 
+/* SRTP/SRTCP in place (RFC 3711 3.3, 3.4); 0 or a counted drop. */
+static int srtp_in(struct dp_worker *w, struct dp_rx *r, uint8_t *p, uint32_t *len, bool rtcp)
+{
+	int rc = rtcp ? mbl_srtp_unprotect_rtcp(r->srtp, p, len) : mbl_srtp_unprotect(r->srtp, p, len);
+
+	if (mbl_likely(rc == 0))
+		return 0;
+	switch (rc) {
+	case -EBADMSG:
+		w->c.drop_dp[MBL_DP_DROP_srtp_auth_fail]++;
+		r->srtp_auth_fail++;
+		break;
+	case -EALREADY:
+		w->c.drop_dp[MBL_DP_DROP_srtp_replay]++;
+		r->srtp_replay++;
+		break;
+	case -EINVAL:
+		w->c.drop_dp[MBL_DP_DROP_srtp_malformed]++;
+		break;
+	default:
+		w->c.drop_dp[MBL_DP_DROP_srtp_other]++;
+		break;
+	}
+	return rc;
+}
+
 /* Returns true when the packet was accepted as this stream's media. */
-static bool rx_rtp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint32_t len,
+static bool rx_rtp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t len,
 		   uint64_t now_ns)
 {
 	struct mbl_dp *dp = w->dp;
 	struct dp_rx *r = &dp->r[stream];
 	struct mbl_rtp_info ri;
-	int rc = mbl_rtp_parse(p, len, &ri), v;
+	int rc, v;
 	bool dtmf;
 
+	if (r->srtp != NULL && srtp_in(w, r, p, &len, false) < 0)
+		return false;
+	rc = mbl_rtp_parse(p, len, &ri);
 	if (rc < 0) {
 		w->c.drop_rtp[-rc]++;
 		return false;
@@ -196,14 +225,17 @@ static bool rx_rtp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint3
 
 /* RTCP (RFC 3550 6.4): remember the peer's SR time for our report blocks,
  * and take RTT = A - LSR - DLSR (6.4.1) from blocks about our SSRC. */
-static bool rx_rtcp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint32_t len,
+static bool rx_rtcp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t len,
 		    uint64_t now_ns)
 {
 	struct mbl_dp *dp = w->dp;
 	struct dp_rx *r = &dp->r[stream];
 	struct mbl_rtp_rtcp_info ci;
-	int rc = mbl_rtp_rtcp_walk(p, len, &ci);
+	int rc;
 
+	if (r->srtp != NULL && srtp_in(w, r, p, &len, true) < 0)
+		return false;
+	rc = mbl_rtp_rtcp_walk(p, len, &ci);
 	if (rc < 0) {
 		w->c.drop_rtp[-rc]++;
 		return false;
@@ -246,7 +278,7 @@ static bool rx_rtcp(struct dp_worker *w, uint32_t stream, const uint8_t *p, uint
 	return true;
 }
 
-void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, const uint8_t *p,
+void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, uint8_t *p,
 		       uint32_t len, uint64_t now_ns)
 {
 	bool ok;

@@ -62,7 +62,7 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 {
 	const struct mbl_dp_conf *c = &dp->conf;
 	uint8_t *rtp = buf + s->tmpl.len, *pl = rtp + MBL_RTP_HDR_LEN;
-	uint32_t psum, hsum, ts = s->ts;
+	uint32_t psum, hsum, ts = s->ts, rlen;
 	uint16_t plen;
 	bool marker = s->marker_next, ev;
 
@@ -94,15 +94,26 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 		s->marker_next = false;
 	}
 	s->frame++;
-	psum = mbl_net_cksum_add32(psum, hsum);
-	mbl_net_udp_finalize(buf, &s->tmpl, (uint16_t)(MBL_RTP_HDR_LEN + plen), psum,
-			     dp->csum_mode);
 	s->seq++;
 	s->ts += dp->ts_step;
-	s->tx_packets++;
-	s->tx_bytes += MBL_RTP_HDR_LEN + plen;
 	s->rtcp_octets += plen;
-	return (uint16_t)(s->tmpl.len + MBL_RTP_HDR_LEN + plen);
+	rlen = MBL_RTP_HDR_LEN + plen;
+	if (s->srtp == NULL) {
+		psum = mbl_net_cksum_add32(psum, hsum);
+	} else {
+		/* RFC 3711: encrypt and tag in place; the payload changed, so the
+		 * UDP checksum is summed afresh over what goes on the wire. A
+		 * failure (key lifetime reached) loses this packet: its sequence
+		 * number stays used, as on a real sender. */
+		if (mbl_unlikely(mbl_srtp_protect(s->srtp, rtp, &rlen,
+						  DP_FRAME_CAP - s->tmpl.len) < 0))
+			return 0;
+		psum = mbl_net_cksum_add(0, rtp, rlen);
+	}
+	mbl_net_udp_finalize(buf, &s->tmpl, (uint16_t)rlen, psum, dp->csum_mode);
+	s->tx_packets++;
+	s->tx_bytes += rlen;
+	return (uint16_t)(s->tmpl.len + rlen);
 }
 
 /* Mbufs come raw from the pool (no rte_pktmbuf_reset: a freed mbuf
@@ -241,6 +252,11 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 			}
 			len = dp_build_rtp(dp, s, gi, (uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM,
 					   now_ns, &dtmf);
+			if (mbl_unlikely(len == 0)) {
+				w->c.srtp_protect_fail++;
+				rte_mempool_put(dp->pool, m);
+				continue;
+			}
 			set_mbuf(dp, m, &s->tmpl, len);
 			w->c.tx_bytes += len - s->tmpl.len;
 			w->c.tx_dtmf += dtmf;

@@ -20,6 +20,7 @@
 #include "mbl_common.h"
 #include "mbl_net.h"
 #include "mbl_rtp.h"
+#include "mbl_srtp.h"
 #include "mbl_stats.h"
 
 struct mbl_port;
@@ -60,6 +61,10 @@ struct mbl_dp_conf {
 	uint32_t rx_stall_us;        /* RX poll gap beyond which arrival times are unknown */
 	uint16_t burst;
 	uint32_t tx_coalesce_us;     /* hold TX up to this long (0: flush each turn) */
+	/* SRTP (RFC 3711): the same master key for every stream of a direction */
+	bool srtp_tx, srtp_rx;
+	enum mbl_srtp_engine srtp_engine;
+	struct mbl_srtp_key tx_key, rx_key; /* secret: never logged */
 	bool idle_sleep;             /* sleep when idle (shared cores) */
 };
 
@@ -86,7 +91,8 @@ struct mbl_dp_conf {
 	X(arp_request_tx)                                                      \
 	X(nd_tx)                                                               \
 	X(icmp_echo_reply)                                                     \
-	X(neigh_learned)
+	X(neigh_learned)                                                       \
+	X(srtp_protect_fail) /* packets not sent: SRTP protect failed */
 
 /* Drop reasons owned by the data plane (the net and rtp layers have their
  * own lists; the report merges all three under media.dropped). */
@@ -99,7 +105,11 @@ struct mbl_dp_conf {
 	X(demux_unknown, "UDP payload neither RTP, RTCP, STUN nor DTLS")       \
 	X(probe_corrupt, "probe payload failed its integrity check")           \
 	X(wrong_pt, "RTP payload type neither the codec's nor DTMF's")          \
-	X(dispatch_full, "owning worker's dispatch ring was full")
+	X(dispatch_full, "owning worker's dispatch ring was full")            \
+	X(srtp_auth_fail, "SRTP/SRTCP authentication tag did not verify")     \
+	X(srtp_replay, "SRTP/SRTCP replayed or too old (RFC 3711 3.3.2)")     \
+	X(srtp_malformed, "SRTP/SRTCP too short or unparsable")               \
+	X(srtp_other, "SRTP/SRTCP refused for another reason (SSRC, key)")
 
 #define MBL_DP_DROP_ENUM_(n, d) MBL_DP_DROP_##n,
 enum mbl_dp_drop { MBL_DP_DROP_LIST(MBL_DP_DROP_ENUM_) MBL_DP_DROP_MAX };

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * The libsrtp2 engine: the reference every other engine must match.
+ *
+ * One srtp_t session per context holding one ssrc_specific stream; libsrtp
+ * runs the key derivation (RFC 3711 4.3, RFC 7714) from the master key
+ * and salt. libsrtp types stay in this file.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <srtp2/srtp.h>
+
+#include "srtp_engine.h"
+
+#define REPLAY_WINDOW 1024
+
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+static srtp_err_status_t lib_status = srtp_err_status_init_fail;
+
+static void lib_init(void)
+{
+	lib_status = srtp_init();
+}
+
+struct lsrtp {
+	srtp_t session;
+	unsigned int use_mki;
+};
+
+/* Suite -> libsrtp crypto policies (RTP, RTCP). The *_32 suites keep the
+ * 80-bit tag on SRTCP (RFC 4568 6.2.2, RFC 6188). libsrtp has no preset
+ * for NULL_HMAC_SHA1_32: the 80-bit one with a 4-byte RTP tag is exactly it.
+ * Returns false if this libsrtp cannot do the suite. */
+static bool suite_policy(enum mbl_srtp_suite s, srtp_crypto_policy_t *rtp,
+			 srtp_crypto_policy_t *rtcp)
+{
+	switch (s) {
+	case MBL_SRTP_AES_CM_128_HMAC_SHA1_80:
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(rtp);
+		srtp_crypto_policy_set_rtcp_default(rtcp);
+		return true;
+	case MBL_SRTP_AES_CM_128_HMAC_SHA1_32:
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(rtp);
+		srtp_crypto_policy_set_rtcp_default(rtcp);
+		return true;
+	case MBL_SRTP_AES_192_CM_HMAC_SHA1_80:
+		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(rtp);
+		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(rtcp);
+		return true;
+	case MBL_SRTP_AES_192_CM_HMAC_SHA1_32:
+		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_32(rtp);
+		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(rtcp);
+		return true;
+	case MBL_SRTP_AES_256_CM_HMAC_SHA1_80:
+		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(rtp);
+		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(rtcp);
+		return true;
+	case MBL_SRTP_AES_256_CM_HMAC_SHA1_32:
+		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32(rtp);
+		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(rtcp);
+		return true;
+	case MBL_SRTP_AEAD_AES_128_GCM:
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(rtp);
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(rtcp);
+		return true;
+	case MBL_SRTP_AEAD_AES_256_GCM:
+		srtp_crypto_policy_set_aes_gcm_256_16_auth(rtp);
+		srtp_crypto_policy_set_aes_gcm_256_16_auth(rtcp);
+		return true;
+	case MBL_SRTP_NULL_HMAC_SHA1_80:
+		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(rtp);
+		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(rtcp);
+		return true;
+	case MBL_SRTP_NULL_HMAC_SHA1_32:
+		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(rtp);
+		rtp->auth_tag_len = 4;
+		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(rtcp);
+		return true;
+	case MBL_SRTP_SUITE_MAX:
+		break;
+	}
+	return false;
+}
+
+/* libsrtp status -> MBL_SRTP_ERR_LIST values. */
+static int map_status(srtp_err_status_t st)
+{
+	switch (st) {
+	case srtp_err_status_ok:
+		return 0;
+	case srtp_err_status_auth_fail:
+		return -EBADMSG;
+	case srtp_err_status_replay_fail:
+	case srtp_err_status_replay_old:
+	case srtp_err_status_pkt_idx_old:
+		return -EALREADY;
+	case srtp_err_status_no_ctx:
+		return -ESRCH;
+	case srtp_err_status_key_expired:
+		return -EKEYEXPIRED;
+	case srtp_err_status_bad_param:
+	case srtp_err_status_parse_err:
+	case srtp_err_status_bad_mki:
+	default:
+		return -EINVAL;
+	}
+}
+
+static void mki_bytes(const struct mbl_srtp_key *k, uint8_t *out)
+{
+	for (unsigned int i = 0; i < k->mki_len; i++)
+		out[i] = (uint8_t)(k->mki >> (8 * (k->mki_len - 1 - i)));
+}
+
+/* The master key buffer libsrtp wants is key || salt (salt 12 bytes for
+ * GCM, RFC 7714; 14 otherwise). */
+static int lsrtp_create(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, char *err,
+			size_t errlen)
+{
+	const struct mbl_srtp_suite_info *si = c->suite;
+	uint8_t master[MBL_SRTP_MAX_KEY + MBL_SRTP_MAX_SALT];
+	uint8_t mki[MBL_SRTP_MAX_MKI];
+	srtp_master_key_t mk = { .key = master, .mki_id = mki, .mki_size = k->mki_len };
+	srtp_master_key_t *mks[1] = { &mk };
+	srtp_policy_t pol;
+	srtp_err_status_t st;
+	struct lsrtp *l;
+
+	pthread_once(&lib_once, lib_init);
+	if (lib_status != srtp_err_status_ok) {
+		snprintf(err, errlen, "libsrtp: srtp_init failed (status %d)", (int)lib_status);
+		return -EIO;
+	}
+	memset(&pol, 0, sizeof(pol));
+	if (!suite_policy(si->id, &pol.rtp, &pol.rtcp)) {
+		snprintf(err, errlen, "libsrtp engine cannot do suite %s", si->name);
+		return -ENOTSUP;
+	}
+	if (si->key_len > MBL_SRTP_MAX_KEY || si->salt_len > MBL_SRTP_MAX_SALT) {
+		snprintf(err, errlen, "suite %s: key/salt sizes out of range", si->name);
+		return -EINVAL;
+	}
+	l = calloc(1, sizeof(*l));
+	if (l == NULL) {
+		snprintf(err, errlen, "out of memory for a libsrtp context");
+		return -ENOMEM;
+	}
+	memcpy(master, k->key, si->key_len);
+	memcpy(master + si->key_len, k->salt, si->salt_len);
+	mki_bytes(k, mki);
+	/* an any-SSRC context: libsrtp adds the stream at the first packet,
+	 * and the engine layer lets only that one SSRC through afterwards */
+	pol.ssrc.type = c->any_ssrc ? ssrc_any_inbound : ssrc_specific;
+	pol.ssrc.value = c->ssrc;
+	if (k->mki_len != 0) {
+		pol.keys = mks;
+		pol.num_master_keys = 1;
+		l->use_mki = 1;
+	} else {
+		pol.key = master;
+	}
+	pol.window_size = REPLAY_WINDOW;
+	pol.allow_repeat_tx = 0;
+	st = srtp_create(&l->session, &pol);
+	explicit_bzero(master, sizeof(master));
+	if (st != srtp_err_status_ok) {
+		snprintf(err, errlen, "libsrtp cannot create a session for suite %s "
+				      "(srtp_create status %d)", si->name, (int)st);
+		free(l);
+		return st == srtp_err_status_alloc_fail ? -ENOMEM : -ENOTSUP;
+	}
+	c->priv = l;
+	return 0;
+}
+
+static void lsrtp_free(struct mbl_srtp_ctx *c)
+{
+	struct lsrtp *l = c->priv;
+
+	if (l == NULL)
+		return;
+	srtp_dealloc(l->session);
+	free(l);
+	c->priv = NULL;
+}
+
+/* libsrtp lengths are int; the dispatch layer has bounded len and cap. */
+static int lsrtp_protect(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len)
+{
+	struct lsrtp *l = c->priv;
+	int n = (int)*len;
+	srtp_err_status_t st;
+
+	st = srtp_protect_mki(l->session, pkt, &n, l->use_mki, 0);
+	if (st == srtp_err_status_ok)
+		*len = (uint32_t)n;
+	return map_status(st);
+}
+
+static int lsrtp_unprotect(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len)
+{
+	struct lsrtp *l = c->priv;
+	int n = (int)*len;
+	srtp_err_status_t st;
+
+	st = srtp_unprotect_mki(l->session, pkt, &n, l->use_mki);
+	if (st == srtp_err_status_ok)
+		*len = (uint32_t)n;
+	return map_status(st);
+}
+
+static int lsrtp_protect_rtcp(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len)
+{
+	struct lsrtp *l = c->priv;
+	int n = (int)*len;
+	srtp_err_status_t st;
+
+	st = srtp_protect_rtcp_mki(l->session, pkt, &n, l->use_mki, 0);
+	if (st == srtp_err_status_ok)
+		*len = (uint32_t)n;
+	return map_status(st);
+}
+
+static int lsrtp_unprotect_rtcp(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len)
+{
+	struct lsrtp *l = c->priv;
+	int n = (int)*len;
+	srtp_err_status_t st;
+
+	st = srtp_unprotect_rtcp_mki(l->session, pkt, &n, l->use_mki);
+	if (st == srtp_err_status_ok)
+		*len = (uint32_t)n;
+	return map_status(st);
+}
+
+const struct mbl_srtp_engine_ops mbl_srtp_libsrtp_ops = {
+	.name = "libsrtp",
+	.create = lsrtp_create,
+	.free = lsrtp_free,
+	.protect = lsrtp_protect,
+	.unprotect = lsrtp_unprotect,
+	.protect_rtcp = lsrtp_protect_rtcp,
+	.unprotect_rtcp = lsrtp_unprotect_rtcp,
+};
