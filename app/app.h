@@ -23,11 +23,15 @@ struct app {
 	unsigned n_lcores;
 	uint64_t start_ns, tx_stop_ns, end_ns;
 	bool interrupted;
+	bool cdev_up;                   /* mbl_srtp_cdev_init done */
 };
 
 /* media_conf.c: scenario -> data-plane configuration. Returns 0 or -EINVAL
  * with err naming the key. */
 int app_media_conf(struct app *a, char *err, size_t errlen);
+
+/* keylog.c: run.key_log, written once the streams exist. 0 or -errno. */
+int app_key_log(struct app *a);
 
 /* console.c: one line of live figures (main lcore, every stats interval). */
 void app_console_line(struct app *a, double elapsed_s);

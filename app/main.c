@@ -215,11 +215,26 @@ static int run_media(struct app *a)
 		a->dpc.ssrc_seed = (uint32_t)mbl_time_ns();
 	if (open_port(a) < 0)
 		return MBL_EXIT_RUNTIME;
+	if ((a->dpc.srtp_tx || a->dpc.srtp_rx) &&
+	    a->dpc.srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV) {
+		const char *dev = a->cfg.media.srtp_device[0] ? a->cfg.media.srtp_device
+							       : "crypto_aesni_mb0";
+
+		/* a session per context and packet kind, GCM a few more */
+		if (mbl_srtp_cdev_init(dev, a->n_lcores, a->dpc.streams * 8 + 64, err,
+				       sizeof(err)) < 0) {
+			fprintf(stderr, "mediablast: media.srtp_device: %s\n", err);
+			return MBL_EXIT_RUNTIME;
+		}
+		a->cdev_up = true;
+	}
 	a->dp = mbl_dp_create(&a->dpc, &a->port, a->lcores, a->n_lcores, err, sizeof(err));
 	if (a->dp == NULL) {
 		fprintf(stderr, "mediablast: %s\n", err);
 		return errno == EINVAL ? MBL_EXIT_USAGE : MBL_EXIT_RUNTIME;
 	}
+	if (app_key_log(a) < 0)
+		return MBL_EXIT_RUNTIME;
 	if (a->cfg.run.telemetry)
 		app_telemetry_register(a);
 	mbl_log(MBL_LOG_INFO, "media: %u streams of %s/%u ms on %u worker lcore(s) for %u s",
@@ -276,6 +291,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mediablast: %s\n", err);
 		return MBL_EXIT_USAGE;
 	}
+	/* the cryptodev engine's default device is ours to create */
+	if ((a.dpc.srtp_tx || a.dpc.srtp_rx) && a.dpc.srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV &&
+	    a.cfg.media.srtp_device[0] == '\0')
+		strncat(a.cfg.eal_args, " --vdev crypto_aesni_mb0",
+			sizeof(a.cfg.eal_args) - strlen(a.cfg.eal_args) - 1);
 	ev = eal_argv(n_user, argv, a.cfg.eal_args, &eal_argc);
 	if (ev == NULL || (rc = rte_eal_init(eal_argc, ev)) < 0) {
 		fprintf(stderr, "mediablast: EAL initialisation failed: %s\n",
@@ -287,6 +307,8 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	rc = run_media(&a);
 	mbl_dp_free(a.dp);
+	if (a.cdev_up)
+		mbl_srtp_cdev_fini();
 	mbl_port_close(&a.port);
 	mbl_payload_free(&a.frames);
 	rte_eal_cleanup();

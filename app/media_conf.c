@@ -119,7 +119,8 @@ int app_media_conf(struct app *a, char *err, size_t errlen)
 	if (crypto("media.tx_crypto", m->tx_crypto, &c->tx_key, &c->srtp_tx, err, errlen) < 0 ||
 	    crypto("media.rx_crypto", m->rx_crypto, &c->rx_key, &c->srtp_rx, err, errlen) < 0)
 		return -EINVAL;
-	c->srtp_engine = MBL_SRTP_ENGINE_LIBSRTP;
+	c->srtp_engine = m->srtp_engine == MBL_CONFIG_SRTP_CRYPTODEV ? MBL_SRTP_ENGINE_CRYPTODEV
+								      : MBL_SRTP_ENGINE_LIBSRTP;
 	if (mbl_dp_conf_check(c, err, errlen) < 0)
 		return -EINVAL;
 	return payload(a, m, err, errlen);

@@ -20,8 +20,7 @@ static const char *const roles[] = { "uac", "uas", "media", NULL };
 static const char *const cksums[] = { "auto", "on", "off", NULL };
 static const char *const codecs[] = { "PCMU", "PCMA", "G722", "G729", "opus", NULL };
 static const char *const payloads[] = { "tone", "file", "probe", NULL };
-/* the DPDK cryptodev engine joins this list when it exists */
-static const char *const srtp_engines[] = { "libsrtp", NULL };
+static const char *const srtp_engines[] = { "libsrtp", "cryptodev", NULL };
 
 const char *const mbl_config_sections[] = { "run", "port", "media", "eal", NULL };
 
@@ -52,6 +51,10 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "Test duration in seconds."),
 	STR("run", "report", run.report, NULL, "path", "",
 	    "Write the JSON report to this file (\"\" = no report)."),
+	STR("run", "key_log", run.key_log, NULL, "path", "",
+	    "Write every SRTP master key in use to this file (mode 0600), one line per "
+	    "stream and direction, for decrypting captures. Off by default: keys never "
+	    "reach logs, reports or the console otherwise."),
 	BOOL("run", "console", run.console, "true",
 	     "Print a live console line once a second."),
 	UINT("run", "stats_interval_ms", run.stats_interval_ms, 100, 60000, "1000",
@@ -151,7 +154,12 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "\"no media\"."),
 	ENUM("media", "srtp_engine", media.srtp_engine, srtp_engines, "libsrtp",
 	     "SRTP engine for media.tx_crypto / media.rx_crypto: libsrtp (libsrtp2, "
-	     "the reference). The DPDK cryptodev engine is not in this build yet."),
+	     "the reference) or cryptodev (DPDK cryptodev: AES-NI multi-buffer by "
+	     "default, see media.srtp_device; bit-identical to libsrtp)."),
+	STR("media", "srtp_device", media.srtp_device, NULL, "cryptodev name", "",
+	    "Cryptodev for media.srtp_engine = cryptodev. \"\" creates crypto_aesni_mb0 "
+	    "(AES-NI multi-buffer) itself; a name uses a device the EAL arguments "
+	    "created (e.g. crypto_openssl0 with --vdev crypto_openssl0, or a QAT VF)."),
 	SECRET("media", "tx_crypto", media.tx_crypto, mbl_config_check_crypto,
 	       "[tag] SUITE inline:KEY||SALT[|lifetime][|MKI:len]", "",
 	       "SRTP for what this instance sends, in the a=crypto form of RFC 4568 "

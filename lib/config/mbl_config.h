@@ -70,6 +70,7 @@ struct mbl_config_run {
 	enum mbl_config_role role;
 	uint32_t duration;          /* seconds */
 	char report[MBL_CONFIG_PATH_LEN]; /* JSON report path, "" = none */
+	char key_log[MBL_CONFIG_PATH_LEN]; /* SRTP key log, "" = none (default) */
 	bool console;
 	uint32_t stats_interval_ms;
 	bool telemetry;
@@ -123,6 +124,7 @@ struct mbl_config_media {
 	uint32_t rx_timeout_ms;
 	uint32_t rx_stall_us;                /* 0 = trust every arrival time */
 	enum mbl_config_srtp_engine srtp_engine;
+	char srtp_device[MBL_CONFIG_IFACE_LEN];  /* "" = crypto_aesni_mb0, made by us */
 	char tx_crypto[MBL_CONFIG_CRYPTO_LEN]; /* a=crypto form; secret */
 	char rx_crypto[MBL_CONFIG_CRYPTO_LEN];
 };

@@ -332,6 +332,10 @@ static int worker_main(void *arg)
 
 	schedule_streams(w);
 	w->rx_last_poll = mbl_tsc();
+	/* the cryptodev engine: this worker's own queue pair */
+	if ((w->dp->conf.srtp_tx || w->dp->conf.srtp_rx) &&
+	    w->dp->conf.srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV)
+		mbl_srtp_cdev_bind_qp(w->idx);
 	/* rte_lcore_id() is a dynamic-TLS lookup in a shared DPDK: once */
 	w->mp_cache = rte_mempool_default_cache(w->dp->pool, rte_lcore_id());
 

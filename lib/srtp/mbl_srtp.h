@@ -140,10 +140,72 @@ int mbl_srtp_unprotect_rtcp(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len)
  *   the crypto leave the packet untouched. *len changes only on success.
  * - key->lifetime != 0: after that many successful protect/unprotect calls
  *   (SRTP and SRTCP together) every call returns -EKEYEXPIRED.
- * - MBL_SRTP_ENGINE_CRYPTODEV: not implemented yet; create returns NULL,
- *   errno ENOTSUP.
+ * - MBL_SRTP_ENGINE_CRYPTODEV: needs mbl_srtp_cdev_init() first; before it,
+ *   create returns NULL with errno ENOTSUP.
  * - Wire layout with MKI, as libsrtp 2.5 writes it: HMAC suites put the MKI
  *   before the tag (RFC 3711 3.1); AEAD suites put it after the GCM tag,
  *   which is part of the ciphertext (RFC 7714 packet formats). */
+
+/* ---- DPDK cryptodev engine (srtp_cdev.c, srtp_cdev_pkt.c) ----------------------
+ * MBL_SRTP_ENGINE_CRYPTODEV does AES-CTR + HMAC-SHA1, AES-GCM and HMAC-only
+ * on one DPDK crypto device; the SRTP framing (KDF, IVs, ROC, replay
+ * window, SRTCP index, MKI) is ours and every packet is bit-identical to
+ * what the libsrtp engine makes from the same key. Differences from
+ * libsrtp that never change bytes: the replay window is 128 packets (libsrtp
+ * here: 1024), and a context refuses (-EALREADY) a packet more than 128
+ * behind the highest index on either side.
+ * Lifecycle (control plane): mbl_srtp_cdev_init after rte_eal_init, then
+ * contexts; free every cryptodev context before mbl_srtp_cdev_fini.
+ * mbl_srtp_ctx_create with this engine before init (or after fini)
+ * returns NULL with errno ENOTSUP; a suite the device cannot do: NULL with
+ * the device's errno (ENOTSUP when it gives none), err names both.
+ * Each data-plane lcore binds one queue pair of its own
+ * (mbl_srtp_cdev_bind_qp) before its first call; two lcores must never
+ * share a queue pair. An inbound context may get new GCM sessions on the
+ * data plane (one per distinct RTP header length, at most 6). */
+struct rte_mbuf;
+
+/* Configure and start devname ("crypto_aesni_mb0", "crypto_openssl0"; NULL =
+ * the first crypto device EAL created) with n_qp queue pairs and a pool
+ * of n_sessions sessions (a context takes 2, a GCM one up to 7), plus the
+ * op pool and one sync mbuf per queue pair. Returns 0, or -ENODEV (no such
+ * device), -EINVAL (n_qp 0 or above the device's maximum, n_sessions 0),
+ * -EALREADY (already up), -ENOMEM or the device's -errno, with err filled.
+ * Control plane, after rte_eal_init. */
+int mbl_srtp_cdev_init(const char *devname, unsigned n_qp, unsigned n_sessions, char *err,
+		       size_t errlen);
+/* Stop and close the device, free the pools. Control plane; no cryptodev
+ * context may be alive. Safe to call when init was never done. */
+void mbl_srtp_cdev_fini(void);
+/* The calling thread uses queue pair qp (default 0). Returns 0 or -EINVAL
+ * (qp >= n_qp, or the engine is not up). Each lcore, before its first
+ * protect/unprotect. */
+int mbl_srtp_cdev_bind_qp(unsigned qp);
+
+/* Protect n RTP packets in place on mbufs, one op each, in one enqueue /
+ * dequeue cycle on the caller's queue pair (busy-polls until all are
+ * back). ctx[i] is the outbound cryptodev context of m[i]; the RTP header
+ * starts rtp_off[i] bytes into m[i], the packet runs to the end of the
+ * mbuf, which must be one segment with tailroom for MKI and tag (appended
+ * with rte_pktmbuf_append). rc[i]: 0 or an MBL_SRTP_ERR_LIST value, plus
+ * -EPERM (wrong direction or not a cryptodev context), -ENOBUFS (op pool
+ * empty), -ENOMEM (no GCM session), -EIO (device error). Returns how many
+ * succeeded. The caller owns every mbuf before and after and must fix the
+ * UDP and IP lengths and checksums afterwards (the packet grew). Owner
+ * lcore of the contexts. */
+uint16_t mbl_srtp_cdev_protect_burst(struct mbl_srtp_ctx **ctx, struct rte_mbuf **m,
+				     uint16_t *rtp_off, uint16_t n, int *rc);
+/* SRTP -> RTP, the same way: the mbufs shrink (rte_pktmbuf_trim) by tag
+ * and MKI on success; on failure their bytes are undefined (drop them).
+ * Several packets of one context in one burst are fine (the replay window
+ * is checked again when each comes back). The caller fixes the lengths. */
+uint16_t mbl_srtp_cdev_unprotect_burst(struct mbl_srtp_ctx **ctx, struct rte_mbuf **m,
+				       uint16_t *rtp_off, uint16_t n, int *rc);
+/* The same for RTCP <-> SRTCP (the offset is that of the RTCP header). */
+uint16_t mbl_srtp_cdev_protect_rtcp_burst(struct mbl_srtp_ctx **ctx, struct rte_mbuf **m,
+					  uint16_t *rtcp_off, uint16_t n, int *rc);
+uint16_t mbl_srtp_cdev_unprotect_rtcp_burst(struct mbl_srtp_ctx **ctx, struct rte_mbuf **m,
+					    uint16_t *rtcp_off, uint16_t n, int *rc);
+/* ---- end of the cryptodev engine section -------------------------------------- */
 
 #endif /* MBL_SRTP_H */

@@ -26,9 +26,7 @@ static const struct mbl_srtp_engine_ops *engine_ops(enum mbl_srtp_engine e, char
 	case MBL_SRTP_ENGINE_LIBSRTP:
 		return &mbl_srtp_libsrtp_ops;
 	case MBL_SRTP_ENGINE_CRYPTODEV:
-		snprintf(err, errlen, "SRTP engine cryptodev is not implemented yet "
-				      "(use the libsrtp engine)");
-		return NULL;
+		return &mbl_srtp_cdev_ops;
 	}
 	snprintf(err, errlen, "unknown SRTP engine %d", (int)e);
 	return NULL;

@@ -46,4 +46,57 @@ struct mbl_srtp_ctx {
 
 extern const struct mbl_srtp_engine_ops mbl_srtp_libsrtp_ops;
 
+/* ---- cryptodev engine internals (srtp_cdev.c, srtp_cdev_pkt.c) ----------------
+ * srtp_cdev.c: the device (init/fini, queue-pair binding), the sessions of
+ * a context and the sync ops (one packet copied into the queue pair's own
+ * mbuf); srtp_cdev_pkt.c: one crypto op per packet on an mbuf, and the
+ * enqueue / busy-poll dequeue cycle shared by the sync and burst APIs. */
+#include "srtp_frame.h"
+
+struct rte_mbuf;
+
+extern const struct mbl_srtp_engine_ops mbl_srtp_cdev_ops;
+
+enum mbl_cdev_kind {
+	MBL_CDEV_RTP_PROTECT,
+	MBL_CDEV_RTP_UNPROTECT,
+	MBL_CDEV_RTCP_PROTECT,
+	MBL_CDEV_RTCP_UNPROTECT,
+};
+
+#define MBL_CDEV_GCM_SESS 6 /* GCM sessions per context, one per RTP header length */
+
+/* c->priv of a cryptodev context (all fields: owner lcore rw after create). */
+struct mbl_cdev_priv {
+	void *rtp_sess;           /* HMAC / NULL suites; GCM: the 12-byte-AAD one */
+	void *rtcp_sess;
+	struct {
+		uint16_t aad_len; /* RTP header bytes (RFC 7714 8.2); 0 = free slot */
+		void *sess;
+	} gcm[MBL_CDEV_GCM_SESS]; /* GCM: the AAD length is per session in DPDK */
+	uint8_t rtp_key[MBL_SRTP_MAX_KEY]; /* GCM only: for the lazy sessions */
+	uint8_t rtp_salt[MBL_SRTP_MAX_SALT];
+	uint8_t rtcp_salt[MBL_SRTP_MAX_SALT];
+	struct mbl_srtp_replay rtp;   /* both ways: libsrtp checks on send too */
+	struct mbl_srtp_replay est;   /* inbound: rtp as it will be after this burst,
+				       * for the index guess of the next packet in it */
+	struct mbl_srtp_replay rtcp;  /* inbound */
+	uint32_t rtcp_tx_index;       /* outbound: last SRTCP index sent */
+	uint32_t mki;
+};
+
+/* The session for GCM SRTP with an AAD of aad_len bytes, created on first
+ * use (a data-plane allocation from the session pool, once per header
+ * length). NULL if the pool is empty or the slots are full. */
+void *mbl_cdev_gcm_session(struct mbl_srtp_ctx *c, uint16_t aad_len);
+/* Device, queue pair and op pool of the calling lcore. */
+uint8_t mbl_cdev_dev_id(void);
+uint16_t mbl_cdev_qp(void);
+struct rte_mempool *mbl_cdev_op_pool(void);
+/* One enqueue/dequeue cycle: packets i with rc[i] == 0 on entry get an op
+ * (the RTP/RTCP packet starts off[i] bytes into the single-segment m[i]
+ * and runs to its end); rc[i] is the result. Returns the successes. */
+uint16_t mbl_cdev_run(enum mbl_cdev_kind kind, struct mbl_srtp_ctx **c, struct rte_mbuf **m,
+		      const uint16_t *off, uint16_t n, int *rc);
+
 #endif /* MBL_SRTP_ENGINE_H */
