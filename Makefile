@@ -92,10 +92,11 @@ functional: deps-check $(O)/mediablast
 
 # The lab tests that exercise bad input and the whole pipeline again, on the
 # ASan+UBSan binary (shorter runs: the sanitizers are slow).
-ASAN_FUNCTIONAL := t_cli_errors t_memif t_malformed
+ASAN_FUNCTIONAL := t_cli_errors t_memif t_malformed t_srtp_memif
 functional-asan: deps-check
 	@$(MAKE) --no-print-directory SAN=1 build-asan/mediablast
 	@STREAMS=200 DURATION=3 TESTS="$(ASAN_FUNCTIONAL)" \
+	  SUITES="AES_CM_128_HMAC_SHA1_80 AEAD_AES_128_GCM" \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  sh tests/functional/run-all.sh build-asan/mediablast
 

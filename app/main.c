@@ -220,8 +220,11 @@ static int run_media(struct app *a)
 		const char *dev = a->cfg.media.srtp_device[0] ? a->cfg.media.srtp_device
 							       : "crypto_aesni_mb0";
 
-		/* a session per context and packet kind, GCM a few more */
-		if (mbl_srtp_cdev_init(dev, a->n_lcores, a->dpc.streams * 8 + 64, err,
+		/* per context an SRTP and an SRTCP session, and a spare for GCM
+		 * header lengths other than 12 bytes */
+		unsigned dirs = (unsigned)a->dpc.srtp_tx + (unsigned)a->dpc.srtp_rx;
+
+		if (mbl_srtp_cdev_init(dev, a->n_lcores, a->dpc.streams * dirs * 3 + 64, err,
 				       sizeof(err)) < 0) {
 			fprintf(stderr, "mediablast: media.srtp_device: %s\n", err);
 			return MBL_EXIT_RUNTIME;

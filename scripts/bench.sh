@@ -268,6 +268,65 @@ echo "BENCH pacer_lateness_p99_us $P99 us vs ideal_busy_loop_p99 $IDEAL_P99 rati
 echo "BENCH pacer_lateness_max_us $PMAX us vs ideal_busy_loop_max $IDEAL_MAX ratio $(python3 -c "print('%.3f' % ($PMAX / max($IDEAL_MAX, 0.01)))")"
 echo "BENCH rtp_tx_pps_100k_streams $PPPS pps"
 
+# 3. SRTP protect in the real pipeline (net_null, one worker, 172-byte RTP:
+# PCMU 20 ms), per suite and engine, against dpdk-test-crypto-perf on
+# crypto_aesni_mb doing the same operation on the same size in this run.
+CRYPTOPERF=${CRYPTOPERF:-dpdk-test-crypto-perf}
+SRTP_SUITES=${SRTP_SUITES:-"AES_CM_128_HMAC_SHA1_80 AEAD_AES_128_GCM"}
+srtp_keylen() { case $1 in AES_192*) echo 38 ;; AES_256*) echo 46 ;; AEAD_AES_128*) echo 28 ;;
+	AEAD_AES_256*) echo 44 ;; *) echo 30 ;; esac; }
+run_srtp() { # run_srtp SUITE ENGINE STREAMS TAG -> pps in SRTP_PPS
+	key=$(head -c "$(srtp_keylen "$1")" /dev/urandom | base64 -w0)
+	rep=$TMP/$4.json log=$TMP/$4.log
+	rm -rf "/var/run/dpdk/$PREFIX" "$rep"
+	timeout -s INT -k 5 $((DUR + 60)) "$BIN" $MEM -m 3000 -l 0-1 --file-prefix "$PREFIX" -- \
+		--set port.profile=net_null --set media.remote_mac=02:00:00:00:00:02 \
+		--set media.streams="$3" --set media.local_ip=198.18.0.1-198.18.0.20 \
+		--set media.remote_ip=198.18.1.1-198.18.1.20 --set media.rtcp=false \
+		--set run.console=false --set media.srtp_engine="$2" \
+		--set "media.tx_crypto=$1 inline:$key" --duration "$DUR" --report "$rep" \
+		</dev/null >"$log" 2>&1 || { tail -n 5 "$log" >&2; fail "mediablast SRTP ($4)"; }
+	rm -rf "/var/run/dpdk/$PREFIX"
+	SRTP_PPS=$(python3 -c "import json,sys; d=json.load(open('$rep'))
+print(int(d['media']['rtp']['tx_packets'] / float(d['run']['tx_seconds'])))")
+	echo "bench: $4: $1 on $2, $3 streams: $SRTP_PPS pps" >&2
+}
+run_cryptoperf() { # run_cryptoperf SUITE -> MOps in CP_PPS
+	case $1 in
+	AEAD_AES_128_GCM) op="--optype aead --aead-algo aes-gcm --aead-op encrypt --aead-key-sz 16 --aead-iv-sz 12 --aead-aad-sz 12 --digest-sz 16" ;;
+	AEAD_AES_256_GCM) op="--optype aead --aead-algo aes-gcm --aead-op encrypt --aead-key-sz 32 --aead-iv-sz 12 --aead-aad-sz 12 --digest-sz 16" ;;
+	AES_256_CM*) op="--optype cipher-then-auth --cipher-algo aes-ctr --cipher-op encrypt --cipher-key-sz 32 --cipher-iv-sz 16 --auth-algo sha1-hmac --auth-op generate --auth-key-sz 20" ;;
+	*) op="--optype cipher-then-auth --cipher-algo aes-ctr --cipher-op encrypt --cipher-key-sz 16 --cipher-iv-sz 16 --auth-algo sha1-hmac --auth-op generate --auth-key-sz 20" ;;
+	esac
+	case $1 in *_32) op="$op --digest-sz 4" ;; AES_*|NULL_*) op="$op --digest-sz 10" ;; esac
+	rm -rf "/var/run/dpdk/$TP_PREFIX"
+	# shellcheck disable=SC2086
+	out=$(timeout -k 5 60 "$CRYPTOPERF" $MEM -m 1024 --no-pci -l 0-1 --vdev crypto_aesni_mb0 \
+		--file-prefix "$TP_PREFIX" -- --devtype crypto_aesni_mb $op --buffer-sz 172 \
+		--burst-sz 32 --total-ops 5000000 --ptest throughput --silent 2>&1) ||
+		{ echo "$out" | tail -n 5 >&2; fail "dpdk-test-crypto-perf ($1)"; }
+	rm -rf "/var/run/dpdk/$TP_PREFIX"
+	CP_PPS=$(echo "$out" | awk '$1 == "1" && $2 == "172" { printf "%d\n", $8 * 1e6 }' | tail -1)
+	[ -n "$CP_PPS" ] || fail "dpdk-test-crypto-perf ($1): no throughput line"
+	echo "bench: cryptoperf $1: $CP_PPS ops/s" >&2
+}
+command -v "$CRYPTOPERF" >/dev/null 2>&1 || fail "$CRYPTOPERF not found (dpdk package)"
+for suite in $SRTP_SUITES; do
+	run_cryptoperf "$suite"
+	best=0
+	i=1
+	while [ $i -le "$RUNS" ]; do
+		run_srtp "$suite" cryptodev 200000 "srtp-cdev-$suite-$i"
+		[ "$SRTP_PPS" -gt "$best" ] && best=$SRTP_PPS
+		i=$((i + 1))
+	done
+	name=$(echo "srtp_$suite" | tr 'A-Z' 'a-z')
+	echo "BENCH ${name}_pps_core $best pps vs cryptoperf_aesni_mb $CP_PPS ratio $(python3 -c "print('%.3f' % ($best / $CP_PPS))")"
+	# the libsrtp2 engine (Debian's, NSS backend): far slower, fewer streams
+	run_srtp "$suite" libsrtp 4000 "srtp-libsrtp-$suite"
+	echo "BENCH ${name}_libsrtp_pps_core $SRTP_PPS pps vs cryptoperf_aesni_mb $CP_PPS ratio $(python3 -c "print('%.3f' % ($SRTP_PPS / $CP_PPS))")"
+done
+
 # Human summary (stderr). Goals are information, never a failure.
 [ -n "$NOISY" ] && echo "bench: note: runs with other load on the machine:$NOISY" >&2
 python3 - "$MBL_PPS" "$RATIO" "$P99" "$PPPS" "$GOAL_PPS" "$GOAL_RATIO" "$GOAL_P99_US" \

@@ -201,6 +201,7 @@ struct mbl_dp *mbl_dp_create(const struct mbl_dp_conf *conf, const struct mbl_po
 	memcpy(dp->mac, p->mac.addr_bytes, 6);
 	dp->csum_mode = p->tx_udp_cksum && p->tx_ip_cksum ? MBL_NET_CSUM_OFFLOAD : MBL_NET_CSUM_SW;
 	dp->rx_cksum_hw = p->rx_cksum;
+	dp->srtp_burst = conf->srtp_tx && conf->srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV;
 	dp->ts_step = mbl_codec_ts_step(conf->codec, conf->ptime_ms);
 	dp->dtmf_ticks = conf->dtmf[0] ? MBL_MAX(conf->dtmf_interval_ms / conf->ptime_ms, 1) : 0;
 	dp->n_workers = n;

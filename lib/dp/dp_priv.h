@@ -120,6 +120,7 @@ struct mbl_dp {
 	struct rte_mempool *pool;
 	uint8_t mac[6];
 	int csum_mode;                  /* enum mbl_net_csum_mode */
+	bool srtp_burst;                /* TX SRTP through the cryptodev burst API */
 	bool rx_cksum_hw;
 	uint32_t dtmf_ticks;            /* ticks between digit starts */
 	uint32_t ts_step;

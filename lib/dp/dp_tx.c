@@ -98,7 +98,8 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 	s->ts += dp->ts_step;
 	s->rtcp_octets += plen;
 	rlen = MBL_RTP_HDR_LEN + plen;
-	if (s->srtp == NULL) {
+	if (s->srtp == NULL || dp->srtp_burst) {
+		/* plain, or protected later for the whole burst (dp_tx_srtp_burst) */
 		psum = mbl_net_cksum_add32(psum, hsum);
 	} else {
 		/* RFC 3711: encrypt and tag in place; the payload changed, so the
@@ -208,14 +209,45 @@ static bool stream_ready(struct dp_worker *w, struct dp_stream *s, uint32_t gi, 
 	return true;
 }
 
+/* Cryptodev engine: protect a whole burst of plain RTP in one enqueue /
+ * dequeue cycle, then finish lengths and checksums over the ciphertext. */
+static void tx_srtp_burst(struct dp_worker *w, struct rte_mbuf **m, struct dp_stream **s,
+			  const uint64_t *sched, unsigned n, uint64_t now)
+{
+	struct mbl_srtp_ctx *ctx[DP_BURST_MAX];
+	uint16_t off[DP_BURST_MAX];
+	int rc[DP_BURST_MAX];
+
+	for (unsigned i = 0; i < n; i++) {
+		ctx[i] = s[i]->srtp;
+		off[i] = s[i]->tmpl.len;
+	}
+	mbl_srtp_cdev_protect_burst(ctx, m, off, (uint16_t)n, rc);
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *f = rte_pktmbuf_mtod(m[i], uint8_t *);
+		uint32_t rlen = m[i]->pkt_len - off[i];
+
+		if (mbl_unlikely(rc[i] != 0)) {
+			w->c.srtp_protect_fail++;
+			rte_pktmbuf_free(m[i]);
+			continue;
+		}
+		mbl_net_udp_finalize(f, &s[i]->tmpl, (uint16_t)rlen,
+				     mbl_net_cksum_add(0, f + off[i], rlen), w->dp->csum_mode);
+		tx_queue(w, m[i], sched[i], now);
+	}
+}
+
 /* Send every stream that is due, up to DP_TX_ROUNDS bursts. */
 void dp_tx_poll(struct dp_worker *w, uint64_t now)
 {
 	struct mbl_dp *dp = w->dp;
 	uint32_t due[DP_BURST_MAX];
 	struct rte_mbuf *mb[DP_BURST_MAX];
-	unsigned burst = dp->conf.burst, n, rounds = 0;
-	uint64_t now_ns = mbl_tsc_to_ns(now);
+	unsigned burst = dp->conf.burst, n, rounds = 0, k = 0;
+	uint64_t now_ns = mbl_tsc_to_ns(now), bsched[DP_BURST_MAX];
+	struct rte_mbuf *bm[DP_BURST_MAX];
+	struct dp_stream *bs[DP_BURST_MAX];
 
 	do {
 		n = dp_wheel_poll(&w->wheel, now, due, burst);
@@ -260,8 +292,17 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 			set_mbuf(dp, m, &s->tmpl, len);
 			w->c.tx_bytes += len - s->tmpl.len;
 			w->c.tx_dtmf += dtmf;
+			if (dp->srtp_burst) {
+				bm[k] = m;
+				bs[k] = s;
+				bsched[k++] = sched ? sched : 1;
+				continue;
+			}
 			tx_queue(w, m, sched ? sched : 1, now);
 		}
+		if (k != 0)
+			tx_srtp_burst(w, bm, bs, bsched, k, now);
+		k = 0;
 		if (w->ntx >= burst)
 			dp_tx_flush(w, now);
 	} while (n == burst && ++rounds < DP_TX_ROUNDS);
