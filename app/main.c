@@ -22,6 +22,11 @@
 
 #define DRAIN_IDLE_NS (300ULL * 1000 * 1000) /* receive until this quiet */
 #define DRAIN_MAX_NS (10ULL * MBL_NS_PER_S)
+/* Keep the port open this long after our own TX stopped, with the workers
+ * no longer polling: a peer that is still draining sees us go quiet first
+ * and stops polling before we disconnect. (DPDK 22.11's memif PMD reads a
+ * torn-down region if the peer disconnects while it polls.) */
+#define LINGER_NS (1000ULL * 1000 * 1000)
 
 static volatile sig_atomic_t stop_requested;
 
@@ -201,6 +206,9 @@ static void run_loop(struct app *a)
 	       mbl_dp_rx_idle_ns(a->dp) < DRAIN_IDLE_NS)
 		sleep_ms(20);
 	a->end_ns = mbl_time_ns();
+	mbl_dp_join(a->dp);
+	while (!stop_requested && mbl_time_ns() - a->tx_stop_ns < LINGER_NS)
+		sleep_ms(20);
 }
 
 static int run_media(struct app *a)
@@ -248,7 +256,6 @@ static int run_media(struct app *a)
 		return MBL_EXIT_RUNTIME;
 	}
 	run_loop(a);
-	mbl_dp_join(a->dp);
 	app_telemetry_detach();
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
