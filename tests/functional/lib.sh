@@ -45,6 +45,14 @@ bg() { "$@" & PIDS="$PIDS $!"; LAST_PID=$!; }
 ok() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 
+# srtp_key SUITE: a random base64 master key||salt of the suite's size
+# (RFC 4568 inline key; GCM salts are 12 bytes, RFC 7714)
+srtp_key() {
+	case $1 in AES_192*) n=38 ;; AES_256*) n=46 ;; AEAD_AES_128*) n=28 ;;
+		AEAD_AES_256*) n=44 ;; *) n=30 ;; esac
+	head -c "$n" /dev/urandom | base64 -w0
+}
+
 # json FILE KEY.PATH: one value of a report
 json() { python3 -c 'import json,sys
 v=json.load(open(sys.argv[1]))

@@ -17,9 +17,6 @@ SUITES=${SUITES:-"AES_CM_128_HMAC_SHA1_80 AES_CM_128_HMAC_SHA1_32 AES_192_CM_HMA
  AES_192_CM_HMAC_SHA1_32 AES_256_CM_HMAC_SHA1_80 AES_256_CM_HMAC_SHA1_32 AEAD_AES_128_GCM
  AEAD_AES_256_GCM NULL_HMAC_SHA1_80 NULL_HMAC_SHA1_32"}
 
-keylen() { case $1 in AES_192*) echo 38 ;; AES_256*) echo 46 ;; AEAD_AES_128*) echo 28 ;;
-	AEAD_AES_256*) echo 44 ;; *) echo 30 ;; esac; }
-key() { head -c "$(keylen "$1")" /dev/urandom | base64 -w0; }
 
 # run NAME SUITE KEY_A KEY_B KEY_B_RX [ENGINE_A ENGINE_B]: A sends with
 # KEY_A, B with KEY_B; B receives with KEY_B_RX (= KEY_A unless testing a
@@ -81,7 +78,7 @@ PY
 
 for e in libsrtp cryptodev; do
 	for s in $SUITES; do
-		ka=$(key "$s") kb=$(key "$s")
+		ka=$(srtp_key "$s") kb=$(srtp_key "$s")
 		run "srtp-$e-$s" "$s" "$ka" "$kb" "$ka" "$e" "$e"
 		check_pair "srtp-$e-$s"
 	done
@@ -92,14 +89,14 @@ done
 # the RFC, pinned by its known-answer vectors)
 for s in AES_CM_128_HMAC_SHA1_80 AES_256_CM_HMAC_SHA1_32 AEAD_AES_128_GCM AEAD_AES_256_GCM \
 	NULL_HMAC_SHA1_80; do
-	ka=$(key "$s") kb=$(key "$s")
+	ka=$(srtp_key "$s") kb=$(srtp_key "$s")
 	run "srtp-x-$s" "$s" "$ka" "$kb" "$ka" cryptodev libsrtp
 	check_pair "srtp-x-$s"
 done
 
 # the wrong key: B decrypts A's stream with a key of its own
 s=AES_CM_128_HMAC_SHA1_80
-ka=$(key $s) kb=$(key $s) kwrong=$(key $s)
+ka=$(srtp_key $s) kb=$(srtp_key $s) kwrong=$(srtp_key $s)
 run srtp-wrongkey $s "$ka" "$kb" "$kwrong"
 python3 - "$OUT/srtp-wrongkey-a.json" "$OUT/srtp-wrongkey-b.json" <<'PY' || FAILS=$((FAILS + 1))
 import json, sys

@@ -13,12 +13,9 @@ ns_pair "$A" "$B" va vb
 SUITES=${SUITES:-"AES_CM_128_HMAC_SHA1_80 AES_CM_128_HMAC_SHA1_32 AES_192_CM_HMAC_SHA1_80
  AES_192_CM_HMAC_SHA1_32 AES_256_CM_HMAC_SHA1_80 AES_256_CM_HMAC_SHA1_32 AEAD_AES_128_GCM
  AEAD_AES_256_GCM NULL_HMAC_SHA1_80 NULL_HMAC_SHA1_32"}
-keylen() { case $1 in AES_192*) echo 38 ;; AES_256*) echo 46 ;; AEAD_AES_128*) echo 28 ;;
-	AEAD_AES_256*) echo 44 ;; *) echo 30 ;; esac; }
-key() { head -c "$(keylen "$1")" /dev/urandom | base64 -w0; }
 
 for s in $SUITES; do
-	ka=$(key "$s") kb=$(key "$s") cap=$OUT/srtp-$TAG.pcap
+	ka=$(srtp_key "$s") kb=$(srtp_key "$s") cap=$OUT/srtp-$TAG.pcap
 	rm -f "$cap"
 	bg ip netns exec "$B" dumpcap -q -n -i vb -s 96 -B 64 \
 		-w "$cap" -f "udp portrange 20000-29999"
