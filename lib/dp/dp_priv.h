@@ -15,7 +15,7 @@
 #define DP_BURST_MAX 256
 #define DP_TX_ROUNDS 8          /* TX bursts per loop turn before polling RX */
 #define DP_HOUSEKEEP_TURNS 1024 /* loop turns between housekeeping runs */
-#define DP_DISPATCH_RING 4096
+#define DP_DISPATCH_RING 16384 /* absorbs an owner descheduled for ms */
 #define DP_NOTIFY_RING 1024
 #define DP_RTCP_MAX 256         /* bytes of one RTCP compound we send */
 #define DP_MAX_RXQ 64           /* RX queues one worker may poll */
