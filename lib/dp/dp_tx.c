@@ -98,8 +98,14 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 	s->ts += dp->ts_step;
 	s->rtcp_octets += plen;
 	rlen = MBL_RTP_HDR_LEN + plen;
-	if (s->srtp == NULL || dp->srtp_burst) {
-		/* plain, or protected later for the whole burst (dp_tx_srtp_burst) */
+	if (s->srtp != NULL && dp->srtp_burst) {
+		/* protected with the whole burst; tx_srtp_burst sets lengths and
+		 * checksums over the ciphertext, so nothing to finish here */
+		s->tx_packets++;
+		s->tx_bytes += rlen;
+		return (uint16_t)(s->tmpl.len + rlen);
+	}
+	if (s->srtp == NULL) {
 		psum = mbl_net_cksum_add32(psum, hsum);
 	} else {
 		/* RFC 3711: encrypt and tag in place; the payload changed, so the
