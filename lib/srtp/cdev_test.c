@@ -632,6 +632,132 @@ static void test_burst(void **state)
 	each_suite(burst_suite);
 }
 
+/* Rekey on a running stream across a ROC wrap: the sender switches to a
+ * new key at one packet, the receiver holds the new context beside the
+ * old one; every packet of the stream decrypts to its plaintext with
+ * exactly one of the two, none is lost or taken for a replay, and the
+ * libsrtp engine's sender carries its ROC into the new key the same way. */
+static void rekey_run(enum mbl_srtp_engine txe, enum mbl_srtp_suite s)
+{
+	struct mbl_srtp_key k1, k2;
+	struct mbl_srtp_ctx *tx, *rx_old, *rx_new = NULL;
+	uint8_t plain[256], w[320];
+	uint32_t pl, wl;
+	int used_new = 0;
+
+	memset(&k1, 0, sizeof(k1));
+	k1.suite = s;
+	rand_fill(k1.key, sizeof(k1.key));
+	rand_fill(k1.salt, sizeof(k1.salt));
+	k2 = k1;
+	rand_fill(k2.key, sizeof(k2.key));
+	tx = open1(txe, &k1, SSRC, true);
+	rx_old = open1(MBL_SRTP_ENGINE_CRYPTODEV, &k1, 0, false);
+	for (uint32_t i = 0; i < 1200; i++) {
+		uint16_t seq = (uint16_t)(65000 + i); /* wraps at i = 536 */
+
+		if (i == 800) { /* after the wrap: ROC 1 must carry over */
+			struct mbl_srtp_ctx *tx2 = open1(txe, &k2, SSRC, true);
+
+			rx_new = open1(MBL_SRTP_ENGINE_CRYPTODEV, &k2, 0, false);
+			assert_int_equal(mbl_srtp_ctx_inherit(rx_new, rx_old), 0);
+			assert_int_equal(mbl_srtp_ctx_inherit(tx2, tx), 0);
+			mbl_srtp_ctx_free(tx);
+			tx = tx2;
+		}
+		pl = rtp_make(plain, seq, 160, 0);
+		memcpy(w, plain, pl);
+		wl = pl;
+		assert_int_equal(mbl_srtp_protect(tx, w, &wl, sizeof(w)), 0);
+		if (rx1(rx_old, w, wl, false, plain, pl) == 0) {
+			assert_int_equal(used_new, 0); /* never back to the old key */
+			continue;
+		}
+		assert_non_null(rx_new);
+		assert_int_equal(rx1(rx_new, w, wl, false, plain, pl), 0);
+		used_new++;
+		/* the same packet again is a replay for the new context */
+		assert_int_equal(rx1(rx_new, w, wl, false, NULL, 0), -EALREADY);
+	}
+	assert_int_equal(used_new, 400);
+	/* a context of another direction or SSRC cannot inherit */
+	assert_int_equal(mbl_srtp_ctx_inherit(rx_new, tx), -EINVAL);
+	mbl_srtp_ctx_free(tx);
+	mbl_srtp_ctx_free(rx_old);
+	mbl_srtp_ctx_free(rx_new);
+}
+
+static void test_rekey(void **state)
+{
+	(void)state;
+	rekey_run(MBL_SRTP_ENGINE_CRYPTODEV, MBL_SRTP_AES_CM_128_HMAC_SHA1_80);
+	rekey_run(MBL_SRTP_ENGINE_CRYPTODEV, MBL_SRTP_AEAD_AES_128_GCM);
+	rekey_run(MBL_SRTP_ENGINE_CRYPTODEV, MBL_SRTP_AES_256_CM_HMAC_SHA1_32);
+	rekey_run(MBL_SRTP_ENGINE_LIBSRTP, MBL_SRTP_AES_CM_128_HMAC_SHA1_80);
+	rekey_run(MBL_SRTP_ENGINE_LIBSRTP, MBL_SRTP_AEAD_AES_256_GCM);
+}
+
+/* Authenticate-only receivers: the tag and the window are checked, the
+ * header is clear, the payload stays as sent (ciphertext), the tag is
+ * gone; tampering is still caught. Refused where it cannot be honest. */
+static void test_auth_only(void **state)
+{
+	static const enum mbl_srtp_suite hmac[] = { MBL_SRTP_AES_CM_128_HMAC_SHA1_80,
+						    MBL_SRTP_AES_CM_128_HMAC_SHA1_32,
+						    MBL_SRTP_AES_256_CM_HMAC_SHA1_80 };
+	uint8_t plain[256], w[320], b[320];
+	uint32_t pl, wl, bl;
+	char err[200];
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(hmac) / sizeof(hmac[0]); i++) {
+		struct quad q;
+		struct mbl_srtp_ctx *ao;
+
+		quad_open(&q, hmac[i], 0);
+		ao = mbl_srtp_ctx_create_opts(MBL_SRTP_ENGINE_CRYPTODEV, &q.k, 0, false,
+					      MBL_SRTP_F_AUTH_ONLY, err, sizeof(err));
+		assert_non_null(ao);
+		assert_true(mbl_srtp_ctx_auth_only(ao));
+		for (uint16_t seq = 1; seq < 20; seq++) {
+			pl = rtp_make(plain, seq, 160, seq % 3);
+			memcpy(w, plain, pl);
+			wl = pl;
+			assert_int_equal(mbl_srtp_protect(q.ctx, w, &wl, sizeof(w)), 0);
+			memcpy(b, w, wl);
+			bl = wl;
+			w[pl - 1] ^= 1; /* tampered payload first: refused */
+			assert_int_equal(mbl_srtp_unprotect(ao, w, &wl), -EBADMSG);
+			assert_int_equal(mbl_srtp_unprotect(ao, b, &bl), 0);
+			assert_int_equal(bl, pl);
+			assert_memory_equal(b, plain, hdr_len(plain)); /* header clear */
+			assert_memory_not_equal(b + hdr_len(plain), plain + hdr_len(plain),
+						pl - hdr_len(plain)); /* payload still encrypted */
+			w[pl - 1] ^= 1;
+			assert_memory_equal(b, w, pl);
+			assert_int_equal(mbl_srtp_unprotect(ao, w, &wl), -EALREADY);
+		}
+		mbl_srtp_ctx_free(ao);
+		quad_close(&q);
+	}
+	{
+		struct mbl_srtp_key k;
+
+		memset(&k, 0, sizeof(k));
+		k.suite = MBL_SRTP_AEAD_AES_128_GCM;
+		assert_null(mbl_srtp_ctx_create_opts(MBL_SRTP_ENGINE_CRYPTODEV, &k, 0, false,
+						     MBL_SRTP_F_AUTH_ONLY, err, sizeof(err)));
+		assert_int_equal(errno, ENOTSUP);
+		assert_non_null(strstr(err, "HMAC-SHA1"));
+		k.suite = MBL_SRTP_AES_CM_128_HMAC_SHA1_80;
+		assert_null(mbl_srtp_ctx_create_opts(MBL_SRTP_ENGINE_LIBSRTP, &k, 0, false,
+						     MBL_SRTP_F_AUTH_ONLY, err, sizeof(err)));
+		assert_non_null(strstr(err, "libsrtp"));
+		assert_null(mbl_srtp_ctx_create_opts(MBL_SRTP_ENGINE_CRYPTODEV, &k, SSRC, true,
+						     MBL_SRTP_F_AUTH_ONLY, err, sizeof(err)));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,6 +767,8 @@ int main(void)
 		cmocka_unit_test(test_replay_tamper),
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_burst),
+		cmocka_unit_test(test_rekey),
+		cmocka_unit_test(test_auth_only),
 	};
 
 	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);

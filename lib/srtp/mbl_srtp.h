@@ -113,6 +113,31 @@ struct mbl_srtp_ctx *mbl_srtp_ctx_create(enum mbl_srtp_engine e, const struct mb
 					 uint32_t ssrc, bool outbound, char *err, size_t errlen);
 void mbl_srtp_ctx_free(struct mbl_srtp_ctx *c); /* NULL is fine */
 
+/* mbl_srtp_ctx_create with options. MBL_SRTP_F_AUTH_ONLY (inbound only):
+ * SRTP packets are authenticated (tag, replay) but their payload is left
+ * encrypted - for receivers that only count and time packets, at the cost
+ * of one HMAC instead of HMAC + AES. SRTCP is still decrypted (its reports
+ * feed loss and RTT). Supported by the cryptodev engine for the HMAC-SHA1
+ * suites; the libsrtp engine and the AEAD suites (whose tag check is the
+ * decryption) refuse it with -ENOTSUP and a reason in err. */
+#define MBL_SRTP_F_AUTH_ONLY 0x1u
+struct mbl_srtp_ctx *mbl_srtp_ctx_create_opts(enum mbl_srtp_engine e,
+					      const struct mbl_srtp_key *k, uint32_t ssrc,
+					      bool outbound, unsigned flags, char *err,
+					      size_t errlen);
+bool mbl_srtp_ctx_auth_only(const struct mbl_srtp_ctx *c);
+
+/* Rekey (a new master key for a running stream, RFC 3711 8.1 / RFC 4568
+ * 7.1.4): dst, freshly created with the new key, takes over src's SRTP
+ * packet index (ROC and replay window) and SSRC binding, so the stream's
+ * sequence goes on across the change without a gap or a false replay.
+ * SRTCP starts afresh under the new key (index and window), as a new
+ * libsrtp session does. Same engine, direction and SSRC required (-EINVAL).
+ * The libsrtp engine carries the ROC of a context with a known SSRC and
+ * returns -ENOTSUP for an unbound receiver past ROC 0 (libsrtp creates the
+ * stream only at its first packet). Owner lcore of both contexts. */
+int mbl_srtp_ctx_inherit(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *src);
+
 /* Results of protect/unprotect: 0, or one of these negative values. */
 #define MBL_SRTP_ERR_LIST(X)                                                   \
 	X(auth_fail, -EBADMSG, "authentication tag did not verify")           \

@@ -274,7 +274,12 @@ static int sessions_make(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k)
 
 	rc = derive(k, si, MBL_SRTP_LABEL_RTP_ENC, p->rtp_key, auth, p->rtp_salt);
 	if (rc == 0) {
-		p->rtp_sess = sess_make(si, c->outbound, p->rtp_key, auth, si->srtp_tag_len, 12);
+		/* authenticate-only receiver: the HMAC alone, as for a NULL suite */
+		const struct mbl_srtp_suite_info *rtp_si =
+			c->auth_only ? mbl_srtp_suite_get(MBL_SRTP_NULL_HMAC_SHA1_80) : si;
+
+		p->rtp_sess = sess_make(rtp_si, c->outbound, p->rtp_key, auth, si->srtp_tag_len,
+					12);
 		rc = derive(k, si, MBL_SRTP_LABEL_RTCP_ENC, enc, auth, p->rtcp_salt);
 	}
 	if (rc == 0)
@@ -322,6 +327,12 @@ static int cdev_create(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, cha
 				      "not called)");
 		return -ENOTSUP;
 	}
+	if (c->auth_only && c->suite->aead) {
+		snprintf(err, errlen, "%s cannot authenticate without decrypting (the GCM tag "
+			 "check is the decryption): authenticate-only needs an HMAC-SHA1 suite",
+			 c->suite->name);
+		return -ENOTSUP;
+	}
 	p = calloc(1, sizeof(*p));
 	if (p == NULL) {
 		snprintf(err, errlen, "out of memory for a cryptodev SRTP context");
@@ -341,6 +352,18 @@ static int cdev_create(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, cha
 		cdev_free(c);
 	}
 	return rc;
+}
+
+/* Rekey: the SRTP index state (ROC, window, and the receiver's estimate)
+ * goes on; SRTCP restarts with the new key. */
+static int cdev_inherit(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *src)
+{
+	struct mbl_cdev_priv *d = dst->priv;
+	const struct mbl_cdev_priv *s = src->priv;
+
+	d->rtp = s->rtp;
+	d->est = s->est;
+	return 0;
 }
 
 /* ---- sync ops: one packet through this queue pair's mbuf ------------------- */
@@ -402,6 +425,7 @@ const struct mbl_srtp_engine_ops mbl_srtp_cdev_ops = {
 	.unprotect = cdev_unprotect,
 	.protect_rtcp = cdev_protect_rtcp,
 	.unprotect_rtcp = cdev_unprotect_rtcp,
+	.inherit = cdev_inherit,
 };
 
 /* ---- burst API: the checks srtp_engine.c does for the byte-buffer calls --- */

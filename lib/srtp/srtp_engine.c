@@ -51,6 +51,14 @@ static int key_check(const struct mbl_srtp_key *k, const struct mbl_srtp_suite_i
 struct mbl_srtp_ctx *mbl_srtp_ctx_create(enum mbl_srtp_engine e, const struct mbl_srtp_key *k,
 					 uint32_t ssrc, bool outbound, char *err, size_t errlen)
 {
+	return mbl_srtp_ctx_create_opts(e, k, ssrc, outbound, 0, err, errlen);
+}
+
+struct mbl_srtp_ctx *mbl_srtp_ctx_create_opts(enum mbl_srtp_engine e,
+					      const struct mbl_srtp_key *k, uint32_t ssrc,
+					      bool outbound, unsigned flags, char *err,
+					      size_t errlen)
+{
 	const struct mbl_srtp_engine_ops *ops;
 	const struct mbl_srtp_suite_info *si;
 	struct mbl_srtp_ctx *c;
@@ -86,6 +94,13 @@ struct mbl_srtp_ctx *mbl_srtp_ctx_create(enum mbl_srtp_engine e, const struct mb
 	c->outbound = outbound;
 	c->mki_len = k->mki_len;
 	c->lifetime = k->lifetime;
+	c->auth_only = (flags & MBL_SRTP_F_AUTH_ONLY) != 0;
+	if (c->auth_only && outbound) {
+		snprintf(err, errlen, "authenticate-only applies to receiving contexts");
+		free(c);
+		errno = EINVAL;
+		return NULL;
+	}
 	rc = ops->create(c, k, err, errlen);
 	if (rc < 0) {
 		free(c);
@@ -93,6 +108,26 @@ struct mbl_srtp_ctx *mbl_srtp_ctx_create(enum mbl_srtp_engine e, const struct mb
 		return NULL;
 	}
 	return c;
+}
+
+int mbl_srtp_ctx_inherit(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *src)
+{
+	if (dst == NULL || src == NULL || dst->ops != src->ops ||
+	    dst->outbound != src->outbound || dst->any_ssrc != src->any_ssrc ||
+	    (!dst->any_ssrc && dst->ssrc != src->ssrc))
+		return -EINVAL;
+	if (dst->ops->inherit == NULL)
+		return -ENOTSUP;
+	if (src->any_ssrc && src->bound) {
+		dst->ssrc = src->ssrc;
+		dst->bound = true;
+	}
+	return dst->ops->inherit(dst, src);
+}
+
+bool mbl_srtp_ctx_auth_only(const struct mbl_srtp_ctx *c)
+{
+	return c != NULL && c->auth_only;
 }
 
 void mbl_srtp_ctx_free(struct mbl_srtp_ctx *c)

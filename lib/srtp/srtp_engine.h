@@ -25,6 +25,9 @@ struct mbl_srtp_engine_ops {
 	int (*unprotect)(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len);
 	int (*protect_rtcp)(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len);
 	int (*unprotect_rtcp)(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len);
+	/* Rekey: dst (fresh, same engine and direction) continues src's SRTP
+	 * packet index. 0 or -ENOTSUP. */
+	int (*inherit)(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *src);
 };
 
 /* One direction of one stream. Written at create on the control plane,
@@ -37,6 +40,7 @@ struct mbl_srtp_ctx {
 	bool outbound;
 	bool any_ssrc;     /* inbound, created with SSRC 0: binds to the first */
 	bool bound;        /* any_ssrc: ssrc now holds the first accepted SSRC */
+	bool auth_only;    /* inbound SRTP: verify the tag, leave the payload */
 	uint8_t mki_len;
 	uint64_t lifetime;      /* packets per key and per kind; 0 = no limit of ours */
 	uint64_t n_rtp;         /* SRTP packets processed with this key */

@@ -129,6 +129,11 @@ static int lsrtp_create(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, ch
 	srtp_err_status_t st;
 	struct lsrtp *l;
 
+	if (c->auth_only) {
+		snprintf(err, errlen, "the libsrtp engine cannot authenticate without decrypting: "
+				      "use media.srtp_engine=cryptodev for authenticate-only");
+		return -ENOTSUP;
+	}
 	pthread_once(&lib_once, lib_init);
 	if (lib_status != srtp_err_status_ok) {
 		snprintf(err, errlen, "libsrtp: srtp_init failed (status %d)", (int)lib_status);
@@ -236,7 +241,27 @@ static int lsrtp_unprotect_rtcp(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *
 	return map_status(st);
 }
 
+/* Rekey: libsrtp keeps the index per stream; carry the ROC over when the
+ * stream exists in both sessions (a known SSRC). An unbound receiver has
+ * no stream yet: fine at ROC 0 (its first packet starts the index), not
+ * past it. */
+static int lsrtp_inherit(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *src)
+{
+	const struct lsrtp *s = src->priv;
+	struct lsrtp *d = dst->priv;
+	uint32_t roc = 0;
+
+	if (srtp_get_stream_roc(s->session, src->ssrc, &roc) != srtp_err_status_ok)
+		return 0; /* src never saw a packet: nothing to carry */
+	if (roc == 0)
+		return 0;
+	if (srtp_set_stream_roc(d->session, dst->ssrc, roc) != srtp_err_status_ok)
+		return -ENOTSUP;
+	return 0;
+}
+
 const struct mbl_srtp_engine_ops mbl_srtp_libsrtp_ops = {
+	.inherit = lsrtp_inherit,
 	.name = "libsrtp",
 	.create = lsrtp_create,
 	.free = lsrtp_free,
