@@ -24,6 +24,10 @@ struct app {
 	uint64_t start_ns, tx_stop_ns, end_ns;
 	bool interrupted;
 	bool cdev_up;                   /* mbl_srtp_cdev_init done */
+	bool rekey_tx;                  /* media.tx_crypto_next at rekey_after_ms */
+	struct mbl_srtp_key tx_key_next; /* secret */
+	uint32_t rekey_next;            /* next stream to rekey; == streams: done */
+	unsigned rekey_failed;
 };
 
 /* media_conf.c: scenario -> data-plane configuration. Returns 0 or -EINVAL

@@ -183,6 +183,29 @@ static void sleep_ms(unsigned ms)
 
 /* Send for run.duration, then keep receiving until the peer's stream has
  * gone quiet, so counts match what the other side sent. */
+/* media.rekey_after_ms: every stream's outbound key changes, as many per
+ * turn as the workers' control rings take; applied messages are reaped
+ * (their old contexts freed here, on the control plane). */
+static void rekey_step(struct app *a, uint64_t now)
+{
+	char err[256];
+
+	mbl_dp_ctl_reap(a->dp, NULL);
+	if (!a->rekey_tx || now < (uint64_t)a->cfg.media.rekey_after_ms * 1000000ULL)
+		return;
+	while (a->rekey_next < a->dpc.streams) {
+		int rc = mbl_dp_rekey(a->dp, a->rekey_next, true, &a->tx_key_next, err,
+				      sizeof(err));
+
+		if (rc == -ENOBUFS)
+			return;
+		if (rc < 0 && a->rekey_failed++ == 0)
+			fprintf(stderr, "mediablast: rekey of stream %u failed: %s\n",
+				a->rekey_next, err);
+		a->rekey_next++;
+	}
+}
+
 static void run_loop(struct app *a)
 {
 	uint64_t dur_ns = (uint64_t)a->cfg.run.duration * MBL_NS_PER_S;
@@ -193,6 +216,7 @@ static void run_loop(struct app *a)
 	while (!stop_requested && (now = mbl_time_ns() - a->start_ns) < dur_ns) {
 		sleep_ms(MBL_MIN(20u, a->cfg.run.stats_interval_ms));
 		now = mbl_time_ns() - a->start_ns;
+		rekey_step(a, now);
 		if (now >= next_console) {
 			if (a->cfg.run.console)
 				app_console_line(a, (double)now / 1e9);
@@ -230,7 +254,8 @@ static int run_media(struct app *a)
 
 		/* per context an SRTP and an SRTCP session, and a spare for GCM
 		 * header lengths other than 12 bytes */
-		unsigned dirs = (unsigned)a->dpc.srtp_tx + (unsigned)a->dpc.srtp_rx;
+		unsigned dirs = (unsigned)a->dpc.srtp_tx * (1u + a->rekey_tx) +
+				(unsigned)a->dpc.srtp_rx * (1u + a->dpc.srtp_rx_next);
 
 		if (mbl_srtp_cdev_init(dev, a->n_lcores, a->dpc.streams * dirs * 3 + 64, err,
 				       sizeof(err)) < 0) {

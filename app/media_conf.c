@@ -60,6 +60,47 @@ static int crypto(const char *key, const char *val, struct mbl_srtp_key *k, bool
 	return 0;
 }
 
+/* Rekey and receive-mode keys: each next key must follow a current key of
+ * the same suite (a rekey changes keys, not the protection), and
+ * auth_only must be something the engine and suite can really do. */
+static int rekey_conf(struct app *a, const struct mbl_config_media *m, char *err, size_t errlen)
+{
+	struct mbl_dp_conf *c = &a->dpc;
+	bool on;
+
+	if (crypto("media.tx_crypto_next", m->tx_crypto_next, &a->tx_key_next, &on, err,
+		   errlen) < 0 ||
+	    crypto("media.rx_crypto_next", m->rx_crypto_next, &c->rx_key_next, &c->srtp_rx_next,
+		   err, errlen) < 0)
+		return -EINVAL;
+	if (on && (!c->srtp_tx || a->tx_key_next.suite != c->tx_key.suite)) {
+		snprintf(err, errlen, "media.tx_crypto_next: needs media.tx_crypto with the same "
+			 "suite");
+		return -EINVAL;
+	}
+	if (on != (m->rekey_after_ms != 0)) {
+		snprintf(err, errlen, "media.rekey_after_ms: give it together with "
+			 "media.tx_crypto_next (both or neither)");
+		return -EINVAL;
+	}
+	if (c->srtp_rx_next && (!c->srtp_rx || c->rx_key_next.suite != c->rx_key.suite)) {
+		snprintf(err, errlen, "media.rx_crypto_next: needs media.rx_crypto with the same "
+			 "suite");
+		return -EINVAL;
+	}
+	a->rekey_tx = on;
+	c->srtp_rx_auth_only = m->rx_verify == MBL_CONFIG_RX_AUTH_ONLY;
+	if (c->srtp_rx_auth_only &&
+	    (!c->srtp_rx || c->srtp_engine != MBL_SRTP_ENGINE_CRYPTODEV ||
+	     mbl_srtp_suite_get(c->rx_key.suite)->aead)) {
+		snprintf(err, errlen, "media.rx_verify: auth_only needs media.rx_crypto with an "
+			 "HMAC-SHA1 suite and media.srtp_engine = cryptodev (libsrtp and AES-GCM "
+			 "cannot authenticate without decrypting)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int app_media_conf(struct app *a, char *err, size_t errlen)
 {
 	const struct mbl_config_media *m = &a->cfg.media;
@@ -121,6 +162,8 @@ int app_media_conf(struct app *a, char *err, size_t errlen)
 		return -EINVAL;
 	c->srtp_engine = m->srtp_engine == MBL_CONFIG_SRTP_CRYPTODEV ? MBL_SRTP_ENGINE_CRYPTODEV
 								      : MBL_SRTP_ENGINE_LIBSRTP;
+	if (rekey_conf(a, m, err, errlen) < 0)
+		return -EINVAL;
 	if (mbl_dp_conf_check(c, err, errlen) < 0)
 		return -EINVAL;
 	return payload(a, m, err, errlen);

@@ -21,6 +21,7 @@ static const char *const cksums[] = { "auto", "on", "off", NULL };
 static const char *const codecs[] = { "PCMU", "PCMA", "G722", "G729", "opus", NULL };
 static const char *const payloads[] = { "tone", "file", "probe", NULL };
 static const char *const srtp_engines[] = { "libsrtp", "cryptodev", NULL };
+static const char *const rx_verify_modes[] = { "decrypt", "auth_only", NULL };
 
 const char *const mbl_config_sections[] = { "run", "port", "media", "eal", NULL };
 
@@ -169,6 +170,24 @@ const struct mbl_config_key mbl_config_keys[] = {
 	       "[tag] SUITE inline:KEY||SALT[|lifetime][|MKI:len]", "",
 	       "SRTP for what this instance receives (the peer's tx_crypto). \"\" = "
 	       "plain RTP. Never echoed in reports or logs."),
+	SECRET("media", "tx_crypto_next", media.tx_crypto_next, mbl_config_check_crypto,
+	       "[tag] SUITE inline:KEY||SALT[|lifetime][|MKI:len]", "",
+	       "Rekey: the key every stream switches to, at one packet, "
+	       "media.rekey_after_ms after the start (same suite as media.tx_crypto). "
+	       "The SRTP index goes on across the change. Never echoed."),
+	SECRET("media", "rx_crypto_next", media.rx_crypto_next, mbl_config_check_crypto,
+	       "[tag] SUITE inline:KEY||SALT[|lifetime][|MKI:len]", "",
+	       "Rekey: the peer's next key (its media.tx_crypto_next). Held beside "
+	       "media.rx_crypto from the start and taken over by each stream at the first "
+	       "packet it authenticates, so no packet is lost whenever the peer switches. "
+	       "Never echoed."),
+	UINT("media", "rekey_after_ms", media.rekey_after_ms, 0, 86400000, "0",
+	     "When to switch what this instance sends to media.tx_crypto_next (0 = never)."),
+	ENUM("media", "rx_verify", media.rx_verify, rx_verify_modes, "decrypt",
+	     "SRTP receive work: decrypt (authenticate and decrypt) or auth_only "
+	     "(authenticate, count and time, leave the payload encrypted: one HMAC per "
+	     "packet instead of HMAC + AES; probe payloads are then not checked). "
+	     "auth_only needs media.srtp_engine = cryptodev and an HMAC-SHA1 suite."),
 	UINT("media", "rx_stall_us", media.rx_stall_us, 0, 1000000, "50",
 	     "When a worker has not polled its RX queue for this long (it was "
 	     "descheduled, or busy in a system call), the packets it then finds have "

@@ -55,6 +55,11 @@ enum mbl_config_codec {
 	MBL_CONFIG_CODEC_OPUS,
 };
 
+enum mbl_config_rx_verify {
+	MBL_CONFIG_RX_DECRYPT = 0,
+	MBL_CONFIG_RX_AUTH_ONLY,
+};
+
 enum mbl_config_srtp_engine {
 	MBL_CONFIG_SRTP_LIBSRTP = 0,
 	MBL_CONFIG_SRTP_CRYPTODEV,
@@ -127,6 +132,10 @@ struct mbl_config_media {
 	char srtp_device[MBL_CONFIG_IFACE_LEN];  /* "" = crypto_aesni_mb0, made by us */
 	char tx_crypto[MBL_CONFIG_CRYPTO_LEN]; /* a=crypto form; secret */
 	char rx_crypto[MBL_CONFIG_CRYPTO_LEN];
+	char tx_crypto_next[MBL_CONFIG_CRYPTO_LEN]; /* rekey; secret */
+	char rx_crypto_next[MBL_CONFIG_CRYPTO_LEN];
+	uint32_t rekey_after_ms;             /* 0 = never */
+	enum mbl_config_rx_verify rx_verify;
 };
 
 struct mbl_config {

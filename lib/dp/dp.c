@@ -73,10 +73,19 @@ static int build_stream(struct mbl_dp *dp, uint32_t i, char *err, size_t errlen)
 		return -ENOTSUP;
 	/* the peer's SSRC is not known before its first packet: an inbound
 	 * context for any SSRC (0), bound to the first one it accepts */
-	if (c->srtp_rx &&
-	    (dp->r[i].srtp = mbl_srtp_ctx_create(c->srtp_engine, &c->rx_key, 0, false, err,
-						 errlen)) == NULL)
-		return -ENOTSUP;
+	if (c->srtp_rx) {
+		unsigned fl = c->srtp_rx_auth_only ? MBL_SRTP_F_AUTH_ONLY : 0;
+
+		dp->r[i].srtp = mbl_srtp_ctx_create_opts(c->srtp_engine, &c->rx_key, 0, false, fl,
+							 err, errlen);
+		if (dp->r[i].srtp == NULL)
+			return -ENOTSUP;
+		if (c->srtp_rx_next &&
+		    (dp->r[i].srtp_next = mbl_srtp_ctx_create_opts(c->srtp_engine, &c->rx_key_next,
+								   0, false, fl, err,
+								   errlen)) == NULL)
+			return -ENOTSUP;
+	}
 	s->seq = (uint16_t)ssrc_of(c->ssrc_seed ^ 0x5eed, i); /* RFC 3550 5.1: random start */
 	s->ts = ssrc_of(c->ssrc_seed ^ 0x7135, i);
 	s->state = c->has_remote_mac ? DP_S_RUN : DP_S_WAIT_NEIGH;
@@ -154,6 +163,10 @@ static int setup_worker(struct mbl_dp *dp, unsigned i, unsigned lcore, char *err
 	snprintf(name, sizeof(name), "mbl_ntfy_%u", i);
 	w->notify = rte_ring_create_elem(name, sizeof(struct dp_neigh_msg), DP_NOTIFY_RING, socket,
 					 RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "mbl_ctl_%u", i);
+	w->ctl = rte_ring_create(name, DP_CTL_RING, socket, RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "mbl_ctld_%u", i);
+	w->ctl_done = rte_ring_create(name, DP_CTL_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->neigh = mbl_neigh_create(4096);
 	/* a test tool wants its peer found fast and retried soon: ask every
 	 * 200 ms, and after 10 silent tries wait only 1 s before asking again
@@ -162,7 +175,8 @@ static int setup_worker(struct mbl_dp *dp, unsigned i, unsigned lcore, char *err
 		mbl_neigh_set_params(w->neigh, &(struct mbl_neigh_params){
 			.retry_ns = 200000000ull, .max_tries = 10, .hold_ns = 1000000000ull,
 			.reachable_ns = 300000000000ull});
-	if (w->dispatch == NULL || w->notify == NULL || w->neigh == NULL ||
+	if (w->dispatch == NULL || w->notify == NULL || w->neigh == NULL || w->ctl == NULL ||
+	    w->ctl_done == NULL ||
 	    dp_wheel_init(&w->wheel, MBL_MAX(w->n, 1), wheel_slots(w->ptime_tsc), DP_WHEEL_SHIFT,
 			  now) < 0 ||
 	    dp_wheel_init(&w->rtcp_wheel, MBL_MAX(w->n, 1), wheel_slots(w->rtcp_tsc * 2),
@@ -349,6 +363,8 @@ static int worker_main(void *arg)
 				dp_rtcp_poll(w, now);
 		}
 		rx_poll(w);
+		if (mbl_unlikely((turns & (DP_CTL_TURNS - 1)) == 0))
+			dp_ctl_poll(w);
 		if (mbl_unlikely(++turns == DP_HOUSEKEEP_TURNS)) {
 			turns = 0;
 			housekeeping(w, now);
@@ -407,6 +423,7 @@ void mbl_dp_free(struct mbl_dp *dp)
 		return;
 	if (dp->launched)
 		mbl_dp_join(dp);
+	dp_ctl_drain(dp);
 	for (unsigned i = 0; dp->w != NULL && i < dp->n_workers; i++) {
 		struct dp_worker *w = &dp->w[i];
 
@@ -417,6 +434,8 @@ void mbl_dp_free(struct mbl_dp *dp)
 				rte_pktmbuf_free(m);
 		}
 		rte_ring_free(w->dispatch);
+		rte_ring_free(w->ctl);
+		rte_ring_free(w->ctl_done);
 		rte_ring_free(w->notify);
 		mbl_neigh_free(w->neigh);
 		dp_wheel_fini(&w->wheel);
@@ -424,8 +443,11 @@ void mbl_dp_free(struct mbl_dp *dp)
 	}
 	for (uint32_t i = 0; dp->s != NULL && i < dp->conf.streams; i++)
 		mbl_srtp_ctx_free(dp->s[i].srtp);
-	for (uint32_t i = 0; dp->r != NULL && i < dp->conf.streams; i++)
+	for (uint32_t i = 0; dp->r != NULL && i < dp->conf.streams; i++) {
 		mbl_srtp_ctx_free(dp->r[i].srtp);
+		mbl_srtp_ctx_free(dp->r[i].srtp_next);
+		mbl_srtp_ctx_free(dp->r[i].srtp_retired);
+	}
 	rte_free(dp->w);
 	rte_free(dp->s);
 	rte_free(dp->r);

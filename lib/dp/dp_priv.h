@@ -53,6 +53,8 @@ struct __rte_cache_aligned dp_stream {
 /* RX half: written only by the owning worker. */
 struct dp_rx {
 	struct mbl_srtp_ctx *srtp;      /* inbound SRTP, NULL for plain RTP */
+	struct mbl_srtp_ctx *srtp_next; /* rekey: the peer's next key, until used */
+	struct mbl_srtp_ctx *srtp_retired; /* the key srtp_next replaced */
 	uint32_t srtp_auth_fail, srtp_replay;
 	struct mbl_rx_seq seq;
 	struct mbl_rx_jitter jit;
@@ -86,6 +88,8 @@ struct dp_worker {
 	uint32_t first, n;              /* owned streams [first, first + n) */
 	struct rte_ring *dispatch;      /* mbufs from other workers (MP/SC) */
 	struct rte_ring *notify;        /* dp_neigh_msg from other workers */
+	struct rte_ring *ctl;           /* struct dp_msg * from the control plane */
+	struct rte_ring *ctl_done;      /* applied dp_msg back to it (SP/SC) */
 
 	/* dataplane: rw; ctlplane: ro (live views may be slightly stale) */
 	struct mbl_dp_counters c __rte_cache_aligned;
@@ -131,7 +135,36 @@ struct mbl_dp {
 	uint32_t per_worker;            /* streams per worker block (last may be short) */
 	struct dp_worker *w;            /* [n_workers], cache aligned */
 	bool launched;
+	unsigned ctl_inflight;          /* ctlplane only: messages not reaped */
 };
+
+/* Control-plane -> worker messages (DESIGN.md: one ring per lcore). The
+ * control plane allocates a message, the owning worker applies it between
+ * packets and hands it back on ctl_done with whatever it replaced, and the
+ * control plane frees both (mbl_dp_ctl_reap): the worker never allocates
+ * or frees. */
+#define DP_MSG_LIST(X)                                                         \
+	X(REKEY_TX, "switch the stream's outbound key at the next packet")    \
+	X(REKEY_RX, "hold the peer's next key beside the current one")
+
+#define DP_MSG_ENUM_(n, d) DP_MSG_##n,
+enum dp_msg_type { DP_MSG_LIST(DP_MSG_ENUM_) DP_MSG_MAX };
+#undef DP_MSG_ENUM_
+
+struct dp_msg {
+	enum dp_msg_type type;
+	uint32_t stream;
+	struct mbl_srtp_ctx *ctx;       /* new context (the worker takes it) */
+	struct mbl_srtp_ctx *old[2];    /* replaced contexts (the ctlplane frees) */
+	int rc;                         /* 0, or -errno: ctx not taken */
+};
+
+#define DP_CTL_RING 16384
+#define DP_CTL_TURNS 64 /* loop turns between control-ring polls */
+
+/* dp_ctl.c */
+void dp_ctl_poll(struct dp_worker *w);
+void dp_ctl_drain(struct mbl_dp *dp); /* workers stopped: free queued messages */
 
 /* dp_map.c: stream <-> addresses */
 void dp_stream_local(const struct mbl_dp_conf *c, uint32_t i, uint8_t ip[16], uint16_t *port);

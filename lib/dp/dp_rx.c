@@ -143,12 +143,61 @@ static void rx_delay(struct dp_worker *w, struct dp_rx *r, const uint8_t *pl, ui
 	r->delay_n++;
 }
 
+static inline int srtp_run(struct mbl_srtp_ctx *c, uint8_t *p, uint32_t *len, bool rtcp)
+{
+	return rtcp ? mbl_srtp_unprotect_rtcp(c, p, len) : mbl_srtp_unprotect(c, p, len);
+}
+
+/* Rekey (RFC 4568 7.1.4 style: the peer switches at a packet of its
+ * choosing): while a next key is held, a packet the current key refuses is
+ * tried with it, on a copy (a failed AEAD may leave the buffer changed);
+ * the next key takes over at its first success and the old one retires
+ * (freed by the control plane at the next rekey or at the end). The next
+ * context takes the current index state just before each try, so a ROC
+ * wrap between install and switch is carried. */
+static int srtp_try_next(struct dp_worker *w, struct dp_rx *r, uint8_t *p, uint32_t *len,
+			 bool rtcp, const uint8_t *orig, uint32_t olen)
+{
+	int rc;
+
+	memcpy(p, orig, olen);
+	*len = olen;
+	(void)mbl_srtp_ctx_inherit(r->srtp_next, r->srtp);
+	rc = srtp_run(r->srtp_next, p, len, rtcp);
+	if (rc != 0)
+		return rc;
+	if (r->srtp_retired == NULL) {
+		r->srtp_retired = r->srtp;
+	} else {
+		/* two rekeys before the control plane collected the first
+		 * retiree: keep the newer one, the oldest goes now */
+		mbl_srtp_ctx_free(r->srtp_retired);
+		r->srtp_retired = r->srtp;
+	}
+	r->srtp = r->srtp_next;
+	r->srtp_next = NULL;
+	w->c.srtp_rekey_rx++;
+	return 0;
+}
+
 /* SRTP/SRTCP in place (RFC 3711 3.3, 3.4); 0 or a counted drop. */
 static int srtp_in(struct dp_worker *w, struct dp_rx *r, uint8_t *p, uint32_t *len, bool rtcp)
 {
-	int rc = rtcp ? mbl_srtp_unprotect_rtcp(r->srtp, p, len) : mbl_srtp_unprotect(r->srtp, p, len);
+	uint8_t orig[DP_FRAME_CAP];
+	uint32_t olen = *len;
+	bool alt = r->srtp_next != NULL && olen <= sizeof(orig);
+	int rc;
 
+	if (mbl_unlikely(alt))
+		memcpy(orig, p, olen);
+	rc = srtp_run(r->srtp, p, len, rtcp);
 	if (mbl_likely(rc == 0))
+		return 0;
+	/* SRTCP restarts its index under a new key, so the old key's window
+	 * calls the first new packets replays (RFC 3711 3.3.2 checks the
+	 * index before the tag): those get the next key's try too */
+	if (alt && (rc == -EBADMSG || rc == -ESRCH || rc == -EALREADY) &&
+	    srtp_try_next(w, r, p, len, rtcp, orig, olen) == 0)
 		return 0;
 	switch (rc) {
 	case -EBADMSG:
@@ -218,7 +267,8 @@ static bool rx_rtp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t le
 	r->last_ns = now_ns;
 	w->c.rx_rtp++;
 	w->c.rx_rtp_bytes += len;
-	if (dp->conf.payload == MBL_DP_PAYLOAD_PROBE && !dtmf)
+	/* an authenticate-only receiver has the payload still encrypted */
+	if (dp->conf.payload == MBL_DP_PAYLOAD_PROBE && !dtmf && !dp->conf.srtp_rx_auth_only)
 		rx_delay(w, r, p + ri.payload_off, ri.payload_len, stream, now_ns);
 	return true;
 }

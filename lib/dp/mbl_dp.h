@@ -65,6 +65,9 @@ struct mbl_dp_conf {
 	bool srtp_tx, srtp_rx;
 	enum mbl_srtp_engine srtp_engine;
 	struct mbl_srtp_key tx_key, rx_key; /* secret: never logged */
+	bool srtp_rx_next;           /* rx_key_next held from the start (rekey) */
+	struct mbl_srtp_key rx_key_next;
+	bool srtp_rx_auth_only;      /* verify tags, leave payloads encrypted */
 	bool idle_sleep;             /* sleep when idle (shared cores) */
 };
 
@@ -92,7 +95,10 @@ struct mbl_dp_conf {
 	X(nd_tx)                                                               \
 	X(icmp_echo_reply)                                                     \
 	X(neigh_learned)                                                       \
-	X(srtp_protect_fail) /* packets not sent: SRTP protect failed */
+	X(srtp_protect_fail) /* packets not sent: SRTP protect failed */      \
+	X(srtp_rekey_tx)   /* streams switched to a new outbound key */        \
+	X(srtp_rekey_rx)   /* streams whose peer's next key took over */       \
+	X(ctl_msgs)        /* control messages applied */
 
 /* Drop reasons owned by the data plane (the net and rtp layers have their
  * own lists; the report merges all three under media.dropped). */
@@ -183,6 +189,24 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 
 /* One stream's state as text fields, for telemetry. Returns -ENOENT past
  * the last stream. */
+/* ---- control messages (control plane -> owning worker) ------------------ */
+
+/* Rekey stream's outbound (tx) or inbound (!tx) SRTP with k, without losing
+ * a packet: outbound switches at the next packet the worker builds and the
+ * SRTP index goes on; inbound holds k beside the current key until the
+ * peer's first packet under k authenticates. Creates the context here
+ * (allocation stays on the control plane) and queues it to the owner.
+ * Returns 0, -ENOBUFS (the owner's ring is full: reap, retry), -EINVAL (no
+ * such stream, or it has no SRTP that way), or the context error with err
+ * filled. Control plane only; keys never reach err. */
+int mbl_dp_rekey(struct mbl_dp *dp, uint32_t stream, bool tx, const struct mbl_srtp_key *k,
+		 char *err, size_t errlen);
+/* Collect applied messages and free what they replaced. Returns how many;
+ * *failed (may be NULL) gets those the worker refused. Control plane. */
+unsigned mbl_dp_ctl_reap(struct mbl_dp *dp, unsigned *failed);
+/* Messages queued and not yet reaped. */
+unsigned mbl_dp_ctl_inflight(const struct mbl_dp *dp);
+
 struct mbl_dp_stream_view {
 	uint32_t index;
 	char local[48], remote[48];

@@ -235,6 +235,14 @@ static int lsrtp_unprotect_rtcp(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *
 	int n = (int)*len;
 	srtp_err_status_t st;
 
+	/* libsrtp makes the stream of an any-SSRC session from whichever packet
+	 * comes first; made from SRTCP, its RTP index starts at 0 and an RTP
+	 * SEQ above 32767 is then guessed a ROC of -1 and fails forever. So
+	 * SRTCP waits for the stream's first SRTP packet (refused as
+	 * wrong-SSRC until then). */
+	if (c->any_ssrc && !c->bound)
+		return -ESRCH;
+
 	st = srtp_unprotect_rtcp_mki(l->session, pkt, &n, l->use_mki);
 	if (st == srtp_err_status_ok)
 		*len = (uint32_t)n;

@@ -28,6 +28,15 @@ printf 'this is not ini\n' > "$S"
 expect "syntax error" "bad-scenario.ini:1" -- "$MBL" --no-pci -- --config "$S"
 expect "missing scenario file" "no-such.ini" -- "$MBL" --no-pci -- --config "$OUT/no-such.ini"
 expect "bad --set value" "media.streams" -- "$MBL" --no-pci -- --set media.streams=abc
+K=$(srtp_key AES_CM_128_HMAC_SHA1_80)
+printf '[media]\nrx_crypto = AES_CM_128_HMAC_SHA1_80 inline:%s\nrx_verify = auth_only\n' "$K" > "$S"
+expect "auth_only refused on libsrtp" "media.rx_verify: auth_only needs" -- \
+	"$MBL" --no-pci -- --config "$S"
+printf '[media]\ntx_crypto = AES_CM_128_HMAC_SHA1_80 inline:%s\ntx_crypto_next = AES_CM_128_HMAC_SHA1_80 inline:%s\n' "$K" "$K" > "$S"
+expect "a next key needs a rekey time" "media.rekey_after_ms" -- "$MBL" --no-pci -- --config "$S"
+printf '[media]\ntx_crypto = AES_CM_128_HMAC_SHA1_80 inline:%s\ntx_crypto_next = AEAD_AES_128_GCM inline:%s\nrekey_after_ms = 10\n' "$K" "$(srtp_key AEAD_AES_128_GCM)" > "$S"
+expect "a rekey keeps the suite" "media.tx_crypto_next: needs media.tx_crypto with the same suite" -- \
+	"$MBL" --no-pci -- --config "$S"
 expect "unknown option" "--bogus" -- "$MBL" --no-pci -- --bogus
 expect "missing port profile" "nonexistent" -- "$MBL" --no-pci -- --set port.profile=nonexistent
 expect "payload file required" "media.payload_file" -- "$MBL" --no-pci -- --set media.payload=file
