@@ -67,6 +67,13 @@ static int build_stream(struct mbl_dp *dp, uint32_t i, char *err, size_t errlen)
 		return rc;
 	}
 	s->ssrc = ssrc_of(c->ssrc_seed, i);
+	s->pt = c->pt;
+	mbl_rx_seq_init(&dp->r[i].seq);
+	mbl_rx_jitter_init(&dp->r[i].jit);
+	if (c->dynamic) {
+		s->state = DP_S_STOPPED; /* until the call engine starts it */
+		return 0;
+	}
 	if (c->srtp_tx &&
 	    (s->srtp = mbl_srtp_ctx_create(c->srtp_engine, &c->tx_key, s->ssrc, true, err,
 					   errlen)) == NULL)
@@ -92,8 +99,6 @@ static int build_stream(struct mbl_dp *dp, uint32_t i, char *err, size_t errlen)
 	s->marker_next = true; /* RFC 3550 5.1: first packet of the stream */
 	/* stagger digits across streams so DTMF does not come in waves */
 	s->dtmf_countdown = dp->dtmf_ticks ? i % dp->dtmf_ticks : 0;
-	mbl_rx_seq_init(&dp->r[i].seq);
-	mbl_rx_jitter_init(&dp->r[i].jit);
 	return 0;
 }
 
@@ -185,7 +190,7 @@ static int setup_worker(struct mbl_dp *dp, unsigned i, unsigned lcore, char *err
 			 i);
 		return -ENOMEM;
 	}
-	if (dp->conf.has_remote_mac)
+	if (dp->conf.has_remote_mac && !dp->conf.dynamic)
 		for (uint32_t k = 0; k < w->n; k++) {
 			uint8_t nh[16];
 
@@ -225,6 +230,12 @@ struct mbl_dp *mbl_dp_create(const struct mbl_dp_conf *conf, const struct mbl_po
 	dp->w = rte_zmalloc("mbl_workers", sizeof(*dp->w) * n, RTE_CACHE_LINE_SIZE);
 	if (conf->rtcp && !conf->rtcp_mux)
 		dp->rtcp_tmpl = rte_zmalloc("mbl_rtcp", sizeof(*dp->rtcp_tmpl) * conf->streams, 64);
+	if (conf->dynamic) {
+		dp->busy = calloc(conf->streams, 1);
+		dp->nexthop = rte_zmalloc("mbl_nh", 16 * (size_t)conf->streams, 64);
+		if (dp->busy == NULL || dp->nexthop == NULL)
+			goto nomem;
+	}
 	if (dp->s == NULL || dp->r == NULL || dp->w == NULL ||
 	    (conf->rtcp && !conf->rtcp_mux && dp->rtcp_tmpl == NULL))
 		goto nomem;
@@ -308,6 +319,8 @@ static void schedule_streams(struct dp_worker *w)
 	spread = dp->conf.start_spread_ms
 			 ? mbl_ns_to_tsc((uint64_t)dp->conf.start_spread_ms * 1000000)
 			 : w->ptime_tsc;
+	if (dp->conf.dynamic)
+		return; /* call mode: each stream is scheduled when its call starts */
 	for (uint32_t k = 0; k < w->n; k++) {
 		dp_wheel_add(&w->wheel, k, now + spread * k / n);
 		if (dp->conf.rtcp)
@@ -452,5 +465,7 @@ void mbl_dp_free(struct mbl_dp *dp)
 	rte_free(dp->s);
 	rte_free(dp->r);
 	rte_free(dp->rtcp_tmpl);
+	rte_free(dp->nexthop);
+	free(dp->busy);
 	free(dp);
 }

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <rte_random.h>
+
 #include "dp_priv.h"
 
 /* ---- worker side ------------------------------------------------------------ */
@@ -41,6 +43,81 @@ static int apply_rekey_rx(struct dp_worker *w, struct dp_msg *m)
 	return 0;
 }
 
+static void apply_start(struct dp_worker *w, struct dp_msg *m)
+{
+	struct mbl_dp *dp = w->dp;
+	struct dp_stream *s = &dp->s[m->stream];
+	struct dp_rx *r = &dp->r[m->stream];
+	uint32_t li = m->stream - w->first;
+	uint64_t now = mbl_tsc();
+
+	m->old[0] = s->srtp;
+	m->old[1] = r->srtp;
+	m->old[2] = r->srtp_next;
+	m->old[3] = r->srtp_retired;
+	s->tmpl = m->tmpl;
+	if (dp->rtcp_tmpl != NULL)
+		dp->rtcp_tmpl[m->stream] = m->rtcp_tmpl;
+	memcpy(dp->nexthop[m->stream], m->nexthop, 16);
+	s->ssrc = m->ssrc;
+	s->pt = m->pt;
+	/* RFC 3550 5.1: random initial sequence number and timestamp */
+	s->seq = (uint16_t)(m->ssrc * 2654435761u >> 16);
+	s->ts = m->ssrc * 0x9e3779b1u;
+	s->frame = s->tx_packets = s->tx_bytes = 0;
+	s->frame_idx = 0;
+	s->marker_next = true;
+	s->rtcp_octets = 0;
+	s->srtp = m->ctx;
+	memset(r, 0, sizeof(*r));
+	mbl_rx_seq_init(&r->seq);
+	mbl_rx_jitter_init(&r->jit);
+	r->srtp = m->ctx_rx;
+	s->state = dp->conf.has_remote_mac ? DP_S_RUN : DP_S_WAIT_NEIGH;
+	if (!dp_wheel_is_queued(&w->wheel, li))
+		dp_wheel_add(&w->wheel, li, now);
+	if (dp->conf.rtcp && !dp_wheel_is_queued(&w->rtcp_wheel, li))
+		dp_wheel_add(&w->rtcp_wheel, li, now + w->rtcp_tsc / 2);
+	w->c.streams_started++;
+}
+
+static void apply_stop(struct dp_worker *w, struct dp_msg *m)
+{
+	struct mbl_dp *dp = w->dp;
+	struct dp_stream *s = &dp->s[m->stream];
+	struct dp_rx *r = &dp->r[m->stream];
+	uint32_t cr = dp->conf.codec->clock_rate;
+	struct dp_ended *e = &w->ended;
+
+	m->res.stream = m->stream;
+	m->res.tx_packets = s->tx_packets;
+	m->res.rx_packets = r->packets;
+	m->res.srtp_auth_fail = r->srtp_auth_fail;
+	if (r->have_peer) {
+		double jm = mbl_rx_jitter_mean_ms(&r->jit, cr);
+
+		m->res.lost = mbl_rx_seq_lost(&r->seq);
+		m->res.jitter_mean_ms = jm;
+		e->lost += m->res.lost;
+		e->expected += mbl_rx_seq_expected(&r->seq);
+		e->duplicates += r->seq.duplicates;
+		e->reordered += r->seq.reordered;
+		e->resyncs += r->seq.resyncs;
+		e->receiving++;
+		e->jitter_sum_ms += jm;
+		mbl_hist_add(&e->jitter_us, (uint64_t)(jm * 1000.0 + 0.5));
+	}
+	m->old[0] = s->srtp;
+	m->old[1] = r->srtp;
+	m->old[2] = r->srtp_next;
+	m->old[3] = r->srtp_retired;
+	s->srtp = NULL;
+	r->srtp = r->srtp_next = r->srtp_retired = NULL;
+	r->have_peer = false;
+	s->state = DP_S_STOPPED; /* its wheel entries lapse when they come due */
+	w->c.streams_stopped++;
+}
+
 static void apply(struct dp_worker *w, struct dp_msg *m)
 {
 	if (m->stream < w->first || m->stream >= w->first + w->n) {
@@ -53,6 +130,14 @@ static void apply(struct dp_worker *w, struct dp_msg *m)
 		break;
 	case DP_MSG_REKEY_RX:
 		m->rc = apply_rekey_rx(w, m);
+		break;
+	case DP_MSG_START:
+		apply_start(w, m);
+		m->rc = 0;
+		break;
+	case DP_MSG_STOP:
+		apply_stop(w, m);
+		m->rc = 0;
 		break;
 	default:
 		m->rc = -ENOTSUP;
@@ -118,6 +203,25 @@ int mbl_dp_rekey(struct mbl_dp *dp, uint32_t stream, bool tx, const struct mbl_s
 	return 0;
 }
 
+static unsigned reap_one(struct mbl_dp *dp, struct dp_msg *m)
+{
+	unsigned bad = m->rc != 0;
+
+	if (bad) { /* not taken */
+		mbl_srtp_ctx_free(m->ctx);
+		mbl_srtp_ctx_free(m->ctx_rx);
+	}
+	for (unsigned i = 0; i < RTE_DIM(m->old); i++)
+		mbl_srtp_ctx_free(m->old[i]);
+	if (m->type == DP_MSG_STOP) {
+		dp->busy[m->stream] = 0;
+		if (dp->result_fn != NULL)
+			dp->result_fn(dp->result_arg, &m->res);
+	}
+	free(m);
+	return bad;
+}
+
 unsigned mbl_dp_ctl_reap(struct mbl_dp *dp, unsigned *failed)
 {
 	unsigned total = 0, bad = 0;
@@ -128,15 +232,8 @@ unsigned mbl_dp_ctl_reap(struct mbl_dp *dp, unsigned *failed)
 
 		while ((n = rte_ring_sc_dequeue_burst(dp->w[i].ctl_done, (void **)m, RTE_DIM(m),
 						      NULL)) != 0) {
-			for (unsigned k = 0; k < n; k++) {
-				if (m[k]->rc != 0) {
-					bad++;
-					mbl_srtp_ctx_free(m[k]->ctx); /* not taken */
-				}
-				mbl_srtp_ctx_free(m[k]->old[0]);
-				mbl_srtp_ctx_free(m[k]->old[1]);
-				free(m[k]);
-			}
+			for (unsigned k = 0; k < n; k++)
+				bad += reap_one(dp, m[k]);
 			total += n;
 		}
 	}
@@ -159,9 +256,126 @@ void dp_ctl_drain(struct mbl_dp *dp)
 
 		while (dp->w[i].ctl != NULL && rte_ring_dequeue(dp->w[i].ctl, (void **)&m) == 0) {
 			mbl_srtp_ctx_free(m->ctx);
+			mbl_srtp_ctx_free(m->ctx_rx);
 			free(m);
 		}
 	}
 	if (dp->w != NULL)
 		mbl_dp_ctl_reap(dp, NULL);
+}
+
+/* ---- call mode (conf.dynamic) ------------------------------------------------ */
+
+void mbl_dp_set_result_cb(struct mbl_dp *dp, mbl_dp_result_fn fn, void *arg)
+{
+	dp->result_fn = fn;
+	dp->result_arg = arg;
+}
+
+void mbl_dp_stream_local(const struct mbl_dp *dp, uint32_t stream, uint8_t ip[16],
+			 uint16_t *port)
+{
+	dp_stream_local(&dp->conf, stream, ip, port);
+}
+
+static int post(struct mbl_dp *dp, struct dp_msg *m)
+{
+	if (rte_ring_mp_enqueue(dp_owner(dp, m->stream)->ctl, m) != 0)
+		return -ENOBUFS;
+	dp->ctl_inflight++;
+	return 0;
+}
+
+static int start_templates(const struct mbl_dp *dp, struct dp_msg *msg,
+			   const struct mbl_dp_media *m)
+{
+	const struct mbl_dp_conf *c = &dp->conf;
+	static const uint8_t zero_mac[6];
+	const uint8_t *dmac = c->has_remote_mac ? c->remote_mac : zero_mac;
+	uint8_t lip[16];
+	uint16_t lport, rtcp = m->remote_rtcp_port ? m->remote_rtcp_port
+						   : (uint16_t)(m->remote_port + 1);
+	int rc;
+
+	dp_stream_local(c, msg->stream, lip, &lport);
+	rc = mbl_net_udp_tmpl_build(&msg->tmpl, dp->mac, dmac, c->vlan, c->local.family, lip,
+				    m->remote_ip, lport, m->remote_port, c->dscp, 64);
+	if (rc == 0 && dp->rtcp_tmpl != NULL)
+		rc = mbl_net_udp_tmpl_build(&msg->rtcp_tmpl, dp->mac, dmac, c->vlan,
+					    c->local.family, lip, m->remote_ip,
+					    (uint16_t)(lport + 1), rtcp, c->dscp, 64);
+	memcpy(msg->nexthop, m->remote_ip, 16);
+	return rc;
+}
+
+int mbl_dp_stream_start(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_media *m,
+			char *err, size_t errlen)
+{
+	struct dp_msg *msg;
+	unsigned fl = dp->conf.srtp_rx_auth_only ? MBL_SRTP_F_AUTH_ONLY : 0;
+	int rc = -ENOMEM;
+
+	if (!dp->conf.dynamic || stream >= dp->conf.streams || m == NULL) {
+		snprintf(err, errlen, "stream %u: not a call slot", stream);
+		return -EINVAL;
+	}
+	if (dp->busy[stream])
+		return -EBUSY;
+	if (rte_ring_free_count(dp_owner(dp, stream)->ctl) == 0)
+		return -ENOBUFS;
+	msg = calloc(1, sizeof(*msg));
+	if (msg == NULL) {
+		snprintf(err, errlen, "out of memory for a control message");
+		return -ENOMEM;
+	}
+	msg->type = DP_MSG_START;
+	msg->stream = stream;
+	msg->pt = m->pt;
+	msg->ssrc = m->ssrc;
+	while (msg->ssrc == 0)
+		msg->ssrc = (uint32_t)rte_rand(); /* RFC 3550 8.1: random */
+	if (start_templates(dp, msg, m) < 0) {
+		snprintf(err, errlen, "stream %u: cannot build headers for the peer", stream);
+		rc = -EINVAL;
+		goto fail;
+	}
+	if (m->srtp_tx && (msg->ctx = mbl_srtp_ctx_create(dp->conf.srtp_engine, &m->tx_key,
+							   msg->ssrc, true, err, errlen)) == NULL)
+		goto fail_errno;
+	if (m->srtp_rx && (msg->ctx_rx = mbl_srtp_ctx_create_opts(dp->conf.srtp_engine,
+								   &m->rx_key, 0, false, fl, err,
+								   errlen)) == NULL)
+		goto fail_errno;
+	if (post(dp, msg) < 0) {
+		rc = -ENOBUFS;
+		goto fail;
+	}
+	dp->busy[stream] = 1;
+	return 0;
+fail_errno:
+	rc = -errno;
+fail:
+	mbl_srtp_ctx_free(msg->ctx);
+	mbl_srtp_ctx_free(msg->ctx_rx);
+	free(msg);
+	return rc;
+}
+
+int mbl_dp_stream_stop(struct mbl_dp *dp, uint32_t stream, void *user)
+{
+	struct dp_msg *msg;
+
+	if (!dp->conf.dynamic || stream >= dp->conf.streams || !dp->busy[stream])
+		return -EINVAL;
+	msg = calloc(1, sizeof(*msg));
+	if (msg == NULL)
+		return -ENOMEM;
+	msg->type = DP_MSG_STOP;
+	msg->stream = stream;
+	msg->res.user = user;
+	if (post(dp, msg) < 0) {
+		free(msg);
+		return -ENOBUFS;
+	}
+	return 0;
 }

@@ -42,6 +42,7 @@ struct __rte_cache_aligned dp_stream {
 	uint32_t dtmf_countdown;        /* ticks until the next digit starts */
 	uint16_t seq;
 	uint8_t state;                  /* enum dp_stream_state */
+	uint8_t pt;                     /* call mode: negotiated PT */
 	uint8_t dtmf_next;              /* index into conf.dtmf */
 	struct mbl_dtmf_tx dtmf;
 	/* RTCP sender state */
@@ -95,6 +96,11 @@ struct dp_worker {
 	struct mbl_dp_counters c __rte_cache_aligned;
 	struct mbl_hist lateness;       /* TSC cycles */
 	struct mbl_hist delay;          /* ns */
+	struct dp_ended {               /* call mode: receive figures of stopped streams */
+		uint64_t lost, expected, duplicates, reordered, resyncs, receiving;
+		double jitter_sum_ms;
+		struct mbl_hist jitter_us;
+	} ended;
 	uint64_t last_rx_ns;            /* last RTP/RTCP arrival */
 	uint64_t rx_last_poll;          /* TSC of the previous RX poll */
 	uint64_t rx_stall_tsc;          /* conf.rx_stall_us in TSC; 0 = off */
@@ -136,6 +142,11 @@ struct mbl_dp {
 	struct dp_worker *w;            /* [n_workers], cache aligned */
 	bool launched;
 	unsigned ctl_inflight;          /* ctlplane only: messages not reaped */
+	uint8_t *busy;                  /* ctlplane only, call mode: slot in a call */
+	uint8_t (*nexthop)[16];         /* call mode: [streams]; owner rw after START */
+	mbl_dp_result_fn result_fn;     /* ctlplane */
+	void *result_arg;
+	/* call mode: figures of ended calls, owner-written per worker below */
 };
 
 /* Control-plane -> worker messages (DESIGN.md: one ring per lcore). The
@@ -145,7 +156,9 @@ struct mbl_dp {
  * or frees. */
 #define DP_MSG_LIST(X)                                                         \
 	X(REKEY_TX, "switch the stream's outbound key at the next packet")    \
-	X(REKEY_RX, "hold the peer's next key beside the current one")
+	X(REKEY_RX, "hold the peer's next key beside the current one")       \
+	X(START, "call mode: start a slot with a call's addresses and keys")   \
+	X(STOP, "call mode: stop a slot and report what it did")
 
 #define DP_MSG_ENUM_(n, d) DP_MSG_##n,
 enum dp_msg_type { DP_MSG_LIST(DP_MSG_ENUM_) DP_MSG_MAX };
@@ -155,8 +168,16 @@ struct dp_msg {
 	enum dp_msg_type type;
 	uint32_t stream;
 	struct mbl_srtp_ctx *ctx;       /* new context (the worker takes it) */
-	struct mbl_srtp_ctx *old[2];    /* replaced contexts (the ctlplane frees) */
+	struct mbl_srtp_ctx *ctx_rx;    /* START: the inbound one */
+	struct mbl_srtp_ctx *old[4];    /* replaced contexts (the ctlplane frees) */
 	int rc;                         /* 0, or -errno: ctx not taken */
+	/* START */
+	struct mbl_net_udp_tmpl tmpl, rtcp_tmpl;
+	uint8_t nexthop[16];
+	uint32_t ssrc;
+	uint8_t pt;
+	/* STOP: filled by the worker */
+	struct mbl_dp_stream_result res;
 };
 
 #define DP_CTL_RING 16384

@@ -111,6 +111,8 @@ void dp_rtcp_poll(struct dp_worker *w, uint64_t now)
 		uint32_t gi = w->first + due[i];
 		uint16_t len;
 
+		if (dp->s[gi].state == DP_S_STOPPED)
+			continue; /* leaves the schedule */
 		dp_wheel_add(&w->rtcp_wheel, due[i], now + rtcp_interval(w));
 		if (dp->s[gi].state != DP_S_RUN)
 			continue;

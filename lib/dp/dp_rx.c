@@ -236,7 +236,7 @@ static bool rx_rtp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t le
 		return false;
 	}
 	dtmf = dp->conf.dtmf_pt != 0 && ri.pt == dp->conf.dtmf_pt;
-	if (!dtmf && ri.pt != dp->conf.pt) {
+	if (!dtmf && ri.pt != dp->s[stream].pt) {
 		w->c.drop_dp[MBL_DP_DROP_wrong_pt]++;
 		return false;
 	}
@@ -333,6 +333,10 @@ void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, uint8_t 
 {
 	bool ok;
 
+	if (mbl_unlikely(w->dp->s[stream].state == DP_S_STOPPED)) {
+		w->c.drop_dp[MBL_DP_DROP_stream_idle]++;
+		return;
+	}
 	switch (mbl_rtp_demux(p, len)) {
 	case MBL_RTP_DEMUX_rtp:
 		/* RTP on the RTCP port goes to the RTCP parser, which drops it */

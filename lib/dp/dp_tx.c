@@ -80,7 +80,7 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 	} else if (c->payload == MBL_DP_PAYLOAD_PROBE) {
 		plen = c->probe_len;
 		psum = mbl_probe_write_sum(pl, plen, idx, s->frame, now_ns);
-		hsum = rtp_hdr_write_sum(rtp, c->pt, marker, s->seq, ts, s->ssrc);
+		hsum = rtp_hdr_write_sum(rtp, s->pt, marker, s->seq, ts, s->ssrc);
 		s->marker_next = false;
 	} else {
 		const struct mbl_payload *f = c->frames;
@@ -90,7 +90,7 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 		psum = f->sum[k];
 		rte_memcpy(pl, f->data + f->off[k], plen);
 		s->frame_idx = k + 1 == f->n_frames ? 0 : k + 1;
-		hsum = rtp_hdr_write_sum(rtp, c->pt, marker, s->seq, ts, s->ssrc);
+		hsum = rtp_hdr_write_sum(rtp, s->pt, marker, s->seq, ts, s->ssrc);
 		s->marker_next = false;
 	}
 	s->frame++;
@@ -201,7 +201,10 @@ static bool stream_ready(struct dp_worker *w, struct dp_stream *s, uint32_t gi, 
 		return true;
 	if (s->state == DP_S_STOPPED)
 		return false;
-	dp_stream_nexthop(&w->dp->conf, gi, nh);
+	if (w->dp->nexthop != NULL && !w->dp->conf.has_gateway)
+		memcpy(nh, w->dp->nexthop[gi], 16);
+	else
+		dp_stream_nexthop(&w->dp->conf, gi, nh);
 	mac = mbl_neigh_lookup(w->neigh, nh);
 	if (mac == NULL) {
 		mbl_neigh_resolve(w->neigh, nh, now_ns);
@@ -283,7 +286,9 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 			bool dtmf;
 			uint16_t len;
 
-			dp_wheel_add(&w->wheel, li, sched + w->ptime_tsc);
+			/* a stopped call's slot leaves the schedule */
+			if (mbl_likely(s->state != DP_S_STOPPED))
+				dp_wheel_add(&w->wheel, li, sched + w->ptime_tsc);
 			if (!stream_ready(w, s, gi, now_ns)) {
 				rte_mempool_put(dp->pool, m);
 				continue;

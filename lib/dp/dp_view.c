@@ -20,6 +20,8 @@ static void add_stream(const struct mbl_dp *dp, uint32_t i, struct mbl_dp_totals
 	const struct dp_rx *r = &dp->r[i];
 	uint32_t cr = dp->conf.codec->clock_rate;
 
+	if (dp->conf.dynamic && s->state == DP_S_STOPPED)
+		return; /* an idle call slot: its last call is in the worker's ended */
 	t->streams_running += s->state == DP_S_RUN;
 	if (!r->have_peer) {
 		t->streams_silent++;
@@ -59,6 +61,18 @@ void mbl_dp_totals(const struct mbl_dp *dp, struct mbl_dp_totals *t, bool with_s
 		return;
 	for (uint32_t i = 0; i < dp->conf.streams; i++)
 		add_stream(dp, i, t, end_ns);
+	for (unsigned i = 0; dp->conf.dynamic && i < dp->n_workers; i++) {
+		const struct dp_ended *e = &dp->w[i].ended;
+
+		t->rx_lost += e->lost;
+		t->rx_expected += e->expected;
+		t->rx_duplicates += e->duplicates;
+		t->rx_reordered += e->reordered;
+		t->rx_resyncs += e->resyncs;
+		t->streams_receiving += (uint32_t)e->receiving;
+		t->jitter_mean_ms += e->jitter_sum_ms;
+		mbl_hist_merge(&t->jitter_us, &e->jitter_us);
+	}
 	if (t->streams_receiving)
 		t->jitter_mean_ms /= t->streams_receiving;
 	if (mbl_hist_count(&t->rtt_us))

@@ -69,6 +69,11 @@ struct mbl_dp_conf {
 	struct mbl_srtp_key rx_key_next;
 	bool srtp_rx_auth_only;      /* verify tags, leave payloads encrypted */
 	bool idle_sleep;             /* sleep when idle (shared cores) */
+	/* Call mode: streams are slots that start idle; the call engine starts
+	 * and stops each one with mbl_dp_stream_start/stop (remote address, PT
+	 * and keys from SDP). Local addresses/ports are still the formula's
+	 * (mbl_dp_stream_local), remote/remote_port are unused. */
+	bool dynamic;
 };
 
 /* Data-plane counters: one X-macro list gives the struct fields, the report
@@ -98,7 +103,9 @@ struct mbl_dp_conf {
 	X(srtp_protect_fail) /* packets not sent: SRTP protect failed */      \
 	X(srtp_rekey_tx)   /* streams switched to a new outbound key */        \
 	X(srtp_rekey_rx)   /* streams whose peer's next key took over */       \
-	X(ctl_msgs)        /* control messages applied */
+	X(ctl_msgs)        /* control messages applied */                     \
+	X(streams_started) /* call mode: streams started */                   \
+	X(streams_stopped) /* call mode: streams stopped */
 
 /* Drop reasons owned by the data plane (the net and rtp layers have their
  * own lists; the report merges all three under media.dropped). */
@@ -115,7 +122,8 @@ struct mbl_dp_conf {
 	X(srtp_auth_fail, "SRTP/SRTCP authentication tag did not verify")     \
 	X(srtp_replay, "SRTP/SRTCP replayed or too old (RFC 3711 3.3.2)")     \
 	X(srtp_malformed, "SRTP/SRTCP too short or unparsable")               \
-	X(srtp_other, "SRTP/SRTCP refused for another reason (SSRC, key)")
+	X(srtp_other, "SRTP/SRTCP refused for another reason (SSRC, key)")  \
+	X(stream_idle, "media for a call slot not (or no longer) in a call")
 
 #define MBL_DP_DROP_ENUM_(n, d) MBL_DP_DROP_##n,
 enum mbl_dp_drop { MBL_DP_DROP_LIST(MBL_DP_DROP_ENUM_) MBL_DP_DROP_MAX };
@@ -201,6 +209,41 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
  * filled. Control plane only; keys never reach err. */
 int mbl_dp_rekey(struct mbl_dp *dp, uint32_t stream, bool tx, const struct mbl_srtp_key *k,
 		 char *err, size_t errlen);
+/* Call mode (conf.dynamic). What one call's media needs, from SDP. */
+struct mbl_dp_media {
+	uint8_t remote_ip[16];       /* family of conf.local */
+	uint16_t remote_port;
+	uint16_t remote_rtcp_port;   /* 0: remote_port + 1 (ignored when muxed) */
+	uint8_t pt;                  /* negotiated audio payload type */
+	bool srtp_tx, srtp_rx;       /* SDES (or DTLS-exported) keys below */
+	struct mbl_srtp_key tx_key, rx_key; /* secret */
+	uint32_t ssrc;               /* 0: one derived from the slot and seed */
+};
+
+/* What a stopped stream did during its call (handed back on reap). */
+struct mbl_dp_stream_result {
+	uint32_t stream;
+	uint64_t tx_packets, rx_packets, lost;
+	uint32_t srtp_auth_fail;
+	double jitter_mean_ms;
+	void *user;                  /* as given to mbl_dp_stream_stop */
+};
+
+/* Start slot stream (idle) with m: contexts and headers are made here, the
+ * owner starts sending within one ptime. Returns 0, -EBUSY (slot in use),
+ * -ENOBUFS (owner's ring full: reap and retry), -EINVAL (not call mode, bad
+ * slot) or a context error with err filled. Control plane. */
+int mbl_dp_stream_start(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_media *m,
+			char *err, size_t errlen);
+/* Stop slot stream; its result comes back through mbl_dp_ctl_reap's
+ * callback with user. Returns 0, -ENOBUFS or -EINVAL. Control plane. */
+int mbl_dp_stream_stop(struct mbl_dp *dp, uint32_t stream, void *user);
+/* Local address and port of slot stream (for SDP c= and m=). */
+void mbl_dp_stream_local(const struct mbl_dp *dp, uint32_t stream, uint8_t ip[16],
+			 uint16_t *port);
+typedef void (*mbl_dp_result_fn)(void *arg, const struct mbl_dp_stream_result *r);
+void mbl_dp_set_result_cb(struct mbl_dp *dp, mbl_dp_result_fn fn, void *arg);
+
 /* Collect applied messages and free what they replaced. Returns how many;
  * *failed (may be NULL) gets those the worker refused. Control plane. */
 unsigned mbl_dp_ctl_reap(struct mbl_dp *dp, unsigned *failed);
