@@ -186,6 +186,9 @@ static void test_answer_errors(void **state)
 	assert_int_equal(mbl_sip_auth_answer(&c, "a", "p", "GE T", "/", out, sizeof(out)), -EINVAL);
 	assert_int_equal(mbl_sip_auth_answer(&c, "a", "p", "GET", "/\n", out, sizeof(out)), -EINVAL);
 	assert_int_equal(mbl_sip_auth_answer(&c, "a", "p", "GET", "", out, sizeof(out)), -EINVAL);
+	strcpy(c.cnonce, "x\r\ny");
+	assert_int_equal(mbl_sip_auth_answer(&c, "a", "p", "GET", "/", out, sizeof(out)), -EINVAL);
+	c.cnonce[0] = '\0';
 	/* too small: -ENOSPC, out empty, c untouched */
 	assert_int_equal(mbl_sip_auth_answer(&c, "a", "p", "GET", "/", out, 100), -ENOSPC);
 	assert_string_equal(out, "");

@@ -276,6 +276,7 @@ int mbl_sip_auth_answer(struct mbl_sip_auth_challenge *c, const char *user, cons
 
 	if (!mbl_sip_auth_printable(user) || pass == NULL || !mbl_sip_auth_is_token(method) ||
 	    !mbl_sip_auth_printable(uri) || c->nonce[0] == '\0' ||
+	    (c->cnonce[0] != '\0' && !mbl_sip_auth_printable(c->cnonce)) ||
 	    mbl_sip_auth_alg_name(c->alg) == NULL)
 		return -EINVAL;
 	if (c->nc == UINT32_MAX)

@@ -89,8 +89,8 @@ int mbl_sip_auth_parse_challenge(const char *value, struct mbl_sip_auth_challeng
  * request line (the digest-uri, RFC 3261 22.4). Counts c->nc up by one (and
  * fills c->cnonce when empty) on success only. Returns the length written to
  * out (NUL-terminated), or -EINVAL (user, method or uri empty or holding
- * control characters; c inconsistent), -ENOSPC (out too small, c unchanged),
- * -ERANGE (nc would pass 0xffffffff: get a new nonce), -EIO (OpenSSL or
+ * control characters, a preset cnonce with them; c inconsistent), -ENOSPC
+ * (out too small, c unchanged), -ERANGE (nc would pass 0xffffffff: get a new nonce), -EIO (OpenSSL or
  * getrandom failed). The value holds no password, but whoever sees it can
  * guess passwords offline: do not log it wholesale. Thread of c. */
 int mbl_sip_auth_answer(struct mbl_sip_auth_challenge *c, const char *user, const char *pass,

@@ -215,13 +215,40 @@ static int check_response(const struct creds *cr, const char *pass, char *err, s
 	return 0;
 }
 
+/* Realm, nonce, password, response, age - in the order that makes stale
+ * mean "right password, old nonce" (RFC 7616 3.3). */
+static int check_creds(const struct mbl_sip_auth_server *s, const struct creds *cr, char *err,
+		       size_t errlen)
+{
+	const char *pass;
+	uint64_t ts, now;
+	int rc;
+
+	if (strcmp(cr->in.realm, s->realm) != 0)
+		return mbl_sip_auth_fail(err, errlen, -EACCES, "realm is not ours");
+	if (nonce_check(s, cr->in.nonce, cr->in.alg, &ts) < 0)
+		return mbl_sip_auth_fail(err, errlen, -EACCES, "nonce was not issued here for %s",
+					 mbl_sip_auth_alg_name(cr->in.alg));
+	pass = s->password(s->password_arg, cr->in.user);
+	if (pass == NULL)
+		return mbl_sip_auth_fail(err, errlen, -EACCES, "unknown user");
+	rc = check_response(cr, pass, err, errlen);
+	if (rc < 0)
+		return rc;
+	now = now_s(s);
+	if (now > ts && now - ts > s->nonce_ttl_s)
+		return mbl_sip_auth_fail(err, errlen, -ESTALE, "nonce is %llu s old (limit %u s)",
+					 (unsigned long long)(now - ts), s->nonce_ttl_s);
+	if (ts > now && ts - now > s->nonce_ttl_s) /* the clock stepped back */
+		return mbl_sip_auth_fail(err, errlen, -ESTALE, "nonce is from the future");
+	return 0;
+}
+
 int mbl_sip_auth_verify(const struct mbl_sip_auth_server *s, const char *authz_value,
 			const char *method, char *user, size_t userlen, char *err, size_t errlen)
 {
 	struct mbl_sip_auth_params ap;
 	struct creds cr = {0};
-	const char *pass;
-	uint64_t ts, now;
 	int rc;
 
 	if (user != NULL && userlen > 0)
@@ -236,24 +263,5 @@ int mbl_sip_auth_verify(const struct mbl_sip_auth_server *s, const char *authz_v
 	if (user != NULL && userlen > 0)
 		snprintf(user, userlen, "%s", cr.in.user);
 	cr.in.method = method;
-	if (strcmp(cr.in.realm, s->realm) != 0)
-		return mbl_sip_auth_fail(err, errlen, -EACCES, "realm is not ours");
-	if (nonce_check(s, cr.in.nonce, cr.in.alg, &ts) < 0)
-		return mbl_sip_auth_fail(err, errlen, -EACCES,
-					 "nonce was not issued here for %s",
-					 mbl_sip_auth_alg_name(cr.in.alg));
-	pass = s->password(s->password_arg, cr.in.user);
-	if (pass == NULL)
-		return mbl_sip_auth_fail(err, errlen, -EACCES, "unknown user");
-	rc = check_response(&cr, pass, err, errlen);
-	if (rc < 0)
-		return rc;
-	/* stale only after the password proved right: RFC 7616 3.3 */
-	now = now_s(s);
-	if (now > ts && now - ts > s->nonce_ttl_s)
-		return mbl_sip_auth_fail(err, errlen, -ESTALE, "nonce is %llu s old (limit %u s)",
-					 (unsigned long long)(now - ts), s->nonce_ttl_s);
-	if (ts > now && ts - now > s->nonce_ttl_s) /* the clock stepped back */
-		return mbl_sip_auth_fail(err, errlen, -ESTALE, "nonce is from the future");
-	return 0;
+	return check_creds(s, &cr, err, errlen);
 }
