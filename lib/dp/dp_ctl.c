@@ -118,7 +118,7 @@ static void apply_stop(struct dp_worker *w, struct dp_msg *m)
 	w->c.streams_stopped++;
 }
 
-static void apply(struct dp_worker *w, struct dp_msg *m)
+void dp_ctl_apply(struct dp_worker *w, struct dp_msg *m)
 {
 	if (m->stream < w->first || m->stream >= w->first + w->n) {
 		m->rc = -EINVAL; /* not ours: the control plane routed it wrong */
@@ -151,7 +151,7 @@ void dp_ctl_poll(struct dp_worker *w)
 	unsigned n = rte_ring_sc_dequeue_burst(w->ctl, (void **)m, RTE_DIM(m), NULL);
 
 	for (unsigned i = 0; i < n; i++) {
-		apply(w, m[i]);
+		dp_ctl_apply(w, m[i]);
 		w->c.ctl_msgs++;
 	}
 	/* the done ring is as large as the ctl ring: it always has room for

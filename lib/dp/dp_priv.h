@@ -185,6 +185,8 @@ struct dp_msg {
 
 /* dp_ctl.c */
 void dp_ctl_poll(struct dp_worker *w);
+/* Apply one message (the worker side of dp_ctl_poll; tests call it). */
+void dp_ctl_apply(struct dp_worker *w, struct dp_msg *m);
 void dp_ctl_drain(struct mbl_dp *dp); /* workers stopped: free queued messages */
 
 /* dp_map.c: stream <-> addresses */

@@ -504,6 +504,87 @@ static void test_rtcp_mux_ports(void **state)
 			 MBL_RTP_DEMUX_rtcp);
 }
 
+
+/* ---- dp_ctl.c: call mode START / STOP, applied by the owner --------------- */
+
+static void test_call_mode_start_stop(void **state)
+{
+	struct fix *f = *state;
+	struct dp_worker w;
+	struct dp_msg m;
+	struct mbl_net_info ni;
+	struct mbl_rtp_info ri;
+	uint8_t rip[16], lip[16], pkt[BUF_LEN];
+	uint16_t lp, len;
+	bool dtmf;
+
+	fix_dp(f, 4, 4);
+	f->dp->conf.dynamic = true;
+	f->dp->conf.has_remote_mac = true;
+	memcpy(f->dp->conf.remote_mac, mac_b, 6);
+	f->dp->nexthop = calloc(4, 16);
+	assert_non_null(f->dp->nexthop);
+	for (unsigned i = 0; i < 4; i++)
+		f->dp->s[i].state = DP_S_STOPPED;
+	memset(&w, 0, sizeof(w));
+	w.dp = f->dp;
+	w.n = 4;
+	assert_int_equal(dp_wheel_init(&w.wheel, 4, 64, 12, 0), 0);
+	assert_int_equal(dp_wheel_init(&w.rtcp_wheel, 4, 64, 20, 0), 0);
+
+	/* a packet for an idle slot is counted, not parsed */
+	memset(pkt, 0x80, 20);
+	dp_rx_udp_payload(&w, 2, false, pkt, 20, 1);
+	assert_int_equal(w.c.drop_dp[MBL_DP_DROP_stream_idle], 1);
+
+	/* START slot 2 toward 10.9.9.9:30000 with PT 8 */
+	memset(&m, 0, sizeof(m));
+	m.type = DP_MSG_START;
+	m.stream = 2;
+	m.pt = 8;
+	m.ssrc = 0xabcdef01u;
+	ip16("10.9.9.9", rip);
+	dp_stream_local(&f->dp->conf, 2, lip, &lp);
+	assert_int_equal(mbl_net_udp_tmpl_build(&m.tmpl, mac_a, mac_b, 0, 4, lip, rip, lp, 30000,
+						46, 64), 0);
+	memcpy(m.nexthop, rip, 16);
+	dp_ctl_apply(&w, &m);
+	assert_int_equal(m.rc, 0);
+	assert_int_equal(f->dp->s[2].state, DP_S_RUN);
+	assert_true(dp_wheel_is_queued(&w.wheel, 2));
+	assert_true(dp_wheel_is_queued(&w.rtcp_wheel, 2));
+	assert_memory_equal(f->dp->nexthop[2], rip, 16);
+	assert_int_equal(w.c.streams_started, 1);
+	len = dp_build_rtp(f->dp, &f->dp->s[2], 2, pkt, 0, &dtmf);
+	parse_rtp(pkt, len, &ni, &ri);
+	assert_int_equal(ri.pt, 8);
+	assert_int_equal(ri.ssrc, 0xabcdef01u);
+	assert_int_equal(ni.dport, 30000);
+	assert_int_equal(ni.sport, lp);
+	assert_true(ri.marker); /* a new call's stream starts a talkspurt */
+
+	/* the peer's RTP with the negotiated PT is accepted; STOP reports it */
+	assert_int_equal(mbl_rtp_parse(pkt + ni.payload_off, ni.payload_len, &ri), 0);
+	dp_rx_udp_payload(&w, 2, false, pkt + ni.payload_off, ni.payload_len, 1000);
+	assert_int_equal(f->dp->r[2].packets, 1);
+	memset(&m, 0, sizeof(m));
+	m.type = DP_MSG_STOP;
+	m.stream = 2;
+	dp_ctl_apply(&w, &m);
+	assert_int_equal(m.rc, 0);
+	assert_int_equal(m.res.tx_packets, 1);
+	assert_int_equal(m.res.rx_packets, 1);
+	assert_int_equal(f->dp->s[2].state, DP_S_STOPPED);
+	assert_int_equal(w.ended.receiving, 1);
+	/* a message for a stream the worker does not own is refused */
+	m.stream = 7;
+	dp_ctl_apply(&w, &m);
+	assert_int_equal(m.rc, -EINVAL);
+	dp_wheel_fini(&w.wheel);
+	dp_wheel_fini(&w.rtcp_wheel);
+	free(f->dp->nexthop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +598,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rtcp_sr_sdes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtcp_report_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtcp_mux_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_call_mode_start_stop, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
