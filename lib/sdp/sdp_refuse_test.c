@@ -112,6 +112,13 @@ static void test_policies(void **state)
 	assert_true(has_line(buf, "a=setup:active"));
 	assert_int_equal(count_prefix(buf, "a=crypto:"), 0);
 	assert_int_equal(res.chosen, MBL_SDP_ENC_DTLS);
+	/* ... and with SDES by an SDES-only answerer. */
+	local_b(&b, MBL_SDP_ENC_SDES, MBL_SDP_POLICY_REQUIRED, false);
+	assert_true(mbl_sdp_answer(&b, &r, &res, buf, sizeof(buf), why, sizeof(why)) > 0);
+	assert_true(has_line(buf, "m=audio 6000 RTP/SAVP 0"));
+	assert_true(has_line(buf, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_B128_B64));
+	assert_int_equal(count_prefix(buf, "a=fingerprint:") + count_prefix(buf, "a=setup:"), 0);
+	assert_int_equal(res.chosen, MBL_SDP_ENC_SDES);
 	/* Optional cannot fall back from a secure-only profile. */
 	local_b(&b, MBL_SDP_ENC_DTLS, MBL_SDP_POLICY_OPTIONAL, false);
 	answer_refused(&b, sdes, 302, "no acceptable security for RTP/SAVP: the offer does sdes, "

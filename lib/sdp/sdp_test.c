@@ -370,12 +370,50 @@ static void test_offer_policy_off(void **state)
 	assert_true(mbl_sdp_offer(&l, buf, sizeof(buf)) > 0);
 }
 
+/* Our keys' lifetime and MKI go into the offer and the answer, and each
+ * side's result carries the peer's. NULL error buffers are fine. */
+static void test_crypto_lifetime_mki(void **state)
+{
+	struct mbl_sdp_local la, lb;
+	struct mbl_sdp_remote r;
+	struct mbl_sdp_result ra, rb;
+	char buf[2048];
+
+	(void)state;
+	local_a(&la, MBL_SDP_ENC_SDES, MBL_SDP_POLICY_REQUIRED, false, false);
+	la.crypto[1].lifetime = UINT64_C(1) << 20;
+	la.crypto[1].mki = 5;
+	la.crypto[1].mki_len = 2;
+	local_b(&lb, MBL_SDP_ENC_SDES, MBL_SDP_POLICY_REQUIRED, false);
+	lb.crypto[0].lifetime = 1000000;
+	lb.crypto[0].mki = 258;
+	lb.crypto[0].mki_len = 4;
+	assert_true(mbl_sdp_offer(&la, buf, sizeof(buf)) > 0);
+	assert_true(has_line(buf, "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A128_B64
+				  "|2^20|5:2"));
+	assert_int_equal(mbl_sdp_parse(buf, strlen(buf), &r, NULL, 0), 0);
+	assert_int_equal(r.crypto[1].key.lifetime, 1 << 20);
+	assert_true(mbl_sdp_answer(&lb, &r, &rb, buf, sizeof(buf), NULL, 0) > 0);
+	assert_true(has_line(buf, "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" KEY_B128_B64
+				  "|1000000|258:4"));
+	assert_int_equal(mbl_sdp_parse(buf, strlen(buf), &r, NULL, 0), 0);
+	assert_int_equal(mbl_sdp_accept_answer(&la, &r, &ra, NULL, 0), 0);
+	assert_true(key_equal(&ra.rx_key, &lb.crypto[0]));
+	assert_true(key_equal(&rb.rx_key, &la.crypto[1]));
+	assert_int_equal(ra.rx_key.mki, 258);
+	assert_int_equal(rb.rx_key.mki_len, 2);
+	explicit_bzero(&r, sizeof(r));
+	explicit_bzero(&ra, sizeof(ra));
+	explicit_bzero(&rb, sizeof(rb));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_golden_dual),
 		cmocka_unit_test(test_offer_policy_off),
+		cmocka_unit_test(test_crypto_lifetime_mki),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
