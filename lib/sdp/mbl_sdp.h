@@ -10,15 +10,17 @@
  *
  * Dual offers: ONE audio m= line with profile UDP/TLS/RTP/SAVP(F) carrying
  * every a=crypto line and a=fingerprint + a=setup:actpass, the way WebRTC
- * gateways and SBCs make "dual" offers (RFC 5763 has no mechanism of its
- * own; two m= lines would need a grouping extension that SBCs rarely
- * speak). A DTLS-capable answerer answers DTLS: the offer's profile,
- * a=setup:active, its fingerprint and no a=crypto. An SDES-only answerer
- * answers RTP/SAVP(F) with one a=crypto. An RTP/SAVP(F) offer that carries
- * a=fingerprint (some SBCs) is taken as dual too; a DTLS answer to it keeps
- * its RTP/SAVP(F) profile (RFC 3264 6: the answer echoes the offer's proto).
- * An RTP/AVP(F) offer with a=crypto (best-effort SRTP, baresip's "srtp"
- * mode) is answered RTP/AVP(F) with a=crypto when we do SDES.
+ * gateways and SBCs make "dual" offers (the standard alternative, SDP
+ * capability negotiation of RFC 5939, is rarely implemented). A
+ * DTLS-capable answerer answers DTLS: the offer's profile, a=setup:active,
+ * its fingerprint and no a=crypto. An SDES-only answerer answers
+ * RTP/SAVP(F) with one a=crypto. The offerer accepts either; result.chosen
+ * says which. An RTP/SAVP(F) offer that carries a=fingerprint (some SBCs)
+ * is taken as dual too; a DTLS answer to it keeps its RTP/SAVP(F) profile
+ * (RFC 3264 6: the answer echoes the offer's proto). An RTP/AVP(F) offer
+ * with a=crypto (best-effort SRTP, baresip's "srtp" mode) is answered
+ * RTP/AVP(F) with a=crypto when we do SDES, and as offerer we take such an
+ * answer to our RTP/SAVP offer as SDES.
  *
  * Policy: required - an offer without acceptable security is refused with
  * 488 and an answer without it fails the call; optional - fall back to
@@ -27,9 +29,10 @@
  * ignored; any offer whose profile is RTP/SAVP(F) or UDP/TLS/..., dual ones
  * included, is refused with 488). required with mode none is a bad config.
  *
- * Other rules the code keeps: the first codec in the offerer's order that
- * we also have wins and the answer keeps the offerer's payload type
- * numbers; SDES picks the first offered suite we have a key for and
+ * Other rules the code keeps: offers give every codec an a=rtpmap (static
+ * ones too); the first codec in the offerer's order that we also have wins,
+ * the answer names only it (and telephone-event) with the offerer's payload
+ * type numbers; SDES picks the first offered suite we have a key for and
  * answers with the same tag and our own key; DTLS answers active to
  * actpass or passive, passive to active or to an offer without a=setup
  * (whose default is active, RFC 4145 4.1), and refuses holdconn;
@@ -42,10 +45,15 @@
  * Keys: mbl_sdp_remote and mbl_sdp_result hold SRTP master keys, and offer
  * and answer texts do too: the caller wipes them (explicit_bzero) when done
  * and never logs them. No error or reason string ever quotes a key.
- * Structs are plain fixed-size values (no pointers into anything freed,
- * except result.profile, which points to a static string). osip2 stays
- * inside this module. Threads: control plane; every function is reentrant
- * (no global mutable state).
+ * Structs are plain fixed-size values; the one pointer, result.profile,
+ * points to a static string. osip2 stays inside this module (its
+ * sdp_message lives only inside mbl_sdp_parse). Threads: control plane;
+ * every function is reentrant (no global mutable state).
+ *
+ * Not handled: only the first audio m= line is negotiated (others are
+ * rejected); ICE attributes are ignored; c=0.0.0.0 (RFC 2543 hold) is
+ * reported as an address, not turned into a direction; a=crypto session
+ * parameters make that line unusable (skipped).
  */
 #ifndef MBL_SDP_H
 #define MBL_SDP_H
