@@ -185,7 +185,8 @@ struct mbl_sdp_remote {
 struct mbl_sdp_result {
 	int status;                    /* 0 agreed; 488 refused (Not Acceptable Here) */
 	int warn_code;                 /* RFC 3261 20.43 code for a Warning header: 302
-					  transport, 304 media type, 305 format, 306/399 */
+					  profile/security, 304 stream disabled, 305
+					  codec, 306 attribute (setup, crypto, mux) */
 	enum mbl_sdp_enc chosen;       /* NONE, SDES or DTLS */
 	const char *profile;           /* m= profile of the answer (static string) */
 	bool avpf, rtcp_mux;
@@ -246,9 +247,10 @@ int mbl_sdp_answer(const struct mbl_sdp_local *l, const struct mbl_sdp_remote *o
 /* As the offerer, check the parsed answer against what l offered and fill
  * res. Returns 0, or -EPROTO with why filled and res->status 488 (the call
  * must fail: stream rejected with port 0, profile or attributes we did not
- * offer, no acceptable security under policy required, an a=crypto tag or
- * suite we did not offer, a=setup actpass/holdconn, no offered codec), or
- * -EINVAL for a bad local config. */
+ * offer (rtcp-mux included), no acceptable security under policy required,
+ * an a=crypto tag or suite we did not offer, not exactly one a=crypto, both
+ * a=crypto and a=fingerprint, a=setup actpass/holdconn, no offered codec),
+ * or -EINVAL for a bad local config (why filled, status 0). */
 int mbl_sdp_accept_answer(const struct mbl_sdp_local *offer, const struct mbl_sdp_remote *answer,
 			  struct mbl_sdp_result *res, char *why, size_t whylen);
 
@@ -257,7 +259,8 @@ int mbl_sdp_accept_answer(const struct mbl_sdp_local *offer, const struct mbl_sd
  * codec without name or clock, PT > 127 or used twice (DTMF included),
  * policy required with mode none, sdes/dual without keys or with a suite
  * twice, dtls/dual without a well-formed sha-256 fingerprint, user with
- * blanks. Keys are only checked for a known suite. */
+ * blanks, fmtp with a line end, ptime above 1000. Keys are only checked
+ * for a known suite. */
 int mbl_sdp_local_check(const struct mbl_sdp_local *l, char *why, size_t whylen);
 
 /* Names as in the scenario file ("none", "sdes", ...); "?" when out of range. */
