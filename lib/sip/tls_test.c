@@ -252,6 +252,56 @@ static void test_tls12_forced_by_ip(void **state)
 	round_trip(MBL_SIP_TLS_VER_1_2, NULL, "TLSv1.2");
 }
 
+/* After the handshake, 60 KB messages into a server that does not read:
+ * SSL_write takes part of the queue, then wants the socket writable, and
+ * is retried from the moved, grown queue (partial-write and moving-buffer
+ * modes) until every byte arrives in order. */
+static void test_tls_partial_writes(void **state)
+{
+	size_t body = 60000, n;
+	char *m = malloc(body + 128);
+	struct mbl_sip_tp_conn_info ci = {0};
+	struct sockaddr_in to;
+	struct end s, c;
+	int i, id, sent = 0;
+
+	(void)state;
+	server_up(&s, "good.pem", MBL_SIP_TLS_VER_ANY, false);
+	s.r.echo = NULL;
+	client_up(&c, NULL, NULL, MBL_SIP_TLS_VER_ANY, false);
+	to = lo4(s.port);
+	id = tls_send(&c, &s, "sip.test");
+	PUMP_UNTIL(c.tp, s.tp, s.r.n_msg == 1, 3000);
+	assert_int_equal(s.r.n_msg, 1);
+	n = (size_t)sprintf(m, "MESSAGE sip:x SIP/2.0\r\nContent-Length: %zu\r\n\r\n", body);
+	for (i = 0; i < (int)body; i++)
+		m[n + (size_t)i] = (char)('A' + i % 26);
+	n += body;
+	while (sent < REC_MAX - 8 && ci.queued == 0) {
+		assert_int_equal(mbl_sip_tp_send(c.tp, MBL_SIP_TLS, (struct sockaddr *)&to,
+						 sizeof(to), NULL, 0, "sip.test", m, n),
+				 id);
+		sent++;
+		assert_true(mbl_sip_tp_poll(c.tp, 0) >= 0);
+		assert_int_equal(mbl_sip_tp_conn_info(c.tp, (uint32_t)id, &ci), 0);
+	}
+	assert_true(ci.queued > 0);
+	for (i = 0; i < 4; i++, sent++)
+		assert_int_equal(mbl_sip_tp_send(c.tp, MBL_SIP_TLS, NULL, 0, NULL, (uint32_t)id, NULL,
+						 m, n),
+				 id);
+	PUMP_UNTIL(c.tp, s.tp, s.r.n_msg == sent + 1, 10000);
+	assert_int_equal(s.r.n_msg, sent + 1);
+	for (i = 1; i <= sent; i++) {
+		assert_int_equal(s.r.len[i], n);
+		assert_memory_equal(s.r.msg[i], m, n);
+	}
+	assert_int_equal(c.r.n_err + s.r.n_err, 0);
+	free(m);
+	end_down(&c);
+	end_down(&s);
+}
+
 /* ---- failures ---------------------------------------------------------------------------- */
 
 /* The client's reason; the server's is returned (-1: none). */
@@ -473,6 +523,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tls13_by_name),
 		cmocka_unit_test(test_tls12_forced_by_ip),
+		cmocka_unit_test(test_tls_partial_writes),
 		cmocka_unit_test(test_tls_unknown_ca),
 		cmocka_unit_test(test_tls_wrong_name),
 		cmocka_unit_test(test_tls_expired),
