@@ -162,6 +162,10 @@ static SSL_CTX *ctx_new(const struct mbl_sip_tls_conf *c, bool server, char *err
 static int conf_check(const struct mbl_sip_tls_conf *c, char *err, size_t errlen)
 {
 	int lo = tls_ver(c->min_version, TLS1_2_VERSION), hi = tls_ver(c->max_version, TLS1_3_VERSION);
+	const struct {
+		const char *what, *path;
+	} f[] = {{"CA file", c->ca_file}, {"certificate", c->cert_file}, {"key", c->key_file}};
+	size_t i;
 
 	if (!c->cert_file != !c->key_file) {
 		snprintf(err, errlen, "tls: cert_file and key_file go together");
@@ -172,10 +176,14 @@ static int conf_check(const struct mbl_sip_tls_conf *c, char *err, size_t errlen
 		snprintf(err, errlen, "tls: bad version range");
 		return -EINVAL;
 	}
-	if (c->ca_file && access(c->ca_file, R_OK) < 0) {
-		snprintf(err, errlen, "tls: CA file %s: %s", c->ca_file, strerror(errno));
-		return -errno;
-	}
+	/* Name a missing file by its errno; content errors come later (EIO). */
+	for (i = 0; i < MBL_ARRAY_SIZE(f); i++)
+		if (f[i].path && access(f[i].path, R_OK) < 0) {
+			int e = errno;
+
+			snprintf(err, errlen, "tls: %s %s: %s", f[i].what, f[i].path, strerror(e));
+			return -e;
+		}
 	return 0;
 }
 
@@ -282,8 +290,13 @@ struct ssl_st *mbl_sip_tls_session(struct mbl_sip_tls *t, int fd, bool server, c
 	return s;
 }
 
-void mbl_sip_tls_session_free(struct ssl_st *s)
+void mbl_sip_tls_session_free(struct ssl_st *s, bool close_notify)
 {
+	if (s && close_notify) {
+		ERR_clear_error();
+		SSL_shutdown(s); /* one try: the socket closes right after */
+		ERR_clear_error();
+	}
 	SSL_free(s);
 }
 

@@ -284,8 +284,10 @@ static void udp_deliver(struct mbl_sip_tp *tp, const struct mbl_sip_tp_listener 
 	tp->conf.on_msg(tp->conf.arg, &src, buf, len);
 }
 
-static int udp_read(struct mbl_sip_tp *tp, const struct mbl_sip_tp_listener *l, int li)
+static int udp_read(struct mbl_sip_tp *tp, const struct mbl_sip_tp_listener *lp, int li)
 {
+	/* A copy: on_msg may add a listener, which can move tp->lis. */
+	const struct mbl_sip_tp_listener lc = *lp, *l = &lc;
 	struct mbl_sip_tp_udp_rx *rx = tp->rx;
 	int r, n, total = 0;
 	unsigned i;

@@ -198,10 +198,10 @@ int mbl_sip_tp_local_addr(const struct mbl_sip_tp *tp, int listener, struct sock
  * Errors: -EINVAL (bad arguments, proto mismatch with conn_id, len 0 or
  * above max_msg), -ENOTCONN (conn_id unknown or closed), -EADDRNOTAVAIL
  * (no UDP listener matches from_local), -ENOBUFS (the connection's queue
- * would exceed max_queue; nothing is queued), -EAGAIN (UDP send buffer
- * full: let the SIP timers retransmit), or the socket / connect / sendto
- * errno (-ECONNREFUSED, -ENETUNREACH, ...). A failure after return (the
- * connect is refused later, the handshake fails) comes through
+ * would exceed max_queue; nothing is queued), -ENOMEM, -EAGAIN (UDP send
+ * buffer full: let the SIP timers retransmit), or the socket / connect /
+ * sendto errno (-ECONNREFUSED, -ENETUNREACH, ...). A failure after return
+ * (the connect is refused later, the handshake fails) comes through
  * on_conn_error. */
 int mbl_sip_tp_send(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struct sockaddr *to,
 		    socklen_t tolen, const struct sockaddr *from_local, uint32_t conn_id,

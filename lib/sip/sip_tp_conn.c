@@ -102,6 +102,11 @@ static struct mbl_sip_tp_conn *conn_new(struct mbl_sip_tp *tp, int fd, enum mbl_
 static void conn_close(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, enum mbl_sip_tp_err why,
 		       bool notify)
 {
+	/* A TLS session that is still sound says goodbye (close_notify, RFC
+	 * 8446 6.1) when we are the ones ending it. */
+	bool bye = c->state == MBL_SIP_TP_UP &&
+		   (!notify || why == MBL_SIP_TP_ERR_idle_timeout || why == MBL_SIP_TP_ERR_framing);
+
 	if (c->state == MBL_SIP_TP_DEAD)
 		return;
 	TAILQ_REMOVE(c->state == MBL_SIP_TP_CONNECTING ? &tp->connecting : &tp->idle, c, timer);
@@ -110,7 +115,7 @@ static void conn_close(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, enum mb
 	mbl_sip_tp_peer_remove(tp, c);
 	mbl_sip_tp_slot_release(tp, c);
 	tp->n_conn--;
-	mbl_sip_tls_session_free(c->ssl); /* before the fd it sends on */
+	mbl_sip_tls_session_free(c->ssl, bye); /* before the fd it sends on */
 	c->ssl = NULL;
 	close(c->fd); /* also leaves the epoll set */
 	c->fd = -1;
@@ -151,8 +156,8 @@ void mbl_sip_tp_conn_free_all(struct mbl_sip_tp *tp)
 	mbl_sip_tp_tables_free(tp);
 }
 
-static void conn_fail(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, enum mbl_sip_tp_err why,
-		      const char *detail)
+void mbl_sip_tp_conn_fail(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, enum mbl_sip_tp_err why,
+			  const char *detail)
 {
 	char a[64];
 
@@ -197,7 +202,7 @@ static int conn_flush(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, bool may
 		if (w < 0) {
 			if (!may_close)
 				break;
-			conn_fail(tp, c, why, NULL);
+			mbl_sip_tp_conn_fail(tp, c, why, NULL);
 			return -1;
 		}
 		c->out_off += (size_t)w;
@@ -290,7 +295,7 @@ static int conn_frames(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 				tp->st.pongs_out++;
 			break;
 		default:
-			conn_fail(tp, c, MBL_SIP_TP_ERR_framing, c->in.why);
+			mbl_sip_tp_conn_fail(tp, c, MBL_SIP_TP_ERR_framing, c->in.why);
 			return -1;
 		}
 	}
@@ -304,7 +309,7 @@ static ssize_t conn_read_once(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 	ssize_t room = mbl_sip_tp_frame_room(&c->in, &p), n;
 
 	if (room < 0) {
-		conn_fail(tp, c, MBL_SIP_TP_ERR_read_failed, strerror((int)-room));
+		mbl_sip_tp_conn_fail(tp, c, MBL_SIP_TP_ERR_read_failed, strerror((int)-room));
 		return -1;
 	}
 	if (c->ssl) {
@@ -320,7 +325,7 @@ static ssize_t conn_read_once(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 			why = errno_why(errno, MBL_SIP_TP_ERR_read_failed);
 	}
 	if (n <= 0) {
-		conn_fail(tp, c, n == 0 ? MBL_SIP_TP_ERR_closed : why, NULL);
+		mbl_sip_tp_conn_fail(tp, c, n == 0 ? MBL_SIP_TP_ERR_closed : why, NULL);
 		return -1;
 	}
 	mbl_sip_tp_frame_commit(&c->in, (size_t)n);
@@ -367,7 +372,7 @@ static void conn_handshake(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 		tp->st.tls_handshakes++;
 		conn_up(tp, c);
 	} else if (rc == MBL_SIP_TLS_FAIL) {
-		conn_fail(tp, c, why, detail);
+		mbl_sip_tp_conn_fail(tp, c, why, detail);
 	} else {
 		c->tls_wants_write = rc == MBL_SIP_TLS_WANT_WRITE;
 		conn_update_ev(tp, c);
@@ -389,7 +394,7 @@ static void conn_connected(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 	c->state = MBL_SIP_TP_HANDSHAKE;
 	c->ssl = mbl_sip_tls_session(tp->tls, c->fd, false, c->host);
 	if (c->ssl == NULL) {
-		conn_fail(tp, c, MBL_SIP_TP_ERR_tls_handshake, "cannot create TLS session");
+		mbl_sip_tp_conn_fail(tp, c, MBL_SIP_TP_ERR_tls_handshake, "cannot create TLS session");
 		return;
 	}
 	conn_handshake(tp, c);
@@ -406,7 +411,7 @@ static void conn_on_connect(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 		conn_connected(tp, c);
 		return;
 	}
-	conn_fail(tp, c,
+	mbl_sip_tp_conn_fail(tp, c,
 		  e == ECONNREFUSED ? MBL_SIP_TP_ERR_connect_refused
 		  : e == ETIMEDOUT  ? MBL_SIP_TP_ERR_connect_timeout
 				    : MBL_SIP_TP_ERR_connect_failed,
@@ -463,7 +468,7 @@ static int accept_one(struct mbl_sip_tp *tp, int li)
 	if (l->proto == MBL_SIP_TLS) {
 		c->ssl = mbl_sip_tls_session(tp->tls, fd, true, NULL);
 		if (c->ssl == NULL)
-			conn_fail(tp, c, MBL_SIP_TP_ERR_tls_handshake, "cannot create TLS session");
+			mbl_sip_tp_conn_fail(tp, c, MBL_SIP_TP_ERR_tls_handshake, "cannot create TLS session");
 	}
 	return 0;
 }
@@ -612,76 +617,4 @@ int mbl_sip_tp_close(struct mbl_sip_tp *tp, uint32_t conn_id)
 	if (!tp->in_poll)
 		mbl_sip_tp_conn_reap(tp);
 	return 0;
-}
-
-int mbl_sip_tp_conn_info(const struct mbl_sip_tp *tp, uint32_t conn_id,
-			 struct mbl_sip_tp_conn_info *out)
-{
-	const struct mbl_sip_tp_conn *c = mbl_sip_tp_conn_get(tp, conn_id);
-
-	if (c == NULL)
-		return -ENOTCONN;
-	memset(out, 0, sizeof(*out));
-	out->proto = c->proto;
-	out->outbound = c->listener < 0;
-	out->up = c->state == MBL_SIP_TP_UP;
-	memcpy(&out->peer, &c->peer, c->peer_len);
-	out->peer_len = c->peer_len;
-	memcpy(&out->local, &c->local, c->local_len);
-	out->local_len = c->local_len;
-	out->listener = c->listener;
-	out->queued = c->out_len - c->out_off;
-	if (c->ssl && out->up)
-		mbl_sip_tls_describe(c->ssl, out);
-	return 0;
-}
-
-/* ---- timeouts ------------------------------------------------------------------------------- */
-
-int mbl_sip_tp_conn_sweep(struct mbl_sip_tp *tp, uint64_t now)
-{
-	uint64_t conn_ns = (uint64_t)tp->conf.connect_ms * 1000000;
-	uint64_t idle_ns = (uint64_t)tp->conf.idle_ms * 1000000;
-	struct mbl_sip_tp_conn *c;
-	int n = 0;
-
-	/* since + limit <= now, never now - since: a callback below may open
-	 * a connection stamped after now. */
-	while ((c = TAILQ_FIRST(&tp->connecting)) && c->since_ns + conn_ns <= now) {
-		conn_fail(tp, c, MBL_SIP_TP_ERR_connect_timeout, NULL);
-		n++;
-	}
-	if (tp->conf.idle_ms == UINT32_MAX)
-		return n;
-	while ((c = TAILQ_FIRST(&tp->idle)) && c->since_ns + idle_ns <= now) {
-		conn_fail(tp, c, MBL_SIP_TP_ERR_idle_timeout, NULL);
-		n++;
-	}
-	return n;
-}
-
-static int ms_until(uint64_t since, uint32_t ms, uint64_t now)
-{
-	uint64_t due = since + (uint64_t)ms * 1000000;
-
-	return due <= now ? 0 : (int)MBL_MIN((due - now + 999999) / 1000000, (uint64_t)INT32_MAX);
-}
-
-int mbl_sip_tp_conn_next_ms(const struct mbl_sip_tp *tp, uint64_t now, int cap_ms)
-{
-	const struct mbl_sip_tp_conn *c = TAILQ_FIRST(&tp->connecting);
-	int t = cap_ms;
-
-	if (c) {
-		int d = ms_until(c->since_ns, tp->conf.connect_ms, now);
-
-		t = t < 0 ? d : MBL_MIN(t, d);
-	}
-	c = TAILQ_FIRST(&tp->idle);
-	if (c && tp->conf.idle_ms != UINT32_MAX) {
-		int d = ms_until(c->since_ns, tp->conf.idle_ms, now);
-
-		t = t < 0 ? d : MBL_MIN(t, d);
-	}
-	return t;
 }

@@ -82,7 +82,8 @@ bool mbl_sip_tls_can_serve(const struct mbl_sip_tls *t);
  * name or IP literal; sent as SNI when it is a DNS name). NULL on ENOMEM.
  * Logs the one-time "verification is OFF" warning. */
 struct ssl_st *mbl_sip_tls_session(struct mbl_sip_tls *t, int fd, bool server, const char *name);
-void mbl_sip_tls_session_free(struct ssl_st *s);
+/* NULL is fine; close_notify: try to send one first (never blocks). */
+void mbl_sip_tls_session_free(struct ssl_st *s, bool close_notify);
 /* 0 when the handshake is done, or an enum mbl_sip_tls_rc. */
 int mbl_sip_tls_handshake(struct ssl_st *s, enum mbl_sip_tp_err *why, char *detail, size_t dlen);
 /* Bytes read (> 0), 0 on a clean close (close_notify or EOF), or an enum
@@ -179,6 +180,9 @@ struct mbl_sip_tp_conn *mbl_sip_tp_peer_find(struct mbl_sip_tp *tp, enum mbl_sip
 					     const char *name);
 
 /* sip_tp_conn.c: stream connections. */
+/* Log, close c and report why through on_conn_error (poll only). */
+void mbl_sip_tp_conn_fail(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, enum mbl_sip_tp_err why,
+			  const char *detail);
 void mbl_sip_tp_conn_free_all(struct mbl_sip_tp *tp);
 void mbl_sip_tp_conn_reap(struct mbl_sip_tp *tp);
 int mbl_sip_tp_accept(struct mbl_sip_tp *tp, int listener);

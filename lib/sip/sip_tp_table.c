@@ -2,13 +2,15 @@
  * SIP transport: the tables that find a stream connection. By id: a slot
  * array (id = generation << MBL_SIP_TP_SLOT_BITS | slot + 1, so an id that
  * outlived its connection never finds the slot's next tenant). By peer: a
- * chained hash on protocol + peer address, for connection reuse.
+ * chained hash on protocol + peer address, for connection reuse. And the
+ * deadlines kept by the connecting and idle lists.
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mbl_common.h"
 #include "sip_tp_priv.h"
 
 #define SLOT_MASK ((1u << MBL_SIP_TP_SLOT_BITS) - 1)
@@ -172,4 +174,76 @@ void mbl_sip_tp_tables_free(struct mbl_sip_tp *tp)
 	free(tp->slot_gen);
 	free(tp->free_slot);
 	free(tp->by_peer);
+}
+
+int mbl_sip_tp_conn_info(const struct mbl_sip_tp *tp, uint32_t conn_id,
+			 struct mbl_sip_tp_conn_info *out)
+{
+	const struct mbl_sip_tp_conn *c = mbl_sip_tp_conn_get(tp, conn_id);
+
+	if (c == NULL)
+		return -ENOTCONN;
+	memset(out, 0, sizeof(*out));
+	out->proto = c->proto;
+	out->outbound = c->listener < 0;
+	out->up = c->state == MBL_SIP_TP_UP;
+	memcpy(&out->peer, &c->peer, c->peer_len);
+	out->peer_len = c->peer_len;
+	memcpy(&out->local, &c->local, c->local_len);
+	out->local_len = c->local_len;
+	out->listener = c->listener;
+	out->queued = c->out_len - c->out_off;
+	if (c->ssl && out->up)
+		mbl_sip_tls_describe(c->ssl, out);
+	return 0;
+}
+
+/* ---- timeouts ------------------------------------------------------------------------------- */
+
+int mbl_sip_tp_conn_sweep(struct mbl_sip_tp *tp, uint64_t now)
+{
+	uint64_t conn_ns = (uint64_t)tp->conf.connect_ms * 1000000;
+	uint64_t idle_ns = (uint64_t)tp->conf.idle_ms * 1000000;
+	struct mbl_sip_tp_conn *c;
+	int n = 0;
+
+	/* since + limit <= now, never now - since: a callback below may open
+	 * a connection stamped after now. */
+	while ((c = TAILQ_FIRST(&tp->connecting)) && c->since_ns + conn_ns <= now) {
+		mbl_sip_tp_conn_fail(tp, c, MBL_SIP_TP_ERR_connect_timeout, NULL);
+		n++;
+	}
+	if (tp->conf.idle_ms == UINT32_MAX)
+		return n;
+	while ((c = TAILQ_FIRST(&tp->idle)) && c->since_ns + idle_ns <= now) {
+		mbl_sip_tp_conn_fail(tp, c, MBL_SIP_TP_ERR_idle_timeout, NULL);
+		n++;
+	}
+	return n;
+}
+
+static int ms_until(uint64_t since, uint32_t ms, uint64_t now)
+{
+	uint64_t due = since + (uint64_t)ms * 1000000;
+
+	return due <= now ? 0 : (int)MBL_MIN((due - now + 999999) / 1000000, (uint64_t)INT32_MAX);
+}
+
+int mbl_sip_tp_conn_next_ms(const struct mbl_sip_tp *tp, uint64_t now, int cap_ms)
+{
+	const struct mbl_sip_tp_conn *c = TAILQ_FIRST(&tp->connecting);
+	int t = cap_ms;
+
+	if (c) {
+		int d = ms_until(c->since_ns, tp->conf.connect_ms, now);
+
+		t = t < 0 ? d : MBL_MIN(t, d);
+	}
+	c = TAILQ_FIRST(&tp->idle);
+	if (c && tp->conf.idle_ms != UINT32_MAX) {
+		int d = ms_until(c->since_ns, tp->conf.idle_ms, now);
+
+		t = t < 0 ? d : MBL_MIN(t, d);
+	}
+	return t;
 }

@@ -470,7 +470,7 @@ static void test_tls_client_cert(void **state)
 	end_down(&s);
 }
 
-/* ---- odd peers and bad configuration ---------------------------------------------------------- */
+/* ---- odd peers and bad configuration -------------------------------------------------------- */
 
 /* A plain-text SIP client on the TLS port is a handshake failure. */
 static void test_tls_plaintext_peer(void **state)

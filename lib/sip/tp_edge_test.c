@@ -188,7 +188,7 @@ static void test_callbacks_reenter(void **state)
 	rec_clear(&srv.r);
 }
 
-/* ---- keepalives between two transports -------------------------------------------------------- */
+/* ---- keepalives between two transports ------------------------------------------------------ */
 
 static void test_ping_pong(void **state)
 {
