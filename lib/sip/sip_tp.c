@@ -364,6 +364,21 @@ static int sock_open(struct mbl_sip_tp *tp, struct mbl_sip_tp_listener *l, uint6
 	return 0;
 }
 
+static int lis_grow(struct mbl_sip_tp *tp)
+{
+	int ncap = tp->cap_lis ? tp->cap_lis * 2 : 8;
+	struct mbl_sip_tp_listener *nl;
+
+	if (tp->n_lis < tp->cap_lis)
+		return 0;
+	nl = realloc(tp->lis, (size_t)ncap * sizeof(*nl));
+	if (nl == NULL)
+		return -ENOMEM;
+	tp->lis = nl;
+	tp->cap_lis = ncap;
+	return 0;
+}
+
 int mbl_sip_tp_listen(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struct sockaddr *addr,
 		      socklen_t len, char *err, size_t errlen)
 {
@@ -379,18 +394,7 @@ int mbl_sip_tp_listen(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struct 
 		snprintf(err, errlen, "sip listen: TLS needs tls cert_file and key_file");
 		return -EINVAL;
 	}
-	if (tp->n_lis == tp->cap_lis) {
-		int ncap = tp->cap_lis ? tp->cap_lis * 2 : 8;
-		struct mbl_sip_tp_listener *nl = realloc(tp->lis, (size_t)ncap * sizeof(*nl));
-
-		if (nl == NULL) {
-			snprintf(err, errlen, "sip listen: out of memory");
-			return -ENOMEM;
-		}
-		tp->lis = nl;
-		tp->cap_lis = ncap;
-	}
-	if (p == MBL_SIP_UDP && udp_rx_alloc(tp) < 0) {
+	if (lis_grow(tp) < 0 || (p == MBL_SIP_UDP && udp_rx_alloc(tp) < 0)) {
 		snprintf(err, errlen, "sip listen: out of memory");
 		return -ENOMEM;
 	}

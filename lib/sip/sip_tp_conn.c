@@ -175,6 +175,29 @@ static enum mbl_sip_tp_err errno_why(int e, enum mbl_sip_tp_err dflt)
 
 /* ---- output -------------------------------------------------------------------------- */
 
+/* One write from the output queue: > 0 bytes taken, 0 the socket (or
+ * OpenSSL) wants to wait, -1 a hard error (*why says which). */
+static ssize_t conn_write_once(struct mbl_sip_tp_conn *c, enum mbl_sip_tp_err *why)
+{
+	const char *p = c->out + c->out_off;
+	size_t n = c->out_len - c->out_off;
+	ssize_t w;
+
+	if (c->ssl) {
+		w = mbl_sip_tls_write(c->ssl, p, n, why);
+		c->tls_wants_write = w == MBL_SIP_TLS_WANT_WRITE;
+		if (w == MBL_SIP_TLS_WANT_WRITE || w == MBL_SIP_TLS_WANT_READ)
+			return 0;
+		return w < 0 ? -1 : w;
+	}
+	w = send(c->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
+	if (w < 0)
+		*why = errno_why(errno, MBL_SIP_TP_ERR_write_failed);
+	return w;
+}
+
 /* Send what the socket takes. may_close: a hard error closes c (poll
  * only); otherwise the bytes stay queued and the next poll meets the
  * error. Returns -1 if c was closed. */
@@ -183,28 +206,14 @@ static int conn_flush(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, bool may
 	enum mbl_sip_tp_err why = MBL_SIP_TP_ERR_write_failed;
 
 	while (c->out_off < c->out_len) {
-		const char *p = c->out + c->out_off;
-		size_t n = c->out_len - c->out_off;
-		ssize_t w;
+		ssize_t w = conn_write_once(c, &why);
 
-		if (c->ssl) {
-			w = mbl_sip_tls_write(c->ssl, p, n, &why);
-			c->tls_wants_write = w == MBL_SIP_TLS_WANT_WRITE;
-			if (w == MBL_SIP_TLS_WANT_WRITE || w == MBL_SIP_TLS_WANT_READ)
-				break;
-		} else {
-			w = send(c->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-				break;
-			if (w < 0)
-				why = errno_why(errno, MBL_SIP_TP_ERR_write_failed);
-		}
-		if (w < 0) {
-			if (!may_close)
-				break;
+		if (w < 0 && may_close) {
 			mbl_sip_tp_conn_fail(tp, c, why, NULL);
 			return -1;
 		}
+		if (w <= 0)
+			break;
 		c->out_off += (size_t)w;
 		tp->st.bytes_out += (uint64_t)w;
 	}

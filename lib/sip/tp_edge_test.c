@@ -2,7 +2,7 @@
  * SIP transport edges: connect timeout (a listener whose accept queue is
  * full drops our SYNs), IPv6 on ::1, callbacks that close, send and poll
  * from inside the transport, ids that outlive their connection, RFC 5626
- * pings in both directions, and from_local on TCP.
+ * pings in both directions, from_local on TCP, and ports in use.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -258,6 +258,30 @@ static void test_tcp_from_local(void **state)
 	rec_clear(&rb);
 }
 
+/* A port in use is refused with its errno and a message that names it;
+ * UDP too (no SO_REUSEADDR there: two sockets would split one port). */
+static void test_listen_in_use(void **state)
+{
+	static const enum mbl_sip_proto protos[] = {MBL_SIP_UDP, MBL_SIP_TCP};
+	struct rec r = {0};
+	struct mbl_sip_tp *a = tp_new(&r, NULL), *b = tp_new(&r, NULL);
+	char err[128], want[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct sockaddr_in at = lo4(tp_listen_lo(a, protos[i], NULL));
+
+		assert_int_equal(mbl_sip_tp_listen(b, protos[i], (struct sockaddr *)&at, sizeof(at),
+						   err, sizeof(err)),
+				 -EADDRINUSE);
+		snprintf(want, sizeof(want), "127.0.0.1:%u", ntohs(at.sin_port));
+		assert_non_null(strstr(err, want));
+	}
+	mbl_sip_tp_free(a);
+	mbl_sip_tp_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_callbacks_reenter),
 		cmocka_unit_test(test_ping_pong),
 		cmocka_unit_test(test_tcp_from_local),
+		cmocka_unit_test(test_listen_in_use),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
