@@ -143,7 +143,8 @@ struct mbl_sip_tp_stats {
 					  * by send out) */
 	uint64_t bytes_in, bytes_out;    /* payload bytes, both kinds (TLS:
 					  * plaintext) */
-	uint64_t dgrams_dropped;         /* UDP: above max_msg, or only CRLFs */
+	uint64_t dgrams_dropped;         /* UDP: above max_msg (a datagram of
+					  * CRLFs only counts as pings_in) */
 	uint64_t conns_opened;           /* outbound connects started */
 	uint64_t conns_accepted;
 	uint64_t conns_closed;           /* every way, including close/free */
