@@ -173,7 +173,7 @@ void mbl_sip_tp_free(struct mbl_sip_tp *tp);
  * despite TIME_WAIT); UDP ones do not, because on UDP it would let two
  * sockets share a port and split its traffic silently. IPv6 listeners are
  * V6ONLY. Returns the listener index (>= 0), or -EINVAL (bad family or
- * length, TLS without cert_file), -EPROTONOSUPPORT, -ENOMEM, or the socket /
+ * length, TLS without cert_file), -ENOMEM, or the socket /
  * bind / listen errno (-EADDRINUSE ...), with err filled. */
 int mbl_sip_tp_listen(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struct sockaddr *addr,
 		      socklen_t len, char *err, size_t errlen);
@@ -210,7 +210,7 @@ int mbl_sip_tp_send(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struct so
 
 /* Send an RFC 5626 4.4.1 keepalive ping (CRLFCRLF) on a stream connection.
  * The peer answers with a single CRLF, which this layer skips. Returns 0,
- * -ENOTCONN or -ENOBUFS. (Pings we receive are answered on accepted
+ * -ENOTCONN, -ENOBUFS or -ENOMEM. (Pings we receive are answered on accepted
  * connections only: the flow's server side pongs.) */
 int mbl_sip_tp_ping(struct mbl_sip_tp *tp, uint32_t conn_id);
 
