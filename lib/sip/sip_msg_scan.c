@@ -46,30 +46,32 @@ const char *mbl_sip_skip_crlf(const char *p, const char *end)
 	return p;
 }
 
-/* Long and compact names (RFC 3261 7.3.3, 20), case-insensitive (7.3.1). */
+/* Long and compact names (RFC 3261 7.3.3, 20), case-insensitive (7.3.1).
+ * Every header line passes here: compare lengths before any bytes. */
 static enum sip_hk classify(const char *n, size_t len)
 {
 	static const struct {
 		const char *name;
+		uint8_t len;
 		char compact;
 		enum sip_hk kind;
 	} names[] = {
-		{"via", 'v', SIP_HK_VIA},
-		{"from", 'f', SIP_HK_FROM},
-		{"to", 't', SIP_HK_TO},
-		{"call-id", 'i', SIP_HK_CALL_ID},
-		{"cseq", 0, SIP_HK_CSEQ},
-		{"content-length", 'l', SIP_HK_CONTENT_LENGTH},
-		{"content-type", 'c', SIP_HK_CONTENT_TYPE},
-		{"max-forwards", 0, SIP_HK_MAX_FORWARDS},
-		{"contact", 'm', SIP_HK_CONTACT},
+		{"via", 3, 'v', SIP_HK_VIA},
+		{"from", 4, 'f', SIP_HK_FROM},
+		{"to", 2, 't', SIP_HK_TO},
+		{"call-id", 7, 'i', SIP_HK_CALL_ID},
+		{"cseq", 4, 0, SIP_HK_CSEQ},
+		{"content-length", 14, 'l', SIP_HK_CONTENT_LENGTH},
+		{"content-type", 12, 'c', SIP_HK_CONTENT_TYPE},
+		{"max-forwards", 12, 0, SIP_HK_MAX_FORWARDS},
+		{"contact", 7, 'm', SIP_HK_CONTACT},
 	};
 	char c0 = (char)(n[0] | 0x20);
 	size_t i;
 
 	for (i = 0; i < MBL_ARRAY_SIZE(names); i++) {
 		if (len == 1 ? c0 == names[i].compact
-			     : c0 == names[i].name[0] && strlen(names[i].name) == len &&
+			     : len == names[i].len && c0 == names[i].name[0] &&
 				       strncasecmp(n, names[i].name, len) == 0)
 			return names[i].kind;
 	}
