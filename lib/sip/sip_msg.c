@@ -245,13 +245,44 @@ static int osip_parse(const struct sip_scan *sc, size_t body_len, osip_message_t
 
 /* ---- parse --------------------------------------------------------------------------- */
 
-int mbl_sip_msg_parse(const char *buf, size_t len, bool stream, osip_message_t **out,
-		      struct mbl_sip_verdict *v)
+/* The verdict on a scanned message (see the order at the top of the file). */
+static int judge(const struct sip_scan *sc, bool stream, osip_message_t **out,
+		 struct mbl_sip_verdict *v)
 {
 	enum mbl_sip_msg_err e, framing;
 	osip_message_t *m = NULL;
-	struct sip_scan sc;
 	size_t body_len;
+
+	if (sc->line_err == MBL_SIP_MSG_EMPTY) {
+		set_verdict(v, sc, MBL_SIP_MSG_EMPTY);
+		return 0;
+	}
+	if (body_length(sc, stream, &body_len, &framing) != 0) {
+		set_verdict(v, NULL, MBL_SIP_MSG_BAD_FRAME);
+		return -EINVAL;
+	}
+	e = scan_err(sc, framing);
+	/* A rejected request still gets parsed: the answer is built from it. */
+	if ((e == MBL_SIP_MSG_OK || (!sc->response && !is_ack(sc))) &&
+	    osip_parse(sc, body_len, &m) != 0) {
+		set_verdict(v, NULL, MBL_SIP_MSG_NOMEM);
+		return -ENOMEM;
+	}
+	if (e == MBL_SIP_MSG_OK)
+		e = m != NULL ? mbl_sip_check(m, sc->response, body_len, v->hdr) : diagnose(sc);
+	set_verdict(v, sc, e);
+	if (v->kind == MBL_SIP_DROP && m != NULL) {
+		osip_message_free(m);
+		m = NULL;
+	}
+	*out = m;
+	return 0;
+}
+
+int mbl_sip_msg_parse(const char *buf, size_t len, bool stream, osip_message_t **out,
+		      struct mbl_sip_verdict *v)
+{
+	struct sip_scan sc;
 	int rc;
 
 	if (v == NULL)
@@ -271,28 +302,5 @@ int mbl_sip_msg_parse(const char *buf, size_t len, bool stream, osip_message_t *
 		return 0;
 	}
 	mbl_sip_scan(&sc, buf, len);
-	if (sc.line_err == MBL_SIP_MSG_EMPTY) {
-		set_verdict(v, &sc, MBL_SIP_MSG_EMPTY);
-		return 0;
-	}
-	if (body_length(&sc, stream, &body_len, &framing) != 0) {
-		set_verdict(v, NULL, MBL_SIP_MSG_BAD_FRAME);
-		return -EINVAL;
-	}
-	e = scan_err(&sc, framing);
-	/* A rejected request still gets parsed: the answer is built from it. */
-	if ((e == MBL_SIP_MSG_OK || (!sc.response && !is_ack(&sc))) &&
-	    osip_parse(&sc, body_len, &m) != 0) {
-		set_verdict(v, NULL, MBL_SIP_MSG_NOMEM);
-		return -ENOMEM;
-	}
-	if (e == MBL_SIP_MSG_OK)
-		e = m != NULL ? mbl_sip_check(m, sc.response, body_len, v->hdr) : diagnose(&sc);
-	set_verdict(v, &sc, e);
-	if (v->kind == MBL_SIP_DROP && m != NULL) {
-		osip_message_free(m);
-		m = NULL;
-	}
-	*out = m;
-	return 0;
+	return judge(&sc, stream, out, v);
 }

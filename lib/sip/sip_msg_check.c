@@ -72,9 +72,10 @@ static bool is_sip_scheme(const char *s)
 }
 
 /* osip2 strips the brackets of an IPv6 reference, so a host with a colon
- * must be a whole IPv6 address (RFC 5118 4.1; this catches "sip:a@2001:db8::1"
- * that osip2 reads as host "2001:db8:" port 1, but an unbracketed address
- * that ends in what reads like a port is indistinguishable once parsed). */
+ * must be a whole IPv6 address. Whether the brackets were there only the raw
+ * text shows (RFC 5118 4.1): sip_msg_scan.c checks that for the Request-URI,
+ * To, From and Contact; in a Via osip2 splits "2001:db8::1" at the first
+ * colon, so the port check below catches it. */
 static bool host_ok(const char *h)
 {
 	struct in6_addr a;

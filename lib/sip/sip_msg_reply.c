@@ -99,11 +99,20 @@ static void put_head(struct out *o, const struct mbl_sip_verdict *v)
 	put(o, "\r\n", 2);
 }
 
+/* cseq: the raw value, or osip2's number when method is not NULL. */
 static void put_tail(struct out *o, const struct mbl_sip_verdict *v, struct sip_span call_id,
-		     struct sip_span cseq)
+		     struct sip_span cseq, const char *method)
 {
 	put_field(o, "Call-ID", call_id, "");
-	put_field(o, "CSeq", cseq, "");
+	if (method == NULL) {
+		put_field(o, "CSeq", cseq, "");
+	} else {
+		put_str(o, "CSeq: ");
+		put(o, cseq.p, cseq.len);
+		put(o, " ", 1);
+		put_str(o, method);
+		put(o, "\r\n", 2);
+	}
 	if (v->hdr[0] != '\0') {
 		put_str(o, v->hdr);
 		put(o, "\r\n", 2);
@@ -149,7 +158,7 @@ static int addr_from_msg(struct out *o, const char *name, osip_from_t *f, const 
 static int reply_from_msg(const osip_message_t *m, const struct mbl_sip_verdict *v,
 			  struct out *o)
 {
-	char *cid = NULL, cseq[256], tag[32];
+	char *cid = NULL, tag[32];
 	uint64_t h = FNV_BASIS;
 	int rc;
 
@@ -159,8 +168,7 @@ static int reply_from_msg(const osip_message_t *m, const struct mbl_sip_verdict 
 		return -EINVAL;
 	if (osip_call_id_to_str(m->call_id, &cid) != OSIP_SUCCESS)
 		return -EINVAL;
-	snprintf(cseq, sizeof(cseq), "%s %s", m->cseq->number, m->cseq->method);
-	h = fnv(fnv(h, span_of(cid)), span_of(cseq));
+	h = fnv(fnv(fnv(h, span_of(cid)), span_of(m->cseq->number)), span_of(m->cseq->method));
 	put_head(o, v);
 	rc = vias_from_msg(o, &m->vias, &h);
 	tag_text(h, tag);
@@ -169,7 +177,7 @@ static int reply_from_msg(const osip_message_t *m, const struct mbl_sip_verdict 
 	if (rc == 0)
 		rc = addr_from_msg(o, "To", m->to, tag);
 	if (rc == 0)
-		put_tail(o, v, span_of(cid), span_of(cseq));
+		put_tail(o, v, span_of(cid), span_of(m->cseq->number), m->cseq->method);
 	osip_free(cid);
 	return rc;
 }
@@ -249,7 +257,7 @@ static int reply_from_raw(const char *raw, size_t len, const struct mbl_sip_verd
 		put_field(o, "From", first[SIP_HK_FROM], "");
 	if (first[SIP_HK_TO].p != NULL)
 		put_field(o, "To", first[SIP_HK_TO], raw_has_tag(first[SIP_HK_TO]) ? "" : tag);
-	put_tail(o, v, first[SIP_HK_CALL_ID], first[SIP_HK_CSEQ]);
+	put_tail(o, v, first[SIP_HK_CALL_ID], first[SIP_HK_CSEQ], NULL);
 	return 0;
 }
 

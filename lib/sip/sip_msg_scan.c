@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * The raw pass: one walk over the start line and the header lines before
  * osip2 parses the message. It checks what osip2 cannot see or silently
- * drops: the exact shape of the start line (osip2 trims and guesses), header
- * names, the name-addr / addr-spec shape of To, From and Contact (osip2 keeps
- * the first value and discards the rest, and junk after '>'), empty elements
- * and parameters in Via lists, how often each single-instance header occurs,
- * where the header block ends, and NUL bytes (osip2 works on C strings).
+ * drops: the exact shape of the start line (osip2 trims and guesses); header
+ * names; the name-addr / addr-spec shape of To, From and Contact (osip2 keeps
+ * the first value of To and drops the rest, and any junk after '>'); the
+ * hostport of their sip / sips URIs (osip2 drops the brackets of an IPv6
+ * reference, so only here can a missing pair be seen); empty elements and
+ * parameters in Via lists; how often each single-instance header occurs;
+ * where the header block ends; NUL bytes (osip2 works on C strings).
  * Only the values of To, From, Contact and Via are looked at byte by byte;
  * every other line costs a memchr for its end and a look at its name.
  */
@@ -78,6 +80,17 @@ static enum sip_hk classify(const char *n, size_t len)
 	return SIP_HK_OTHER;
 }
 
+/* field-name = token (RFC 3261 25.1). */
+static bool token_ok(const char *p, const char *e)
+{
+	if (p == e)
+		return false;
+	for (; p < e; p++)
+		if (!sip_is(*p, SIP_C_TOKEN))
+			return false;
+	return true;
+}
+
 /* A field runs to a line end that is not followed by SP / HT (7.3.1). */
 int mbl_sip_hdr_next(struct sip_hdr_it *it, struct sip_hdr *h)
 {
@@ -106,10 +119,7 @@ int mbl_sip_hdr_next(struct sip_hdr_it *it, struct sip_hdr *h)
 		;
 	h->name = (struct sip_span){p, (size_t)(ne - p)};
 	h->value = (struct sip_span){colon + 1, (size_t)(ve - colon - 1)};
-	for (q = p; q < ne; q++)
-		if (!sip_is(*q, SIP_C_TOKEN))
-			return SIP_IT_BAD;
-	if (ne == p)
+	if (!token_ok(p, ne))
 		return SIP_IT_BAD;
 	h->kind = classify(p, (size_t)(ne - p));
 	return SIP_IT_HDR;
@@ -131,6 +141,89 @@ long mbl_sip_cl_value(struct sip_span v)
 		n = n * 10 + (*p - '0');
 	}
 	return digits == 0 || n > INT32_MAX ? -1 : n;
+}
+
+/* ---- URIs ---------------------------------------------------------------------- */
+
+/* scheme ":" (RFC 3986 3.1); the rest of the URI is osip2's and sip_msg_check.c's */
+static bool has_scheme(const char *p, const char *e)
+{
+	if (p >= e || !sip_is(*p, SIP_C_ALPHA))
+		return false;
+	for (p++; p < e && *p != ':'; p++)
+		if (!sip_is(*p, SIP_C_SCHEME))
+			return false;
+	return p < e;
+}
+
+static bool port_ok(const char *p, const char *e)
+{
+	long n = 0;
+
+	if (p >= e || e - p > 5)
+		return false;
+	for (; p < e; p++) {
+		if (!sip_is(*p, SIP_C_DIGIT))
+			return false;
+		n = n * 10 + (*p - '0');
+	}
+	return n <= 65535;
+}
+
+static bool ipv6_ok(const char *p, const char *e)
+{
+	char tmp[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+
+	if (e - p <= 0 || (size_t)(e - p) >= sizeof(tmp))
+		return false;
+	memcpy(tmp, p, (size_t)(e - p));
+	tmp[e - p] = '\0';
+	return inet_pton(AF_INET6, tmp, &a) == 1;
+}
+
+/* hostport of a sip/sips URI, p just after "sip:". An IPv6 reference must be
+ * in brackets (RFC 3261 25.1 IPv6reference; RFC 5118 4.1): osip2 reads
+ * "2001:db8::10" as host "2001:db8:" port 10 and drops the brackets of the
+ * good form, so only the raw text can tell. The userinfo cannot hold an
+ * unescaped '@', so the first '@' ends it. */
+static enum mbl_sip_msg_err hostport_err(const char *p, const char *e)
+{
+	const char *at = memchr(p, '@', (size_t)(e - p)), *h = at != NULL ? at + 1 : p, *he, *q;
+
+	for (he = h; he < e && *he != ';' && *he != '?'; he++)
+		;
+	if (h < he && *h == '[') {
+		q = memchr(h, ']', (size_t)(he - h));
+		if (q == NULL || !ipv6_ok(h + 1, q))
+			return MBL_SIP_MSG_BAD_REQUEST_URI;
+		q++;
+	} else {
+		for (q = h; q < he && sip_is(*q, SIP_C_HOST); q++)
+			;
+		if (q == h)
+			return MBL_SIP_MSG_BAD_REQUEST_URI;
+	}
+	if (q == he)
+		return MBL_SIP_MSG_OK;
+	if (*q == ':' && port_ok(q + 1, he))
+		return MBL_SIP_MSG_OK;
+	if (*q == ':' && *h != '[' && memchr(q + 1, ':', (size_t)(he - q - 1)) != NULL)
+		return MBL_SIP_MSG_UNBRACKETED_IPV6;
+	return MBL_SIP_MSG_BAD_REQUEST_URI;
+}
+
+/* For URIs of the sip and sips schemes, the hostport; others are opaque. */
+static enum mbl_sip_msg_err uri_err(const char *p, const char *e)
+{
+	const char *colon = memchr(p, ':', (size_t)(e - p));
+
+	if (colon == NULL)
+		return MBL_SIP_MSG_BAD_REQUEST_URI;
+	if ((colon - p == 3 && strncasecmp(p, "sip", 3) == 0) ||
+	    (colon - p == 4 && strncasecmp(p, "sips", 4) == 0))
+		return hostport_err(colon + 1, e);
+	return MBL_SIP_MSG_OK;
 }
 
 /* ---- To / From / Contact: name-addr / addr-spec (RFC 3261 20.10, 25.1) ------ */
@@ -164,17 +257,6 @@ static bool eat_quoted(struct cur *c)
 	return false;
 }
 
-/* scheme ":" (RFC 3986 3.1); the rest of the URI is osip2's and sip_msg_check.c's */
-static bool has_scheme(const char *p, const char *e)
-{
-	if (p >= e || !sip_is(*p, SIP_C_ALPHA))
-		return false;
-	for (p++; p < e && *p != ':'; p++)
-		if (!sip_is(*p, SIP_C_SCHEME))
-			return false;
-	return p < e;
-}
-
 /* LAQUOT addr-spec RAQUOT: the whitespace belongs to LAQUOT / RAQUOT, none
  * inside the brackets (RFC 4475 3.1.2.14 badaspec). */
 static bool eat_angle_uri(struct cur *c)
@@ -189,7 +271,7 @@ static bool eat_angle_uri(struct cur *c)
 	}
 	if (c->p >= c->e)
 		return false;
-	ok = has_scheme(s, c->p);
+	ok = has_scheme(s, c->p) && uri_err(s, c->p) == MBL_SIP_MSG_OK;
 	c->p++;
 	return ok;
 }
@@ -205,7 +287,7 @@ static bool eat_bare_uri(struct cur *c)
 			return false;
 		c->p++;
 	}
-	return has_scheme(s, c->p);
+	return has_scheme(s, c->p) && uri_err(s, c->p) == MBL_SIP_MSG_OK;
 }
 
 /* display-name = *(token LWS) before '<'; anything else is not a display name
@@ -348,62 +430,6 @@ static enum mbl_sip_msg_err value_err(const struct sip_hdr *h)
 
 /* ---- start line (RFC 3261 7.1, 7.2) ------------------------------------------- */
 
-static bool port_ok(const char *p, const char *e)
-{
-	long n = 0;
-
-	if (p >= e || e - p > 5)
-		return false;
-	for (; p < e; p++) {
-		if (!sip_is(*p, SIP_C_DIGIT))
-			return false;
-		n = n * 10 + (*p - '0');
-	}
-	return n <= 65535;
-}
-
-static bool ipv6_ok(const char *p, const char *e)
-{
-	char tmp[INET6_ADDRSTRLEN];
-	struct in6_addr a;
-
-	if (e - p <= 0 || (size_t)(e - p) >= sizeof(tmp))
-		return false;
-	memcpy(tmp, p, (size_t)(e - p));
-	tmp[e - p] = '\0';
-	return inet_pton(AF_INET6, tmp, &a) == 1;
-}
-
-/* hostport of a sip/sips Request-URI. An IPv6 reference must be in brackets
- * (RFC 3261 25.1 IPv6reference; RFC 5118 4.1): osip2 reads "2001:db8::10" as
- * host "2001:db8:" port 10, so only the raw text can tell. The userinfo
- * cannot hold an unescaped '@', so the first '@' ends it. */
-static enum mbl_sip_msg_err ruri_hostport_err(const char *p, const char *e)
-{
-	const char *at = memchr(p, '@', (size_t)(e - p)), *h = at != NULL ? at + 1 : p, *he, *q;
-
-	for (he = h; he < e && *he != ';' && *he != '?'; he++)
-		;
-	if (h < he && *h == '[') {
-		q = memchr(h, ']', (size_t)(he - h));
-		if (q == NULL || !ipv6_ok(h + 1, q))
-			return MBL_SIP_MSG_BAD_REQUEST_URI;
-		q++;
-	} else {
-		for (q = h; q < he && sip_is(*q, SIP_C_HOST); q++)
-			;
-		if (q == h)
-			return MBL_SIP_MSG_BAD_REQUEST_URI;
-	}
-	if (q == he)
-		return MBL_SIP_MSG_OK;
-	if (*q == ':' && port_ok(q + 1, he))
-		return MBL_SIP_MSG_OK;
-	if (*q == ':' && *h != '[' && memchr(q + 1, ':', (size_t)(he - q - 1)) != NULL)
-		return MBL_SIP_MSG_UNBRACKETED_IPV6;
-	return MBL_SIP_MSG_BAD_REQUEST_URI;
-}
-
 bool mbl_sip_scheme_ok(const char *s, size_t len)
 {
 	return (len == 3 && (strncasecmp(s, "sip", 3) == 0 || strncasecmp(s, "tel", 3) == 0)) ||
@@ -453,11 +479,7 @@ static enum mbl_sip_msg_err request_line_err(struct sip_scan *sc)
 		return MBL_SIP_MSG_BAD_VERSION; /* 505, RFC 3261 21.5.6 */
 	if (!has_scheme(uri, q))
 		return MBL_SIP_MSG_BAD_REQUEST_URI; /* e.g. "<sip:...>" */
-	q = memchr(uri, ':', (size_t)(q - uri));
-	if ((q - uri == 3 && strncasecmp(uri, "sip", 3) == 0) ||
-	    (q - uri == 4 && strncasecmp(uri, "sips", 4) == 0))
-		return ruri_hostport_err(q + 1, uri + sc->ruri.len);
-	return MBL_SIP_MSG_OK;
+	return uri_err(uri, q);
 }
 
 /* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF, with a

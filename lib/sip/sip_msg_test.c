@@ -377,6 +377,12 @@ static void test_addresses(void **state)
 	BAD_MSG(OPT_TO("<sip:j.user@example.com>;tag="), 400, "Bad To Header");
 	BAD_MSG(OPT_TO("<sip:j.user@example.com>;tag=1;tag=2"), 400, "Bad To Header");
 	BAD_MSG(OPT_TO("<sip:j.user@2001:db8::1>"), 400, "Bad To Header"); /* unbracketed IPv6 */
+	/* osip2 would read host 2001:db8::10 port 5060 and drop the brackets of
+	 * the right form: only the raw pass sees the difference (RFC 5118 4.1). */
+	BAD_MSG(OPT_TO("<sip:j.user@2001:db8::10:5060>"), 400, "Bad To Header");
+	BAD_MSG(OPT_TO("sip:j.user@2001:db8::10:5060;tag=1"), 400, "Bad To Header");
+	OK_MSG(OPT_TO("sip:j.user@[2001:db8::10]:5060;tag=1"));
+	OK_MSG(OPT_TO("<sips:[2001:db8::10]>"));
 	BAD_MSG(OPT_TO("<sip:j.user@example.com:50x0>"), 400, "Bad To Header");
 	BAD_MSG(OPT_TO("<j.user@example.com>"), 400, "Bad To Header"); /* no scheme */
 #undef OPT_TO
@@ -393,6 +399,11 @@ static void test_addresses(void **state)
 	       "Bad Contact Header");
 	BAD_MSG(OPTIONS_WITH("Contact: <sip:a@example.com>;expires=\r\n"), 400, "Bad Contact Header");
 	BAD_MSG(OPTIONS_WITH("Contact: *, <sip:a@example.com>\r\n"), 400, "Bad Contact Header");
+	BAD_MSG(OPTIONS_WITH("Contact: <sip:a@[2001:db8::1]>, sip:b@2001:db8::2\r\n"), 400,
+		"Bad Contact Header");
+	BAD_MSG(RL("OPTIONS") H_VIA H_TO "From: <sip:alice@2001:db8::1:5060>;tag=1\r\n" H_CID
+		H_CSEQ("OPTIONS") "\r\n",
+		400, "Bad From Header");
 }
 
 /* Via (RFC 3261 20.42): what osip2 skips or keeps as it found it. */
