@@ -385,7 +385,9 @@ static enum mbl_sip_msg_err uas(struct check *ck)
 	if (m->req_uri == NULL || m->req_uri->scheme == NULL ||
 	    !mbl_sip_scheme_ok(m->req_uri->scheme, strlen(m->req_uri->scheme)))
 		return MBL_SIP_MSG_SCHEME;
-	if (ck->n_unsup > 0)
+	/* Require is ignored in CANCEL and ACK (8.2.2.3): neither gets a 420. */
+	if (ck->n_unsup > 0 && strcmp(m->sip_method, "CANCEL") != 0 &&
+	    strcmp(m->sip_method, "ACK") != 0)
 		return unsupported(ck);
 	return content(ck);
 }

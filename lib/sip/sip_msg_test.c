@@ -320,6 +320,11 @@ static void test_require(void **state)
 	(void)state;
 	OK_MSG(OPTIONS_WITH("Require: 100rel\r\n"));
 	OK_MSG(OPTIONS_WITH("Proxy-Require: foo\r\n")); /* for proxies only */
+	/* Ignored in CANCEL and ACK (RFC 3261 8.2.2.3). */
+	OK_MSG(RL("CANCEL") H_VIA H_TO H_FROM H_CID H_CSEQ("CANCEL") "Require: foo\r\n\r\n");
+	OK_MSG(RL("ACK") H_VIA H_TO H_FROM H_CID H_CSEQ("ACK") "Require: foo\r\n\r\n");
+	BAD_MSG_HDR(RL("BYE") H_VIA H_TO H_FROM H_CID H_CSEQ("BYE") "Require: foo\r\n\r\n", 420,
+		    "Bad Extension", "Unsupported: foo");
 	BAD_MSG_HDR(OPTIONS_WITH("Require: foo, 100rel\r\nRequire: bar\r\n"), 420, "Bad Extension",
 		   "Unsupported: foo, bar");
 	/* As many tags as fit the 128-byte line. */
@@ -415,6 +420,7 @@ static void test_via(void **state)
 	OK_MSG(OPT_VIA("SIP/2.0/UDP [2001:db8::9:1]:5060;branch=z9hG4bK1;received=2001:db8::9:255"));
 	OK_MSG(OPT_VIA("SIP/2.0/UNKNOWN t4.example.com;branch=z9hG4bKasd0f3en"));
 	OK_MSG(OPT_VIA("SIP/2.0/UDP iftgw.example.com")); /* RFC 2543: no branch */
+	OK_MSG(OPT_VIA("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK")); /* may-reject: we accept */
 	BAD_MSG(OPT_VIA("SIP/2.0/UDP 192.0.2.15;;,;,,"), 400, "Bad Via Header");
 	BAD_MSG(OPT_VIA("SIP/2.0/UDP h.example.com;branch=z9hG4bK1,"), 400, "Bad Via Header");
 	BAD_MSG(OPT_VIA(", SIP/2.0/UDP h.example.com;branch=z9hG4bK1"), 400, "Bad Via Header");
@@ -440,6 +446,7 @@ static void test_header_lines(void **state)
 	BAD_MSG(OPTIONS_WITH(": x\r\n"), 400, "Bad Header Line");
 	OK_MSG(OPTIONS_WITH("extensionHeader-!.%*+_`'~: \xef\xbb\xbf\r\n"));
 	OK_MSG(OPTIONS_WITH("Via  : SIP/2.0/TCP h9.example.com\r\n"));
+	OK_MSG(OPTIONS_WITH("Date: Fri, 01 Jan 2010 16:00:00 EST\r\n")); /* may-reject: we accept */
 	check_len(nul_bad, sizeof(nul_bad) - 1, false, MBL_SIP_REJECT, 400, "NUL Byte In Header", NULL);
 	/* A quoted-pair NUL is legal (RFC 4475 3.1.1.2); osip2 sees it as "\0". */
 	m = parse_ok(nul_qp, sizeof(nul_qp) - 1);
