@@ -89,7 +89,7 @@ static void set_verdict(struct mbl_sip_verdict *v, const struct sip_scan *sc,
 		v->kind = MBL_SIP_ACCEPT;
 		v->status = 0;
 	} else if (status == 0 || sc == NULL || sc->response || is_ack(sc)) {
-		v->kind = MBL_SIP_DROP; /* never answered: 8.1.3.3, 17.2.1 */
+		v->kind = MBL_SIP_DROP; /* responses and ACKs get no response */
 		v->status = 0;
 		v->hdr[0] = '\0';
 	} else {

@@ -30,9 +30,9 @@
 /* ---- verdicts ------------------------------------------------------------
  * X(enum tail, status a request gets, reason phrase). Status 0 means the
  * message is never answered (dropped). For a response every error is a drop
- * (responses are never answered, RFC 3261 8.1.3.3 / 18.1.2), and so is any
- * error in an ACK (an ACK has no response, 17.2.1); the err value still
- * says why, for the counters. Order here is documentation only: the check
+ * (a response is never answered; RFC 3261 18.3 discards a malformed one),
+ * and so is any error in an ACK (an ACK never gets a response, RFC 3261 17);
+ * the err value still says why, for the counters. Order here is documentation only: the check
  * order is in sip_msg.c. */
 #define MBL_SIP_MSG_ERR_LIST(X)                                                \
 	X(OK, 0, "OK")                                                         \
@@ -158,7 +158,7 @@ int mbl_sip_msg_parse(const char *buf, size_t len, bool stream, osip_message_t *
  * of a 64-bit FNV-1a), so a retransmitted request gets the same response.
  *
  * buf gets the text plus a terminating NUL; returns the length without the
- * NUL, -ENOSPC when buf is too small, -EINVAL when v is not a REJECT, the
+ * NUL (use it: a quoted-pair NUL of the request, RFC 3261 25.1, is copied), -ENOSPC when buf is too small, -EINVAL when v is not a REJECT, the
  * request is an ACK, the message is a response, or no Via, Call-ID or CSeq
  * can be found (the caller then drops the request and counts it). */
 int mbl_sip_msg_error_response(const osip_message_t *req, const char *raw, size_t rawlen,

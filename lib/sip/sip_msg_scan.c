@@ -524,7 +524,8 @@ static void scan_headers(struct sip_scan *sc, struct sip_hdr_it *it)
 }
 
 /* NUL is only legal as a quoted-pair (RFC 3261 25.1 "\" %x00); osip2 stops
- * at it, so parse hands osip2 a copy (sip_msg.c). Elsewhere it is a 400. */
+ * at it, so parse hands osip2 a copy (sip_msg.c). Elsewhere it is a 400.
+ * A backslash before it counts as a quoted-pair; quotes are not tracked. */
 static void scan_nul(struct sip_scan *sc)
 {
 	const char *p = sc->msg, *e = sc->msg + (sc->hdr_len ? sc->hdr_len : sc->msg_len);

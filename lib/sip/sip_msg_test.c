@@ -525,7 +525,7 @@ static void test_responses(void **state)
 #undef H_TO_TAG
 }
 
-/* Nothing to answer: empty input, an ACK (17.2.1: never answered). */
+/* Nothing to answer: empty input, an ACK (never answered). */
 static void test_drops(void **state)
 {
 	struct mbl_sip_verdict v;
