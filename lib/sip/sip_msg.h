@@ -107,9 +107,9 @@ const char *mbl_sip_msg_err_reason(enum mbl_sip_msg_err err);
 int mbl_sip_msg_err_status(enum mbl_sip_msg_err err);
 
 /* Build osip2's parser table (parser_init) exactly once per process and
- * switch osip2's stderr traces off (a flood of bad packets must not become a
- * flood of log lines; this is process-wide, so it also silences the traces of
- * osip2's SDP parser). Idempotent and thread-safe (pthread_once); parse calls
+ * switch osip2's traces off (by default they go to stdout; a flood of bad
+ * packets must not become a flood of output; this is process-wide, so it
+ * also silences the traces of osip2's SDP parser). Idempotent and thread-safe (pthread_once); parse calls
  * it too, so calling it first is only a way to see the error early.
  * Returns 0, or -ENOMEM when osip2 could not build its table. */
 int mbl_sip_msg_init(void);
@@ -158,9 +158,10 @@ int mbl_sip_msg_parse(const char *buf, size_t len, bool stream, osip_message_t *
  * of a 64-bit FNV-1a), so a retransmitted request gets the same response.
  *
  * buf gets the text plus a terminating NUL; returns the length without the
- * NUL (use it: a quoted-pair NUL of the request, RFC 3261 25.1, is copied), -ENOSPC when buf is too small, -EINVAL when v is not a REJECT, the
- * request is an ACK, the message is a response, or no Via, Call-ID or CSeq
- * can be found (the caller then drops the request and counts it). */
+ * NUL (use it: a quoted-pair NUL of the request, RFC 3261 25.1, is copied),
+ * -ENOSPC when buf is too small, -EINVAL when v is not a REJECT, the request
+ * is an ACK, the message is a response, or no Via, Call-ID or CSeq can be
+ * found (the caller then drops the request and counts it). */
 int mbl_sip_msg_error_response(const osip_message_t *req, const char *raw, size_t rawlen,
 			       const struct mbl_sip_verdict *v, char *buf, size_t len);
 
