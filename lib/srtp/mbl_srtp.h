@@ -121,6 +121,15 @@ void mbl_srtp_ctx_free(struct mbl_srtp_ctx *c); /* NULL is fine */
  * suites; the libsrtp engine and the AEAD suites (whose tag check is the
  * decryption) refuse it with -ENOTSUP and a reason in err. */
 #define MBL_SRTP_F_AUTH_ONLY 0x1u
+/* MBL_SRTP_F_SESSION_KEYS: a known-answer-test hook, not for real streams.
+ * k->key and k->salt are the session encryption key and session salt of
+ * both SRTP and SRTCP as they stand: no key derivation (RFC 3711 4.3), so
+ * packet vectors published with session keys (RFC 7714 16 and 17) can be
+ * reproduced. AEAD suites only (a GCM session needs nothing but the key and
+ * the 12-byte salt; an HMAC suite would need a session authentication key
+ * too) and the cryptodev engine only: the libsrtp engine (which always
+ * derives) and the other suites refuse it with -ENOTSUP and a reason in err. */
+#define MBL_SRTP_F_SESSION_KEYS 0x2u
 struct mbl_srtp_ctx *mbl_srtp_ctx_create_opts(enum mbl_srtp_engine e,
 					      const struct mbl_srtp_key *k, uint32_t ssrc,
 					      bool outbound, unsigned flags, char *err,

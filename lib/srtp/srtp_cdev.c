@@ -252,11 +252,20 @@ void *mbl_cdev_gcm_session(struct mbl_srtp_ctx *c, uint16_t aad_len)
 }
 
 /* Session keys of one kind (RTP labels 0-2 or RTCP labels 3-5, RFC 3711
- * 4.3.2) into enc / auth / salt. */
-static int derive(const struct mbl_srtp_key *k, const struct mbl_srtp_suite_info *si,
-		  uint8_t label0, uint8_t *enc, uint8_t *auth, uint8_t *salt)
+ * 4.3.2) into enc / auth / salt. MBL_SRTP_F_SESSION_KEYS (AEAD only, so no
+ * auth key): k's key and salt are already the session key and salt. */
+static int derive(const struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, uint8_t label0,
+		  uint8_t *enc, uint8_t *auth, uint8_t *salt)
 {
-	int rc = mbl_srtp_kdf(k, label0, enc, si->key_len);
+	const struct mbl_srtp_suite_info *si = c->suite;
+	int rc;
+
+	if (c->session_keys) {
+		memcpy(enc, k->key, si->key_len);
+		memcpy(salt, k->salt, si->salt_len);
+		return 0;
+	}
+	rc = mbl_srtp_kdf(k, label0, enc, si->key_len);
 
 	if (rc == 0 && !si->aead)
 		rc = mbl_srtp_kdf(k, label0 + 1, auth, MBL_SRTP_AUTH_KEY_LEN);
@@ -272,7 +281,7 @@ static int sessions_make(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k)
 	uint8_t enc[MBL_SRTP_MAX_KEY], auth[MBL_SRTP_AUTH_KEY_LEN];
 	int rc;
 
-	rc = derive(k, si, MBL_SRTP_LABEL_RTP_ENC, p->rtp_key, auth, p->rtp_salt);
+	rc = derive(c, k, MBL_SRTP_LABEL_RTP_ENC, p->rtp_key, auth, p->rtp_salt);
 	if (rc == 0) {
 		/* authenticate-only receiver: the HMAC alone, as for a NULL suite */
 		const struct mbl_srtp_suite_info *rtp_si =
@@ -280,7 +289,7 @@ static int sessions_make(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k)
 
 		p->rtp_sess = sess_make(rtp_si, c->outbound, p->rtp_key, auth, si->srtp_tag_len,
 					12);
-		rc = derive(k, si, MBL_SRTP_LABEL_RTCP_ENC, enc, auth, p->rtcp_salt);
+		rc = derive(c, k, MBL_SRTP_LABEL_RTCP_ENC, enc, auth, p->rtcp_salt);
 	}
 	if (rc == 0)
 		p->rtcp_sess = sess_make(si, c->outbound, enc, auth, si->srtcp_tag_len, 12);
@@ -331,6 +340,11 @@ static int cdev_create(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, cha
 		snprintf(err, errlen, "%s cannot authenticate without decrypting (the GCM tag "
 			 "check is the decryption): authenticate-only needs an HMAC-SHA1 suite",
 			 c->suite->name);
+		return -ENOTSUP;
+	}
+	if (c->session_keys && !c->suite->aead) {
+		snprintf(err, errlen, "%s: session keys are taken for the AEAD suites only (an "
+			 "HMAC suite also needs a session authentication key)", c->suite->name);
 		return -ENOTSUP;
 	}
 	p = calloc(1, sizeof(*p));

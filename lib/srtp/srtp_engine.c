@@ -95,6 +95,7 @@ struct mbl_srtp_ctx *mbl_srtp_ctx_create_opts(enum mbl_srtp_engine e,
 	c->mki_len = k->mki_len;
 	c->lifetime = k->lifetime;
 	c->auth_only = (flags & MBL_SRTP_F_AUTH_ONLY) != 0;
+	c->session_keys = (flags & MBL_SRTP_F_SESSION_KEYS) != 0;
 	if (c->auth_only && outbound) {
 		snprintf(err, errlen, "authenticate-only applies to receiving contexts");
 		free(c);

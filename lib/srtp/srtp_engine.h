@@ -41,6 +41,7 @@ struct mbl_srtp_ctx {
 	bool any_ssrc;     /* inbound, created with SSRC 0: binds to the first */
 	bool bound;        /* any_ssrc: ssrc now holds the first accepted SSRC */
 	bool auth_only;    /* inbound SRTP: verify the tag, leave the payload */
+	bool session_keys; /* MBL_SRTP_F_SESSION_KEYS: key and salt skip the KDF */
 	uint8_t mki_len;
 	uint64_t lifetime;      /* packets per key and per kind; 0 = no limit of ours */
 	uint64_t n_rtp;         /* SRTP packets processed with this key */

@@ -134,6 +134,12 @@ static int lsrtp_create(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, ch
 				      "use media.srtp_engine=cryptodev for authenticate-only");
 		return -ENOTSUP;
 	}
+	if (c->session_keys) {
+		snprintf(err, errlen, "the libsrtp engine takes master keys only (it always runs "
+				      "the RFC 3711 key derivation): session keys need the "
+				      "cryptodev engine");
+		return -ENOTSUP;
+	}
 	pthread_once(&lib_once, lib_init);
 	if (lib_status != srtp_err_status_ok) {
 		snprintf(err, errlen, "libsrtp: srtp_init failed (status %d)", (int)lib_status);
