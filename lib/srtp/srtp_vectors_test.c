@@ -5,8 +5,8 @@
  * The vectors start from a MASTER key (the engines always run the RFC 3711
  * 4.3 key derivation, also used by RFC 7714). The RFC 7714 section 16/17 packet
  * vectors start from SESSION keys (key 000102..0f, salt "Quid pro quo"
- * enter AES-GCM directly), so no master-key API can reproduce them; they
- * belong with the framing's own AEAD tests, not here.
+ * enter AES-GCM directly): rfc7714_test.c reproduces them on the cryptodev
+ * engine through MBL_SRTP_F_SESSION_KEYS.
  *
  * Sources (bytes transcribed, code not copied):
  *  - AES_CM_128_HMAC_SHA1_80 SRTP and SRTCP: libsrtp test/srtp_driver.c,
