@@ -221,6 +221,9 @@ struct mbl_dp *mbl_dp_create(const struct mbl_dp_conf *conf, const struct mbl_po
 	dp->csum_mode = p->tx_udp_cksum && p->tx_ip_cksum ? MBL_NET_CSUM_OFFLOAD : MBL_NET_CSUM_SW;
 	dp->rx_cksum_hw = p->rx_cksum;
 	dp->srtp_burst = conf->srtp_tx && conf->srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV;
+	/* call mode decides per call, so any cryptodev context may come */
+	dp->srtp_rx_burst = (conf->srtp_rx || conf->dynamic) &&
+			    conf->srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV;
 	dp->ts_step = mbl_codec_ts_step(conf->codec, conf->ptime_ms);
 	dp->dtmf_ticks = conf->dtmf[0] ? MBL_MAX(conf->dtmf_interval_ms / conf->ptime_ms, 1) : 0;
 	dp->n_workers = n;
@@ -306,6 +309,8 @@ static void rx_poll(struct dp_worker *w)
 			rte_prefetch0(rte_pktmbuf_mtod(m[i + 1], void *));
 		dp_rx_frame(w, m[i], now_ns);
 	}
+	if (w->nsrx != 0)
+		dp_rx_srtp_flush(w, now_ns);
 }
 
 /* First packets spread evenly over one ptime (or start_spread_ms) from the

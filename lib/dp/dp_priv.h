@@ -112,6 +112,11 @@ struct dp_worker {
 	uint64_t ptime_tsc, rtcp_tsc;
 	uint32_t rng;                   /* RTCP interval randomisation */
 	struct rte_mbuf *txb[DP_BURST_MAX]; /* built, not yet handed to the PMD */
+	/* cryptodev RX: SRTP packets of this RX burst, unprotected together */
+	struct rte_mbuf *srx_m[DP_BURST_MAX];
+	uint32_t srx_stream[DP_BURST_MAX];
+	uint16_t srx_off[DP_BURST_MAX];
+	uint16_t nsrx;
 	uint64_t txs[DP_BURST_MAX];     /* their scheduled TSC; 0 = control frame */
 	uint16_t ntx;
 	uint64_t tx_first;              /* TSC when txb[0] was queued */
@@ -131,6 +136,7 @@ struct mbl_dp {
 	uint8_t mac[6];
 	int csum_mode;                  /* enum mbl_net_csum_mode */
 	bool srtp_burst;                /* TX SRTP through the cryptodev burst API */
+	bool srtp_rx_burst;             /* RX SRTP likewise (cryptodev engine) */
 	bool rx_cksum_hw;
 	uint32_t dtmf_ticks;            /* ticks between digit starts */
 	uint32_t ts_step;
@@ -220,6 +226,8 @@ void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, uint8_t 
 		       uint32_t len, uint64_t now_ns);
 int dp_neigh_send_req(void *arg, const uint8_t ip[16]);
 void dp_notify_poll(struct dp_worker *w);
+/* Unprotect and account the SRTP packets rx_udp set aside this burst. */
+void dp_rx_srtp_flush(struct dp_worker *w, uint64_t now_ns);
 
 /* NTP timestamp (RFC 3550 4) of a monotonic ns time: the data plane's own
  * clock, good for RTT (both ends of the subtraction are ours). */

@@ -180,6 +180,26 @@ static int srtp_try_next(struct dp_worker *w, struct dp_rx *r, uint8_t *p, uint3
 	return 0;
 }
 
+static void srtp_count(struct dp_worker *w, struct dp_rx *r, int rc)
+{
+	switch (rc) {
+	case -EBADMSG:
+		w->c.drop_dp[MBL_DP_DROP_srtp_auth_fail]++;
+		r->srtp_auth_fail++;
+		break;
+	case -EALREADY:
+		w->c.drop_dp[MBL_DP_DROP_srtp_replay]++;
+		r->srtp_replay++;
+		break;
+	case -EINVAL:
+		w->c.drop_dp[MBL_DP_DROP_srtp_malformed]++;
+		break;
+	default:
+		w->c.drop_dp[MBL_DP_DROP_srtp_other]++;
+		break;
+	}
+}
+
 /* SRTP/SRTCP in place (RFC 3711 3.3, 3.4); 0 or a counted drop. */
 static int srtp_in(struct dp_worker *w, struct dp_rx *r, uint8_t *p, uint32_t *len, bool rtcp)
 {
@@ -199,28 +219,14 @@ static int srtp_in(struct dp_worker *w, struct dp_rx *r, uint8_t *p, uint32_t *l
 	if (alt && (rc == -EBADMSG || rc == -ESRCH || rc == -EALREADY) &&
 	    srtp_try_next(w, r, p, len, rtcp, orig, olen) == 0)
 		return 0;
-	switch (rc) {
-	case -EBADMSG:
-		w->c.drop_dp[MBL_DP_DROP_srtp_auth_fail]++;
-		r->srtp_auth_fail++;
-		break;
-	case -EALREADY:
-		w->c.drop_dp[MBL_DP_DROP_srtp_replay]++;
-		r->srtp_replay++;
-		break;
-	case -EINVAL:
-		w->c.drop_dp[MBL_DP_DROP_srtp_malformed]++;
-		break;
-	default:
-		w->c.drop_dp[MBL_DP_DROP_srtp_other]++;
-		break;
-	}
+	srtp_count(w, r, rc);
 	return rc;
 }
 
-/* Returns true when the packet was accepted as this stream's media. */
-static bool rx_rtp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t len,
-		   uint64_t now_ns)
+/* Plain RTP (SRTP already removed). Returns true when the packet was
+ * accepted as this stream's media. */
+static bool rx_rtp_clear(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t len,
+			 uint64_t now_ns)
 {
 	struct mbl_dp *dp = w->dp;
 	struct dp_rx *r = &dp->r[stream];
@@ -228,8 +234,6 @@ static bool rx_rtp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t le
 	int rc, v;
 	bool dtmf;
 
-	if (r->srtp != NULL && srtp_in(w, r, p, &len, false) < 0)
-		return false;
 	rc = mbl_rtp_parse(p, len, &ri);
 	if (rc < 0) {
 		w->c.drop_rtp[-rc]++;
@@ -271,6 +275,16 @@ static bool rx_rtp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t le
 	if (dp->conf.payload == MBL_DP_PAYLOAD_PROBE && !dtmf && !dp->conf.srtp_rx_auth_only)
 		rx_delay(w, r, p + ri.payload_off, ri.payload_len, stream, now_ns);
 	return true;
+}
+
+static bool rx_rtp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t len,
+		   uint64_t now_ns)
+{
+	struct dp_rx *r = &w->dp->r[stream];
+
+	if (r->srtp != NULL && srtp_in(w, r, p, &len, false) < 0)
+		return false;
+	return rx_rtp_clear(w, stream, p, len, now_ns);
 }
 
 /* RTCP (RFC 3550 6.4): remember the peer's SR time for our report blocks,
@@ -360,6 +374,9 @@ void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, uint8_t 
 		w->last_rx_ns = now_ns;
 }
 
+static bool srtp_defer(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_info *ni,
+		       uint32_t stream, bool rtcp);
+
 static void rx_udp(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_info *ni,
 		   uint64_t now_ns)
 {
@@ -388,9 +405,56 @@ static void rx_udp(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net
 		}
 		return;
 	}
+	if (dp->srtp_rx_burst && srtp_defer(w, m, ni, (uint32_t)s, rtcp))
+		return;
 	dp_rx_udp_payload(w, (uint32_t)s, rtcp, rte_pktmbuf_mtod_offset(m, uint8_t *,
 				ni->payload_off), ni->payload_len, now_ns);
 	rte_pktmbuf_free(m);
+}
+
+/* Cryptodev engine: SRTP of a running stream waits for the end of the RX
+ * burst and is unprotected with the others in one enqueue / dequeue cycle
+ * (dp_rx_srtp_flush). SRTCP, and streams in a rekey (two keys to try),
+ * take the per-packet path. The mbuf is cut to the UDP payload's end (the
+ * burst API runs to the mbuf's end: no Ethernet padding may follow). */
+static bool srtp_defer(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_info *ni,
+		       uint32_t stream, bool rtcp)
+{
+	const struct dp_rx *r = &w->dp->r[stream];
+	const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, ni->payload_off);
+
+	if (rtcp || r->srtp == NULL || r->srtp_next != NULL || w->nsrx == DP_BURST_MAX ||
+	    w->dp->s[stream].state == DP_S_STOPPED ||
+	    mbl_rtp_demux(p, ni->payload_len) != MBL_RTP_DEMUX_rtp)
+		return false;
+	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - ni->payload_off - ni->payload_len));
+	w->srx_m[w->nsrx] = m;
+	w->srx_stream[w->nsrx] = stream;
+	w->srx_off[w->nsrx++] = ni->payload_off;
+	return true;
+}
+
+void dp_rx_srtp_flush(struct dp_worker *w, uint64_t now_ns)
+{
+	struct mbl_srtp_ctx *ctx[DP_BURST_MAX];
+	int rc[DP_BURST_MAX];
+	uint16_t n = w->nsrx;
+
+	for (uint16_t i = 0; i < n; i++)
+		ctx[i] = w->dp->r[w->srx_stream[i]].srtp;
+	mbl_srtp_cdev_unprotect_burst(ctx, w->srx_m, w->srx_off, n, rc);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = w->srx_m[i];
+		uint32_t s = w->srx_stream[i];
+
+		if (rc[i] != 0)
+			srtp_count(w, &w->dp->r[s], rc[i]);
+		else if (rx_rtp_clear(w, s, rte_pktmbuf_mtod_offset(m, uint8_t *, w->srx_off[i]),
+				      m->data_len - w->srx_off[i], now_ns))
+			w->last_rx_ns = now_ns;
+		rte_pktmbuf_free(m);
+	}
+	w->nsrx = 0;
 }
 
 /* Handle one received frame; takes ownership of m. */
