@@ -237,7 +237,7 @@ static bool ctx_timer(const struct ua_txn *t, unsigned i, uint8_t *which,
 		[UA_ICT] = {MBL_SIP_TIMER_A, MBL_SIP_TIMER_B, MBL_SIP_TIMER_D},
 		[UA_IST] = {MBL_SIP_TIMER_G, MBL_SIP_TIMER_H, MBL_SIP_TIMER_I},
 		[UA_NICT] = {MBL_SIP_TIMER_E, MBL_SIP_TIMER_F, MBL_SIP_TIMER_K},
-		[UA_NIST] = {MBL_SIP_TIMER_J, 0, 0},
+		[UA_NIST] = {MBL_SIP_TIMER_J, MBL_SIP_TIMER_MAX, MBL_SIP_TIMER_MAX},
 	};
 	const osip_transaction_t *tr = t->tr;
 	state_t st = tr->state;
@@ -256,8 +256,7 @@ static bool ctx_timer(const struct ua_txn *t, unsigned i, uint8_t *which,
 	case MBL_SIP_TIMER_G: *tv = &tr->ist_context->timer_g_start; on = st == IST_COMPLETED; break;
 	case MBL_SIP_TIMER_H: *tv = &tr->ist_context->timer_h_start; on = st == IST_COMPLETED; break;
 	case MBL_SIP_TIMER_I: *tv = &tr->ist_context->timer_i_start; on = st == IST_CONFIRMED; break;
-	case MBL_SIP_TIMER_J: *tv = &tr->nist_context->timer_j_start;
-		on = st == NIST_COMPLETED && i == 0; break;
+	case MBL_SIP_TIMER_J: *tv = &tr->nist_context->timer_j_start; on = st == NIST_COMPLETED; break;
 	default: return false;
 	}
 	return on && (*tv)->tv_sec != -1;

@@ -88,7 +88,8 @@ static uint64_t next_busy(const struct ua_wheel *w, uint64_t from, uint64_t to)
 
 struct ua_tm *mbl_ua_wheel_pop(struct ua_wheel *w, uint64_t now_ns)
 {
-	uint64_t target = now_ns >> UA_TICK_SHIFT;
+	/* Slots up to ceil(now) may hold entries due by now. */
+	uint64_t target = due_tick(now_ns);
 
 	if (!w->n)
 		goto idle;
