@@ -157,10 +157,408 @@ static void test_full_call(void **state)
 	pair_fini(&p);
 }
 
+/* CANCEL after the 180: B answers 200 to the CANCEL and 487 to the INVITE,
+ * A acknowledges the 487 (same branch: hop-by-hop ACK, RFC 3261 17.1.1.3). */
+static void test_cancel(void **state)
+{
+	struct mbl_sip_call *a, *b;
+	const char *inv, *can, *ack;
+	struct pair p;
+	char br[256];
+
+	(void)state;
+	pair_init(&p);
+	a = pair_call(&p, SDP_A);
+	pair_pump(&p);
+	b = pair_incoming(&p);
+	assert_int_equal(mbl_sip_call_cancel(b, p.now), -EPERM);  /* UAS cannot */
+	assert_int_equal(mbl_sip_call_respond(b, 180, NULL, NULL, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(mbl_sip_call_cancel(a, p.now), 0);
+	assert_int_equal(mbl_sip_call_cancel(a, p.now), -EPERM);
+	pair_pump(&p);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_CANCELLED), 1);
+	assert_int_equal(pair_count_ev(&p, 0, MBL_SIP_EV_CANCELLED), 1);
+	assert_int_equal(p.ev[pair_find_ev(&p, 0, MBL_SIP_EV_CANCELLED, 0)].status, 487);
+	assert_int_equal(p.ev[pair_find_ev(&p, 1, MBL_SIP_EV_CANCELLED, 0)].status, 487);
+	inv = pair_sent(&p, 0, "INVITE ", 0)->buf;
+	strcpy(br, hdr(inv, "Via"));
+	can = pair_sent(&p, 0, "CANCEL ", 0)->buf;
+	assert_true(starts(can, strlen(can), "CANCEL sip:bob@127.0.0.2:5070 SIP/2.0\r\n"));
+	assert_string_equal(hdr(can, "Via"), br);
+	assert_string_equal(hdr(can, "CSeq"), "1 CANCEL");
+	assert_string_equal(hdr(can, "To"), "<sip:bob@127.0.0.2:5070>");
+	ack = pair_sent(&p, 0, "ACK ", 0)->buf;
+	assert_string_equal(hdr(ack, "Via"), br);
+	assert_string_equal(hdr(ack, "CSeq"), "1 ACK");
+	assert_string_equal(hdr(ack, "Max-Forwards"), "70");
+	assert_string_equal(hdr(pair_sent(&p, 1, "SIP/2.0 200 OK", 0)->buf, "CSeq"), "1 CANCEL");
+	assert_int_equal(st(&p, 1)->status_out[487 - 100], 1);
+	assert_int_equal(st(&p, 1)->status_out[200 - 100], 1);
+	assert_int_equal(st(&p, 0)->status_in[487 - 100], 1);
+	assert_int_equal(st(&p, 0)->call_live + st(&p, 1)->call_live, 0);
+	pair_advance(&p, MS(40000));
+	assert_int_equal(st(&p, 0)->txn_live + st(&p, 1)->txn_live, 0);
+	assert_int_equal(st(&p, 0)->rtx_out + st(&p, 1)->rtx_out, 0);
+	pair_fini(&p);
+}
+
+/* A CANCEL asked for before any provisional response waits for one (RFC
+ * 3261 9.1); without auto 100 the 180 releases it. */
+static void test_cancel_waits_for_1xx(void **state)
+{
+	struct mbl_sip_ua_conf c;
+	struct mbl_sip_call *a;
+	struct pair p;
+
+	(void)state;
+	mbl_sip_ua_conf_defaults(&c);
+	c.auto_100 = false;
+	pair_init_conf(&p, &c, NULL);
+	a = pair_call(&p, SDP_A);
+	assert_int_equal(mbl_sip_call_cancel(a, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(pair_count(&p, 0, "CANCEL "), 0);
+	assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), 180, NULL, NULL, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(pair_count(&p, 0, "CANCEL "), 1);
+	assert_int_equal(p.ev[pair_find_ev(&p, 0, MBL_SIP_EV_CANCELLED, 0)].status, 487);
+	pair_fini(&p);
+}
+
+static void test_failures(void **state)
+{
+	static const struct { int code; const char *reason; } codes[] = {
+		{486, "Busy Here"}, {503, "Service Unavailable"}, {604, "Does Not Exist Anywhere"},
+	};
+	struct pair p;
+	unsigned i;
+
+	(void)state;
+	pair_init(&p);
+	for (i = 0; i < ARRAY_LEN(codes); i++) {
+		int n = p.nev;
+
+		pair_call(&p, SDP_A);
+		pair_pump(&p);
+		assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), codes[i].code, NULL, NULL,
+						      p.now), 0);
+		pair_pump(&p);
+		n = pair_find_ev(&p, 0, MBL_SIP_EV_FAILED, n);
+		assert_true(n >= 0);
+		assert_int_equal(p.ev[n].status, codes[i].code);
+		assert_string_equal(p.ev[n].reason, codes[i].reason);
+		assert_int_equal(st(&p, 0)->status_in[codes[i].code - 100], 1);
+		assert_int_equal(st(&p, 1)->status_out[codes[i].code - 100], 1);
+	}
+	assert_int_equal(pair_count(&p, 0, "ACK "), 3);
+	assert_int_equal(pair_count_ev(&p, 0, MBL_SIP_EV_FAILED), 3);
+	assert_int_equal(st(&p, 0)->call_live + st(&p, 1)->call_live, 0);
+	/* ICT Completed (Timer D, 32 s) and IST Confirmed (Timer I, T4). */
+	pair_advance(&p, MS(5100));
+	assert_int_equal(st(&p, 1)->txn_live, 0);
+	assert_int_equal(st(&p, 1)->timer_fired[MBL_SIP_TIMER_I], 3);
+	assert_int_equal(st(&p, 0)->txn_live, 3);
+	pair_advance(&p, MS(27000));
+	assert_int_equal(st(&p, 0)->txn_live, 0);
+	assert_int_equal(st(&p, 0)->timer_fired[MBL_SIP_TIMER_D], 3);
+	pair_fini(&p);
+}
+
+#define OPTIONS_REQ                                                             \
+	"OPTIONS sip:127.0.0.2:5070 SIP/2.0\r\n"                                \
+	"Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKopt1\r\n"             \
+	"Max-Forwards: 70\r\nFrom: <sip:probe@198.51.100.7>;tag=p1\r\n"         \
+	"To: <sip:127.0.0.2:5070>\r\nCall-ID: opt1@198.51.100.7\r\n"           \
+	"CSeq: 7 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+
+static void test_options(void **state)
+{
+	const struct pmsg *r;
+	struct pair p;
+	const char *to;
+
+	(void)state;
+	pair_init(&p);
+	assert_int_equal(pair_inject(&p, 1, OPTIONS_REQ, "127.0.0.9", 5060), 0);
+	r = pair_sent(&p, 1, "SIP/2.0 200 OK\r\n", 0);
+	assert_non_null(r);
+	assert_string_equal(hdr(r->buf, "CSeq"), "7 OPTIONS");
+	assert_string_equal(hdr(r->buf, "Call-ID"), "opt1@198.51.100.7");
+	assert_string_equal(hdr(r->buf, "Allow"), "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY");
+	to = hdr(r->buf, "To");
+	assert_true(starts(to, strlen(to), "<sip:127.0.0.2:5070>;tag="));
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_OPTIONS), 1);
+	/* Repeated: the NIST answers again, no second event. */
+	assert_int_equal(pair_inject(&p, 1, OPTIONS_REQ, "127.0.0.9", 5060), 0);
+	assert_int_equal(pair_count(&p, 1, "SIP/2.0 200 OK\r\n"), 2);
+	assert_string_equal(pair_sent(&p, 1, "SIP/2.0 200 OK\r\n", 1)->buf, r->buf);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_OPTIONS), 1);
+	assert_int_equal(st(&p, 1)->rtx_in, 1);
+	assert_int_equal(st(&p, 1)->rtx_out, 1);
+	assert_int_equal(st(&p, 1)->req_in[MBL_SIP_M_OPTIONS], 2);
+	pair_fini(&p);
+}
+
+static void test_unknown_dialog_481(void **state)
+{
+	static const char bye[] =
+		"BYE sip:bob@127.0.0.2:5070 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 127.0.0.9:5060;branch=z9hG4bKbye1;rport\r\n"
+		"Max-Forwards: 70\r\nFrom: <sip:x@127.0.0.9>;tag=f1\r\n"
+		"To: <sip:bob@127.0.0.2>;tag=nosuch\r\nCall-ID: nosuchcall@127.0.0.9\r\n"
+		"CSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n";
+	static const char info[] =
+		"MESSAGE sip:bob@127.0.0.2:5070 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 127.0.0.9:5060;branch=z9hG4bKmsg1\r\n"
+		"Max-Forwards: 70\r\nFrom: <sip:x@127.0.0.9>;tag=f1\r\n"
+		"To: <sip:bob@127.0.0.2>\r\nCall-ID: msg1@127.0.0.9\r\n"
+		"CSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n";
+	struct pair p;
+	const char *r;
+
+	(void)state;
+	pair_init(&p);
+	assert_int_equal(pair_inject(&p, 1, bye, "127.0.0.9", 5060), 0);
+	r = pair_sent(&p, 1, "SIP/2.0 481 Call/Transaction Does Not Exist\r\n", 0)->buf;
+	assert_string_equal(hdr(r, "To"), "<sip:bob@127.0.0.2>;tag=nosuch");
+	/* RFC 3581 4: with rport, "received" is added even when equal. */
+	assert_string_equal(hdr(r, "Via"), "SIP/2.0/UDP 127.0.0.9:5060;branch=z9hG4bKbye1;"
+			    "rport=5060;received=127.0.0.9");
+	assert_int_equal(st(&p, 1)->status_out[481 - 100], 1);
+	/* Out of dialog and not ours to handle: 405 with Allow. */
+	assert_int_equal(pair_inject(&p, 1, info, "127.0.0.9", 5060), 0);
+	r = pair_sent(&p, 1, "SIP/2.0 405 Method Not Allowed\r\n", 0)->buf;
+	assert_non_null(hdr(r, "Allow"));
+	assert_int_equal(p.nev, 0);
+	/* Garbage and a request without Call-ID. */
+	assert_int_equal(pair_inject(&p, 1, "hello\r\n\r\n", "127.0.0.9", 5060), -EBADMSG);
+	assert_int_equal(st(&p, 1)->parse_errors, 1);
+	pair_fini(&p);
+}
+
+/* Hold and resume with re-INVITEs from A; CSeq grows, the answers arrive as
+ * ANSWERED(reinvite) and the ACKs as ACKED(reinvite). */
+static void reinvite_round(struct pair *p, struct mbl_sip_call *a, struct mbl_sip_call *b,
+			   const char *dir_a, const char *dir_b, int nth)
+{
+	char sdp_a[512], sdp_b[512];
+	int n = p->nev, i;
+	const char *m;
+
+	snprintf(sdp_a, sizeof(sdp_a), "v=0\r\nm=audio 40000 RTP/AVP 0\r\na=%s\r\n", dir_a);
+	snprintf(sdp_b, sizeof(sdp_b), "v=0\r\nm=audio 50000 RTP/AVP 0\r\na=%s\r\n", dir_b);
+	assert_int_equal(mbl_sip_call_reinvite(a, sdp_a, p->now), 0);
+	assert_int_equal(mbl_sip_call_reinvite(a, sdp_a, p->now), -EBUSY);
+	pair_pump(p);
+	i = pair_find_ev(p, 1, MBL_SIP_EV_REINVITE, n);
+	assert_true(i >= 0);
+	assert_string_equal(p->ev[i].body, sdp_a);
+	assert_ptr_equal(p->ev[i].call, b);
+	assert_int_equal(mbl_sip_call_respond(b, 200, sdp_b, NULL, p->now), 0);
+	pair_pump(p);
+	i = pair_find_ev(p, 0, MBL_SIP_EV_ANSWERED, n);
+	assert_true(i >= 0 && p->ev[i].reinvite);
+	assert_string_equal(p->ev[i].body, sdp_b);
+	i = pair_find_ev(p, 1, MBL_SIP_EV_ACKED, n);
+	assert_true(i >= 0 && p->ev[i].reinvite);
+	m = pair_sent(p, 0, "INVITE ", nth)->buf;
+	assert_true(starts(m, strlen(m), "INVITE sip:bob@127.0.0.2:5070 SIP/2.0\r\n"));
+	assert_int_equal(atoi(hdr(m, "CSeq")), nth + 1);
+	assert_non_null(strstr(hdr(m, "To"), ";tag="));
+	assert_int_equal(atoi(hdr(pair_sent(p, 0, "ACK ", nth)->buf, "CSeq")), nth + 1);
+}
+
+static void test_reinvite_hold_resume(void **state)
+{
+	struct mbl_sip_call *a, *b;
+	struct pair p;
+
+	(void)state;
+	pair_init(&p);
+	a = pair_call(&p, SDP_A);
+	pair_pump(&p);
+	b = pair_incoming(&p);
+	assert_int_equal(mbl_sip_call_reinvite(a, SDP_A, p.now), -EPERM);  /* not confirmed */
+	assert_int_equal(mbl_sip_call_respond(b, 200, SDP_B, NULL, p.now), 0);
+	pair_pump(&p);
+	reinvite_round(&p, a, b, "sendonly", "recvonly", 1);
+	reinvite_round(&p, a, b, "sendrecv", "sendrecv", 2);
+	/* B re-INVITEs too (its own CSeq space starts at 1). */
+	assert_int_equal(mbl_sip_call_reinvite(b, SDP_B, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(pair_count_ev(&p, 0, MBL_SIP_EV_REINVITE), 1);
+	assert_int_equal(mbl_sip_call_respond(a, 488, NULL, NULL, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(p.ev[pair_find_ev(&p, 1, MBL_SIP_EV_REINVITE_FAILED, 0)].status, 488);
+	assert_string_equal(hdr(pair_sent(&p, 1, "INVITE ", 0)->buf, "CSeq"), "2 INVITE");
+	assert_int_equal(mbl_sip_call_bye(a, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_REMOTE_BYE), 1);
+	assert_int_equal(pair_count_ev(&p, 0, MBL_SIP_EV_ENDED), 1);
+	assert_int_equal(st(&p, 0)->call_live + st(&p, 1)->call_live, 0);
+	pair_advance(&p, MS(40000));
+	assert_int_equal(st(&p, 0)->txn_live + st(&p, 1)->txn_live, 0);
+	pair_fini(&p);
+}
+
+#define AUTH_HDR "Digest realm=\"lab\", nonce=\"n0nce\", algorithm=MD5, qop=\"auth\""
+#define AUTH_VAL "Digest username=\"alice\", realm=\"lab\", nonce=\"n0nce\", " \
+		 "uri=\"sip:bob@127.0.0.2:5070\", response=\"0123456789abcdef0123456789abcdef\""
+
+static void test_digest_challenge(void **state)
+{
+	struct mbl_sip_call *a, *b;
+	const char *inv1, *inv2;
+	struct pair p;
+	char cid[128], ftag[256];
+	int i;
+
+	(void)state;
+	pair_init(&p);
+	a = pair_call(&p, SDP_A);
+	pair_pump(&p);
+	b = pair_incoming(&p);
+	assert_int_equal(mbl_sip_call_auth(a, AUTH_VAL, p.now), -EPERM);
+	assert_int_equal(mbl_sip_call_respond(b, 401, NULL, "WWW-Authenticate: " AUTH_HDR, p.now), 0);
+	pair_pump(&p);
+	i = pair_find_ev(&p, 0, MBL_SIP_EV_CHALLENGE, 0);
+	assert_true(i >= 0);
+	assert_int_equal(p.ev[i].status, 401);
+	assert_false(p.ev[i].proxy_auth);
+	assert_string_equal(p.ev[i].challenge, AUTH_HDR);
+	assert_int_equal(pair_count(&p, 0, "ACK "), 1);
+	assert_int_equal(mbl_sip_call_auth(a, AUTH_VAL, p.now), 0);
+	pair_pump(&p);
+	inv1 = pair_sent(&p, 0, "INVITE ", 0)->buf;
+	inv2 = pair_sent(&p, 0, "INVITE ", 1)->buf;
+	strcpy(cid, hdr(inv1, "Call-ID"));
+	strcpy(ftag, hdr(inv1, "From"));
+	assert_string_equal(hdr(inv2, "CSeq"), "2 INVITE");
+	assert_string_equal(hdr(inv2, "Call-ID"), cid);
+	assert_string_equal(hdr(inv2, "From"), ftag);
+	assert_string_equal(hdr(inv2, "To"), "<sip:bob@127.0.0.2:5070>");
+	assert_string_equal(hdr(inv2, "Authorization"), AUTH_VAL);
+	assert_string_not_equal(strstr(inv1, "branch="), strstr(inv2, "branch="));
+	assert_string_equal(body_of(inv2), SDP_A);
+	/* The server accepts the second INVITE as a new call. */
+	assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), 200, SDP_B, NULL, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(pair_count_ev(&p, 0, MBL_SIP_EV_ANSWERED), 1);
+	assert_string_equal(hdr(pair_sent(&p, 0, "ACK ", 1)->buf, "CSeq"), "2 ACK");
+	/* 407 gives Proxy-Authorization. */
+	a = pair_call(&p, SDP_A);
+	pair_pump(&p);
+	assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), 407, NULL,
+					      "Proxy-Authenticate: " AUTH_HDR, p.now), 0);
+	pair_pump(&p);
+	i = pair_find_ev(&p, 0, MBL_SIP_EV_CHALLENGE, i + 1);
+	assert_true(i >= 0 && p.ev[i].proxy_auth);
+	assert_int_equal(mbl_sip_call_auth(a, AUTH_VAL, p.now), 0);
+	pair_pump(&p);
+	assert_string_equal(hdr(pair_sent(&p, 0, "INVITE ", 3)->buf, "Proxy-Authorization"), AUTH_VAL);
+	/* An unanswered challenge ends with cancel. */
+	assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), 407, NULL,
+					      "Proxy-Authenticate: " AUTH_HDR, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(mbl_sip_call_cancel(a, p.now), 0);
+	assert_int_equal(p.ev[p.nev - 1].type, MBL_SIP_EV_CANCELLED);
+	assert_int_equal(st(&p, 0)->call_live, 1);  /* the answered first call */
+	(void)b;
+	pair_fini(&p);
+}
+
+#define SYM_INVITE                                                               \
+	"INVITE sip:bob@127.0.0.2:5070 SIP/2.0\r\n"                               \
+	"Via: SIP/2.0/UDP 192.0.2.99:5999;branch=z9hG4bKsym%d%s\r\n"              \
+	"Max-Forwards: 70\r\nFrom: <sip:carrier@192.0.2.99>;tag=s%d\r\n"          \
+	"To: <sip:bob@127.0.0.2>\r\nCall-ID: sym%d@192.0.2.99\r\n"                \
+	"CSeq: 1 INVITE\r\nContact: <sip:carrier@192.0.2.99:5999>\r\n"          \
+	"Content-Length: 0\r\n\r\n"
+
+static const struct sockaddr_in *sent_to(const struct pmsg *m)
+{
+	return (const struct sockaddr_in *)&m->to;
+}
+
+/* The response goes to the datagram's source even when the Via names
+ * another address and port; with symmetric_response off it follows RFC 3261
+ * 18.2.2 (received address, sent-by port) unless the Via asks for rport. */
+static void test_symmetric_response(void **state)
+{
+	struct mbl_sip_ua_conf c;
+	const struct pmsg *m;
+	char req[1024];
+	struct pair p;
+
+	(void)state;
+	pair_init(&p);
+	snprintf(req, sizeof(req), SYM_INVITE, 1, "", 1, 1);
+	assert_int_equal(pair_inject(&p, 1, req, "127.0.0.9", 5077), 0);
+	m = pair_sent(&p, 1, "SIP/2.0 100 Trying", 0);
+	assert_int_equal(ntohs(sent_to(m)->sin_port), 5077);
+	assert_int_equal(sent_to(m)->sin_addr.s_addr, htonl(0x7f000009));
+	assert_string_equal(hdr(m->buf, "Via"),
+			    "SIP/2.0/UDP 192.0.2.99:5999;branch=z9hG4bKsym1;received=127.0.0.9");
+	assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), 200, SDP_B, NULL, p.now), 0);
+	m = pair_sent(&p, 1, "SIP/2.0 200 OK", 0);
+	assert_int_equal(ntohs(sent_to(m)->sin_port), 5077);
+	pair_fini(&p);
+
+	mbl_sip_ua_conf_defaults(&c);
+	c.symmetric_response = false;
+	pair_init_conf(&p, &c, NULL);
+	snprintf(req, sizeof(req), SYM_INVITE, 2, "", 2, 2);
+	assert_int_equal(pair_inject(&p, 1, req, "127.0.0.9", 5077), 0);
+	/* RFC 3261 18.2.2: the "received" address, the sent-by port. */
+	m = pair_sent(&p, 1, "SIP/2.0 100 Trying", 0);
+	assert_int_equal(ntohs(sent_to(m)->sin_port), 5999);
+	assert_int_equal(sent_to(m)->sin_addr.s_addr, htonl(0x7f000009));
+	/* rport in the Via (RFC 3581) sends it back to the source port. */
+	snprintf(req, sizeof(req), SYM_INVITE, 3, ";rport", 3, 3);
+	assert_int_equal(pair_inject(&p, 1, req, "127.0.0.9", 5077), 0);
+	m = pair_sent(&p, 1, "SIP/2.0 100 Trying", 1);
+	assert_int_equal(ntohs(sent_to(m)->sin_port), 5077);
+	assert_int_equal(sent_to(m)->sin_addr.s_addr, htonl(0x7f000009));
+	pair_fini(&p);
+}
+
+/* A retransmitted INVITE (100 lost) is absorbed by the IST: one INCOMING. */
+static void test_invite_retransmission_absorbed(void **state)
+{
+	struct mbl_sip_ua_conf c;
+	struct pair p;
+
+	(void)state;
+	mbl_sip_ua_conf_defaults(&c);
+	c.auto_100 = false;
+	pair_init_conf(&p, &c, NULL);
+	pair_call(&p, SDP_A);
+	pair_advance(&p, MS(1600));  /* Timer A at 0.5 s and 1.5 s */
+	assert_int_equal(pair_count(&p, 0, "INVITE "), 3);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_INCOMING), 1);
+	assert_int_equal(st(&p, 1)->rtx_in, 2);
+	assert_int_equal(st(&p, 0)->timer_fired[MBL_SIP_TIMER_A], 2);
+	assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), 180, NULL, NULL, p.now), 0);
+	pair_pump(&p);
+	pair_advance(&p, MS(10000));  /* Proceeding: no more A */
+	assert_int_equal(pair_count(&p, 0, "INVITE "), 3);
+	pair_fini(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_call),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_cancel_waits_for_1xx),
+		cmocka_unit_test(test_failures),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_unknown_dialog_481),
+		cmocka_unit_test(test_reinvite_hold_resume),
+		cmocka_unit_test(test_digest_challenge),
+		cmocka_unit_test(test_symmetric_response),
+		cmocka_unit_test(test_invite_retransmission_absorbed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
