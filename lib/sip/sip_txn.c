@@ -34,6 +34,9 @@
 
 #include "ua_priv.h"
 
+#define UA_SNAP_NONE (-1)   /* timer not running: the next start is a first arm */
+#define UA_SNAP_FIRED (-2)  /* it fired: the next start is a re-arm */
+
 /* ---- pool -------------------------------------------------------------------- */
 static struct ua_txn *txn_alloc(struct mbl_sip_ua *ua)
 {
@@ -47,7 +50,7 @@ static struct ua_txn *txn_alloc(struct mbl_sip_ua *ua)
 	for (i = 0; i < 3; i++) {
 		t->tm[i].owner = t;
 		t->tm[i].kind = UA_TM_TXN;
-		t->snap[i].tv_sec = -1;
+		t->snap[i].tv_sec = UA_SNAP_NONE;
 	}
 	t->reliable = ua->reliable;
 	t->live = true;
@@ -301,14 +304,14 @@ static void txn_sync_timers(struct mbl_sip_ua *ua, struct ua_txn *t)
 
 		if (!ctx_timer(t, i, &which, &tv)) {
 			mbl_ua_wheel_del(&ua->wheel, tm);
-			t->snap[i].tv_sec = -1;
+			t->snap[i].tv_sec = UA_SNAP_NONE;
 			continue;
 		}
 		if (tv->tv_sec == t->snap[i].tv_sec && tv->tv_usec == t->snap[i].tv_usec)
 			continue;  /* unchanged since we scheduled it (or since it fired) */
 		tm->timer = which;
 		mbl_ua_wheel_add(&ua->wheel, tm, ua->now + (uint64_t)interval_ms(
-				 ua, t, which, t->snap[i].tv_sec == -1) * 1000000ULL);
+				 ua, t, which, t->snap[i].tv_sec == UA_SNAP_NONE) * 1000000ULL);
 		t->snap[i] = *tv;
 	}
 }
@@ -413,6 +416,9 @@ void mbl_ua_txn_timer(struct mbl_sip_ua *ua, struct ua_tm *tm)
 		txn_free(ua, t);
 		return;
 	}
+	/* Whatever start value osip gives this timer now is a re-arm, even if
+	 * gettimeofday() has not moved since (the simulated clock races it). */
+	t->snap[tm - t->tm].tv_sec = UA_SNAP_FIRED;
 	txn_exec(ua, t, timeout_ev[tm->timer], NULL, false);
 }
 
