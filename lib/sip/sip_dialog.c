@@ -70,9 +70,12 @@ struct ua_call *mbl_ua_call_alloc(struct mbl_sip_ua *ua)
 {
 	struct ua_call *c = ua->call_free;
 
-	if (!c)
+	if (c)
+		ua->call_free = c->hnext;
+	else if (ua->call_unused < ua->call_cap)
+		c = &ua->call_pool[ua->call_unused++];
+	else
 		return NULL;
-	ua->call_free = c->hnext;
 	memset(c, 0, sizeof(*c));
 	c->ua = ua;
 	c->tm_rtx.owner = c->tm_end.owner = c;
@@ -364,8 +367,7 @@ int mbl_ua_dialog_request(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl_s
 		t = mbl_ua_txn_server(ua, msg, m, src, srclen, conn_id);
 		if (!t)
 			return errno == ENOBUFS ? -ENOBUFS : 0;
-		mbl_ua_call_incoming(ua, t, t->tr->orig_request, src, srclen, conn_id);
-		return 0;
+		return mbl_ua_call_incoming(ua, t, t->tr->orig_request, src, srclen, conn_id);
 	case MBL_SIP_M_OPTIONS:
 	case MBL_SIP_M_REGISTER:
 		return options_register(ua, msg, m, src, srclen, conn_id);

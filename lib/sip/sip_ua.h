@@ -20,7 +20,8 @@
  * returns, or until mbl_sip_call_respond() with a final non-2xx status to an
  * initial INVITE returns; the UA frees it then. Event fields (strings, body,
  * addresses) are valid only during the callback. The event callback may call
- * any mbl_sip_call_* function, on any call.
+ * any mbl_sip_call_* function, on any call, but not mbl_sip_ua_input(),
+ * mbl_sip_ua_timers() or mbl_sip_ua_destroy() (ops->send must not either).
  */
 #ifndef MBL_SIP_UA_H
 #define MBL_SIP_UA_H
@@ -118,7 +119,7 @@ struct mbl_sip_ev {
 	const char *body;            /* message body or NULL */
 	size_t body_len;
 	const char *content_type;    /* "application/sdp" etc. or NULL */
-	const char *from, *to, *request_uri; /* INCOMING, REINVITE, REGISTER, OPTIONS */
+	const char *from, *to, *request_uri; /* INCOMING, OPTIONS, REGISTER */
 	const char *challenge;       /* CHALLENGE: the WWW-/Proxy-Authenticate value */
 	bool proxy_auth;             /* CHALLENGE: it came in a 407 */
 	bool reinvite;               /* ANSWERED / ACKED belong to a re-INVITE */

@@ -32,8 +32,8 @@ static void emit_incoming(struct mbl_sip_ua *ua, struct ua_call *c, osip_message
 	free3(s);
 }
 
-void mbl_ua_call_incoming(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_t *inv,
-			  const struct sockaddr *src, socklen_t srclen, uint32_t conn_id)
+int mbl_ua_call_incoming(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_t *inv,
+			 const struct sockaddr *src, socklen_t srclen, uint32_t conn_id)
 {
 	struct ua_call *c = mbl_ua_call_alloc(ua);
 	char tag[17];
@@ -44,7 +44,7 @@ void mbl_ua_call_incoming(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_
 		ua->st.no_resources++;
 		mbl_ua_rand_hex(ua, tag, 16);
 		mbl_ua_txn_respond(ua, t, 503, tag, NULL, NULL, NULL, NULL);
-		return;
+		return -ENOBUFS;
 	}
 	c->state = UA_CS_EARLY;
 	c->inv = t;
@@ -54,6 +54,7 @@ void mbl_ua_call_incoming(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_
 	if (ua->conf.auto_100)
 		mbl_ua_txn_respond(ua, t, 100, NULL, NULL, NULL, NULL, NULL);
 	emit_incoming(ua, c, inv, src, srclen);
+	return 0;
 }
 
 /* 2xx sent: retransmit it from T1 doubling up to T2 (unreliable transports

@@ -186,7 +186,7 @@ static void rng_seed(struct mbl_sip_ua *ua, uint64_t seed)
 
 static int calls_setup(struct mbl_sip_ua *ua)
 {
-	uint32_t n = 1024, i;
+	uint32_t n = 1024;
 
 	while (n < 2 * ua->call_cap)
 		n <<= 1;
@@ -195,10 +195,6 @@ static int calls_setup(struct mbl_sip_ua *ua)
 	if (!ua->call_hash || !ua->call_pool)
 		return -ENOMEM;
 	ua->call_mask = n - 1;
-	for (i = ua->call_cap; i-- > 0;) {
-		ua->call_pool[i].hnext = ua->call_free;
-		ua->call_free = &ua->call_pool[i];
-	}
 	return 0;
 }
 
@@ -241,7 +237,7 @@ void mbl_sip_ua_destroy(struct mbl_sip_ua *ua)
 
 	if (!ua)
 		return;
-	for (i = 0; ua->call_pool && i < ua->call_cap; i++)
+	for (i = 0; ua->call_pool && i < ua->call_unused; i++)
 		if (ua->call_pool[i].live)
 			mbl_ua_call_release(ua, &ua->call_pool[i]);
 	mbl_ua_txn_teardown(ua);

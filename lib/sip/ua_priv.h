@@ -187,11 +187,11 @@ struct mbl_sip_ua {
 	struct ua_txn **txn_hash;
 	uint32_t txn_mask;
 	struct ua_txn *txn_pool, *txn_free;
-	uint32_t txn_cap;
+	uint32_t txn_cap, txn_unused;    /* pool[txn_unused..] never handed out */
 	struct ua_call **call_hash;
 	uint32_t call_mask;
 	struct ua_call *call_pool, *call_free;
-	uint32_t call_cap;
+	uint32_t call_cap, call_unused;
 	char *scratch;               /* message writer buffer */
 	size_t scratch_cap;
 	struct mbl_sip_ua_stats st;
@@ -324,8 +324,8 @@ int mbl_ua_dialog_request(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl_s
 /* Responses that matched no transaction: 2xx repeats to our INVITE. */
 void mbl_ua_dialog_stray_response(struct mbl_sip_ua *ua, osip_message_t *msg);
 /* Incoming requests for a call (sip_call.c). */
-void mbl_ua_call_incoming(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_t *inv,
-			  const struct sockaddr *src, socklen_t srclen, uint32_t conn_id);
+int mbl_ua_call_incoming(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_t *inv,
+			 const struct sockaddr *src, socklen_t srclen, uint32_t conn_id);
 void mbl_ua_call_in_dialog(struct mbl_sip_ua *ua, struct ua_call *c, struct ua_txn *t,
 			   osip_message_t *req, enum mbl_sip_method m);
 void mbl_ua_call_ack(struct mbl_sip_ua *ua, struct ua_call *c, osip_message_t *ack);
