@@ -546,6 +546,87 @@ static void test_invite_retransmission_absorbed(void **state)
 	pair_fini(&p);
 }
 
+#define REGISTER_REQ                                                            \
+	"REGISTER sip:127.0.0.2:5070 SIP/2.0\r\n"                               \
+	"Via: SIP/2.0/UDP 127.0.0.9:5080;branch=z9hG4bKreg%d;rport\r\n"         \
+	"Max-Forwards: 70\r\nFrom: <sip:u1@lab>;tag=r%d\r\nTo: <sip:u1@lab>\r\n" \
+	"Call-ID: reg%d@127.0.0.9\r\nCSeq: %d REGISTER\r\n"                     \
+	"Contact: <sip:u1@127.0.0.9:5080>\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n"
+
+static void challenge_register(struct pair *p, int side, struct mbl_sip_ev *ev)
+{
+	(void)p;
+	if (side == 1 && ev->type == MBL_SIP_EV_REGISTER) {
+		assert_string_equal(ev->request_uri, "sip:127.0.0.2:5070");
+		ev->reply_status = 401;
+		ev->reply_hdr = "WWW-Authenticate: " AUTH_HDR;
+	}
+}
+
+/* REGISTER: a plain 200 that echoes the Contact, or (register_event) the
+ * engine's answer. */
+static void test_register(void **state)
+{
+	struct mbl_sip_ua_conf c;
+	const char *r;
+	struct pair p;
+	char req[1024];
+
+	(void)state;
+	pair_init(&p);
+	snprintf(req, sizeof(req), REGISTER_REQ, 1, 1, 1, 1);
+	assert_int_equal(pair_inject(&p, 1, req, "127.0.0.9", 5080), 0);
+	r = pair_sent(&p, 1, "SIP/2.0 200 OK\r\n", 0)->buf;
+	assert_string_equal(hdr(r, "Contact"), "<sip:u1@127.0.0.9:5080>");
+	assert_string_equal(hdr(r, "CSeq"), "1 REGISTER");
+	assert_int_equal(p.nev, 0);
+	pair_fini(&p);
+
+	mbl_sip_ua_conf_defaults(&c);
+	c.register_event = true;
+	pair_init_conf(&p, &c, NULL);
+	p.on_ev = challenge_register;
+	snprintf(req, sizeof(req), REGISTER_REQ, 2, 2, 2, 2);
+	assert_int_equal(pair_inject(&p, 1, req, "127.0.0.9", 5080), 0);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_REGISTER), 1);
+	assert_string_equal(p.ev[0].from, "<sip:u1@lab>;tag=r2");
+	r = pair_sent(&p, 1, "SIP/2.0 401 Unauthorized\r\n", 0)->buf;
+	assert_string_equal(hdr(r, "WWW-Authenticate"), AUTH_HDR);
+	assert_int_equal(st(&p, 1)->status_out[401 - 100], 1);
+	pair_fini(&p);
+}
+
+/* One call slot: the second INVITE gets 503 and the input says -ENOBUFS. */
+static void test_table_full(void **state)
+{
+	struct mbl_sip_ua_conf c;
+	struct pair p;
+	char req[1024];
+
+	(void)state;
+	mbl_sip_ua_conf_defaults(&c);
+	c.max_calls = 1;
+	pair_init_conf(&p, &c, NULL);
+	snprintf(req, sizeof(req), SYM_INVITE, 1, "", 1, 1);
+	assert_int_equal(pair_inject(&p, 1, req, "127.0.0.9", 5077), 0);
+	snprintf(req, sizeof(req), SYM_INVITE, 2, "", 2, 2);
+	assert_int_equal(pair_inject(&p, 1, req, "127.0.0.9", 5077), -ENOBUFS);
+	assert_non_null(pair_sent(&p, 1, "SIP/2.0 503 Service Unavailable\r\n", 0));
+	assert_int_equal(st(&p, 1)->no_resources, 1);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_INCOMING), 1);
+	/* The caller side: no call slot, no INVITE. */
+	assert_non_null(pair_call(&p, SDP_A));
+	assert_null(mbl_sip_call_invite(p.ua[0], "sip:b@127.0.0.2", "sip:a@127.0.0.1",
+					(const struct sockaddr *)&p.addr[1], sizeof(p.addr[1]),
+					NULL, NULL, p.now));
+	assert_int_equal(errno, ENOBUFS);
+	assert_null(mbl_sip_call_invite(p.ua[0], "bob@127.0.0.2", "sip:a@127.0.0.1",
+					(const struct sockaddr *)&p.addr[1], sizeof(p.addr[1]),
+					NULL, NULL, p.now));
+	assert_int_equal(errno, EINVAL);
+	pair_fini(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +640,8 @@ int main(void)
 		cmocka_unit_test(test_digest_challenge),
 		cmocka_unit_test(test_symmetric_response),
 		cmocka_unit_test(test_invite_retransmission_absorbed),
+		cmocka_unit_test(test_register),
+		cmocka_unit_test(test_table_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
