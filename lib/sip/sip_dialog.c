@@ -90,9 +90,18 @@ struct ua_call *mbl_ua_call_alloc(struct mbl_sip_ua *ua)
  * with nobody to hear its outcome it would live forever, so it goes too. */
 static void drop_txn(struct mbl_sip_ua *ua, struct ua_txn *t)
 {
+	char tag[17];
+
 	if (!t)
 		return;
 	mbl_ua_txn_detach(t);
+	/* An IST without a final response has no timer either: end it. */
+	if (!ua->destroying && !t->in_exec && t->kind == UA_IST && t->tr &&
+	    t->last_status < 200) {
+		mbl_ua_rand_hex(ua, tag, 16);
+		mbl_ua_txn_respond(ua, t, 500, tag, NULL, NULL, NULL, NULL);
+		return;
+	}
 	if (!t->in_exec && t->kind == UA_ICT && t->tr && t->tr->state == ICT_PROCEEDING)
 		mbl_ua_txn_drop(ua, t);
 }
@@ -260,7 +269,7 @@ static int incoming_cancel(struct mbl_sip_ua *ua, osip_message_t *msg, const str
 			   socklen_t srclen, uint32_t conn_id)
 {
 	struct ua_txn *ist = mbl_ua_txn_find_invite(ua, msg);
-	bool pending = ist && ist->last_status < 200;
+	bool pending = ist && ist->linger == UA_LIVE && ist->last_status < 200;
 
 	if (!ist)
 		return respond_new(ua, msg, MBL_SIP_M_CANCEL, src, srclen, conn_id, 481, NULL);

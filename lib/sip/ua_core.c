@@ -237,6 +237,7 @@ void mbl_sip_ua_destroy(struct mbl_sip_ua *ua)
 
 	if (!ua)
 		return;
+	ua->destroying = true;
 	for (i = 0; ua->call_pool && i < ua->call_unused; i++)
 		if (ua->call_pool[i].live)
 			mbl_ua_call_release(ua, &ua->call_pool[i]);

@@ -248,7 +248,7 @@ int mbl_ua_txn_input_request(struct mbl_sip_ua *ua, osip_message_t *msg, enum mb
 }
 
 /* RFC 3261 9.2: the INVITE transaction a CANCEL is for has the CANCEL's
- * branch and sent-by. */
+ * branch and sent-by. It may be a linger record already (final sent). */
 struct ua_txn *mbl_ua_txn_find_invite(struct mbl_sip_ua *ua, osip_message_t *cancel)
 {
 	struct ua_txn *t;
@@ -257,7 +257,7 @@ struct ua_txn *mbl_ua_txn_find_invite(struct mbl_sip_ua *ua, osip_message_t *can
 
 	if (n < 0 || !(t = find(ua, k, (size_t)n)))
 		return NULL;
-	return t->kind == UA_IST && t->linger == UA_LIVE ? t : NULL;
+	return t->kind == UA_IST ? t : NULL;
 }
 
 /* ---- addresses ---------------------------------------------------------------------- */

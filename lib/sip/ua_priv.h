@@ -183,6 +183,7 @@ struct mbl_sip_ua {
 	uint32_t t1, t2, t4;         /* ms */
 	const char *proto;           /* "UDP", "TCP", "TLS" */
 	bool reliable;
+	bool destroying;             /* mbl_sip_ua_destroy(): send nothing */
 	char hostport[300];          /* "host:port" for Via and Contact */
 	struct ua_txn **txn_hash;
 	uint32_t txn_mask;

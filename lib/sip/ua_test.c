@@ -627,6 +627,90 @@ static void test_table_full(void **state)
 	pair_fini(&p);
 }
 
+/* The 200 crosses the CANCEL: B answers the CANCEL 200 without effect, A
+ * ACKs the 2xx, sends BYE and reports CANCELLED 200. */
+static void test_cancel_crosses_200(void **state)
+{
+	struct mbl_sip_call *a, *b;
+	struct pair p;
+	int i;
+
+	(void)state;
+	pair_init(&p);
+	a = pair_call(&p, SDP_A);
+	pair_pump(&p);
+	b = pair_incoming(&p);
+	assert_int_equal(mbl_sip_call_respond(b, 180, NULL, NULL, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(mbl_sip_call_respond(b, 200, SDP_B, NULL, p.now), 0);
+	assert_int_equal(mbl_sip_call_cancel(a, p.now), 0);  /* the 200 is in flight */
+	pair_pump(&p);
+	i = pair_find_ev(&p, 0, MBL_SIP_EV_CANCELLED, 0);
+	assert_true(i >= 0);
+	assert_int_equal(p.ev[i].status, 200);
+	assert_string_equal(p.ev[i].reason, "answered before CANCEL");
+	assert_string_equal(hdr(pair_sent(&p, 1, "SIP/2.0 200 OK", 1)->buf, "CSeq"), "1 CANCEL");
+	assert_int_equal(pair_count(&p, 0, "ACK "), 1);
+	assert_int_equal(pair_count(&p, 0, "BYE "), 1);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_ACKED), 1);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_REMOTE_BYE), 1);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_CANCELLED), 0);
+	pair_advance(&p, MS(40000));
+	assert_int_equal(st(&p, 0)->txn_live + st(&p, 1)->txn_live, 0);
+	assert_int_equal(st(&p, 0)->call_live + st(&p, 1)->call_live, 0);
+	pair_fini(&p);
+}
+
+/* BYE while the peer has not answered our re-INVITE: the peer closes the
+ * pending INVITE with 487, nothing lingers. */
+static void test_bye_during_reinvite(void **state)
+{
+	struct mbl_sip_call *a, *b;
+	struct pair p;
+
+	(void)state;
+	pair_init(&p);
+	a = pair_call(&p, SDP_A);
+	pair_pump(&p);
+	assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), 200, SDP_B, NULL, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(mbl_sip_call_reinvite(a, SDP_A, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_REINVITE), 1);
+	assert_int_equal(mbl_sip_call_bye(a, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_REMOTE_BYE), 1);
+	/* RFC 3261 15.1.2: pending requests get 487; A's call ended first. */
+	assert_int_equal(st(&p, 1)->status_out[487 - 100], 1);
+	assert_int_equal(st(&p, 0)->status_in[487 - 100], 1);
+	assert_int_equal(pair_count_ev(&p, 0, MBL_SIP_EV_ENDED), 1);
+	assert_int_equal(pair_count_ev(&p, 0, MBL_SIP_EV_REINVITE_FAILED), 0);
+	pair_advance(&p, MS(40000));
+	assert_int_equal(st(&p, 0)->txn_live + st(&p, 1)->txn_live, 0);
+	assert_int_equal(st(&p, 0)->call_live + st(&p, 1)->call_live, 0);
+	pair_fini(&p);
+
+	/* B hangs up while A's re-INVITE waits at B: B's call ends with its
+	 * BYE, and the re-INVITE it never answered gets 500 then. */
+	pair_init(&p);
+	a = pair_call(&p, SDP_A);
+	pair_pump(&p);
+	b = pair_incoming(&p);
+	assert_int_equal(mbl_sip_call_respond(b, 200, SDP_B, NULL, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(mbl_sip_call_reinvite(a, SDP_A, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(mbl_sip_call_bye(b, p.now), 0);
+	pair_pump(&p);
+	assert_int_equal(pair_count_ev(&p, 0, MBL_SIP_EV_REMOTE_BYE), 1);
+	assert_int_equal(pair_count_ev(&p, 1, MBL_SIP_EV_ENDED), 1);
+	assert_int_equal(st(&p, 1)->status_out[500 - 100], 1);
+	pair_advance(&p, MS(40000));
+	assert_int_equal(st(&p, 0)->txn_live + st(&p, 1)->txn_live, 0);
+	assert_int_equal(st(&p, 0)->call_live + st(&p, 1)->call_live, 0);
+	pair_fini(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +726,8 @@ int main(void)
 		cmocka_unit_test(test_invite_retransmission_absorbed),
 		cmocka_unit_test(test_register),
 		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_cancel_crosses_200),
+		cmocka_unit_test(test_bye_during_reinvite),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
