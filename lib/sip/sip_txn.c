@@ -7,7 +7,8 @@
  * transaction is created with osip_transaction_init() and at once taken out
  * of the list again with osip_remove_transaction() (the list holds only that
  * one entry then, so the removal is O(1)). Messages are matched by our own
- * hash (ua_match.c), events are handed to osip_transaction_execute()
+ * hash (ua_match.c), osip's callbacks (ua_osip.c) note what happened and
+ * send our bytes, events are handed to osip_transaction_execute()
  * directly, and timers run on our wheel: after every event the transaction's
  * context (osip_ict_t timer_a_start etc., public in osip.h) tells which of
  * its timers osip armed or re-armed; we schedule that timer with the

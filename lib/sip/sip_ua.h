@@ -188,8 +188,8 @@ int mbl_sip_ua_input(struct mbl_sip_ua *ua, const char *buf, size_t len,
 /* Fire every timer due at now_ns (retransmissions, timeouts, lingering
  * transactions ending). Returns how many fired. */
 int mbl_sip_ua_timers(struct mbl_sip_ua *ua, uint64_t now_ns);
-/* Earliest time a timer is due, for poll timeouts; UINT64_MAX when none.
- * Exact for timers within 68 s of the last mbl_sip_ua_timers() call. */
+/* Earliest time a timer is due (possibly already past), for poll timeouts;
+ * UINT64_MAX when none. */
 uint64_t mbl_sip_ua_next_timer_ns(const struct mbl_sip_ua *ua);
 
 const struct mbl_sip_ua_stats *mbl_sip_ua_stats(const struct mbl_sip_ua *ua);

@@ -389,6 +389,33 @@ static void test_lost_486_timer_g(void **state)
 	pair_fini(&p);
 }
 
+/* The ACK to a 486 never arrives: Timer G repeats the 486 (T1 doubling to
+ * T2) until Timer H (64*T1); A's lingering ICT acknowledges every repeat. */
+static void test_timer_h(void **state)
+{
+	static const unsigned at[] = {0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500,
+				      27500, 31500};
+	struct pair p;
+	uint64_t t0;
+
+	(void)state;
+	pair_init(&p);
+	p.drop = drop_ack;
+	pair_call(&p, SDP_A);
+	pair_pump(&p);
+	t0 = p.now;
+	assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), 486, NULL, NULL, p.now), 0);
+	pair_advance(&p, MS(32000));
+	assert_times(&p, 1, "SIP/2.0 486", t0, at, 11);
+	assert_int_equal(st(&p, 1)->timer_fired[MBL_SIP_TIMER_G], 10);
+	assert_int_equal(st(&p, 1)->timer_fired[MBL_SIP_TIMER_H], 1);
+	assert_int_equal(st(&p, 1)->txn_live, 0);
+	assert_int_equal(pair_count(&p, 0, "ACK "), 11);
+	assert_int_equal(st(&p, 0)->rtx_in, 10);
+	assert_int_equal(pair_count_ev(&p, 0, MBL_SIP_EV_FAILED), 1);
+	pair_fini(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_custom_t1_t2),
 		cmocka_unit_test(test_reliable_no_retransmissions),
 		cmocka_unit_test(test_lost_486_timer_g),
+		cmocka_unit_test(test_timer_h),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

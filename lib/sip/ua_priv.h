@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Internals of the SIP UA core (sip_ua.h), shared by ua_core.c, ua_timer.c,
- * sip_txn.c, sip_build.c, sip_dialog.c and sip_call.c. osip2 types live here
- * and never leave lib/sip. Everything belongs to the UA's thread.
+ * Internals of the SIP UA core (sip_ua.h). Files:
+ *   ua_core.c    the UA object, input path, ua_parse(), timers entry, stats
+ *   ua_timer.c   the timer wheel
+ *   ua_osip.c    the osip instance and the callbacks osip calls
+ *   sip_txn.c    transactions on osip's FSMs: creation, events, timers, linger
+ *   ua_match.c   transaction keys and the hash; linger records' absorption
+ *   sip_build.c  requests and responses as bytes; osip skeleton messages
+ *   sip_dialog.c dialog table and state; requests no transaction matched
+ *   sip_call.c   calls: events, UAC side, CANCEL, re-INVITE, challenges
+ *   sip_uas.c    calls: UAS side, 2xx retransmission, in-dialog requests
+ * osip2 types live here and never leave lib/sip. Everything belongs to the
+ * UA's thread.
  */
 #ifndef MBL_SIP_UA_PRIV_H
 #define MBL_SIP_UA_PRIV_H
