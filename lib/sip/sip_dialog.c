@@ -346,10 +346,23 @@ static int options_register(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl
 	return 0;
 }
 
+/* RFC 3261 8.2.2.3: we support no extension, so any Require gets 420 with
+ * the option tags echoed in Unsupported. */
+static bool requires_extension(osip_message_t *msg, char *extra, size_t cap)
+{
+	osip_header_t *h = NULL;
+
+	if (osip_message_header_get_byname(msg, "require", 0, &h) < 0 || !h || !h->hvalue)
+		return false;
+	snprintf(extra, cap, "Unsupported: %s", h->hvalue);
+	return true;
+}
+
 int mbl_ua_dialog_request(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl_sip_method m,
 			  const struct sockaddr *src, socklen_t srclen, uint32_t conn_id)
 {
 	osip_generic_param_t *tt = NULL;
+	char extra[512];
 	const char *to_tag;
 	struct ua_txn *t;
 
@@ -369,6 +382,8 @@ int mbl_ua_dialog_request(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl_s
 	}
 	if (m == MBL_SIP_M_CANCEL)
 		return incoming_cancel(ua, msg, src, srclen, conn_id);
+	if (requires_extension(msg, extra, sizeof(extra)))
+		return respond_new(ua, msg, m, src, srclen, conn_id, 420, extra);
 	if (to_tag)
 		return in_dialog(ua, msg, m, to_tag, src, srclen, conn_id);
 	switch (m) {

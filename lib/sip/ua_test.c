@@ -300,6 +300,13 @@ static void test_options(void **state)
 	pair_fini(&p);
 }
 
+#define REQUIRE_INVITE                                                           \
+	"INVITE sip:bob@127.0.0.2:5070 SIP/2.0\r\n"                               \
+	"Via: SIP/2.0/UDP 127.0.0.9:5060;branch=z9hG4bKreq1\r\n"                   \
+	"Max-Forwards: 70\r\nFrom: <sip:x@127.0.0.9>;tag=f9\r\n"                  \
+	"To: <sip:bob@127.0.0.2>\r\nCall-ID: req1@127.0.0.9\r\nRequire: 100rel\r\n" \
+	"CSeq: 1 INVITE\r\nContact: <sip:x@127.0.0.9>\r\nContent-Length: 0\r\n\r\n"
+
 static void test_unknown_dialog_481(void **state)
 {
 	static const char bye[] =
@@ -331,7 +338,12 @@ static void test_unknown_dialog_481(void **state)
 	r = pair_sent(&p, 1, "SIP/2.0 405 Method Not Allowed\r\n", 0)->buf;
 	assert_non_null(hdr(r, "Allow"));
 	assert_int_equal(p.nev, 0);
-	/* Garbage and a request without Call-ID. */
+	/* An extension we do not have: 420 with Unsupported (RFC 3261 8.2.2.3). */
+	assert_int_equal(pair_inject(&p, 1, REQUIRE_INVITE, "127.0.0.9", 5060), 0);
+	r = pair_sent(&p, 1, "SIP/2.0 420 Bad Extension\r\n", 0)->buf;
+	assert_string_equal(hdr(r, "Unsupported"), "100rel");
+	assert_int_equal(p.nev, 0);
+	/* Garbage. */
 	assert_int_equal(pair_inject(&p, 1, "hello\r\n\r\n", "127.0.0.9", 5060), -EBADMSG);
 	assert_int_equal(st(&p, 1)->parse_errors, 1);
 	pair_fini(&p);
