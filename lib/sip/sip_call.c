@@ -305,9 +305,18 @@ void mbl_ua_call_note(struct mbl_sip_ua *ua, struct ua_txn *t)
 }
 
 /* ---- API -------------------------------------------------------------------------------- */
+/* A SIP URI we can put into a Request-URI and a name-addr as it is: no
+ * blank, control character, quote or angle bracket (header injection). */
 static bool uri_ok(const char *u)
 {
-	return u && (strncmp(u, "sip:", 4) == 0 || strncmp(u, "sips:", 5) == 0) && !strpbrk(u, "<>\r\n");
+	const unsigned char *p;
+
+	if (!u || (strncmp(u, "sip:", 4) != 0 && strncmp(u, "sips:", 5) != 0) || !strchr(u, ':')[1])
+		return false;
+	for (p = (const unsigned char *)u; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == '"')
+			return false;
+	return true;
 }
 
 /* User part of a SIP URI, or "". */
@@ -387,6 +396,7 @@ struct mbl_sip_call *mbl_sip_call_invite(struct mbl_sip_ua *ua, const char *targ
 int mbl_sip_call_bye(struct mbl_sip_call *call, uint64_t now_ns)
 {
 	struct ua_call *c = (struct ua_call *)call;
+	int rc;
 
 	if (!c)
 		return -EINVAL;
@@ -397,7 +407,10 @@ int mbl_sip_call_bye(struct mbl_sip_call *call, uint64_t now_ns)
 	}
 	if (c->state != UA_CS_CONFIRMED)
 		return -EPERM;
-	return send_bye(c->ua, c, false);
+	rc = send_bye(c->ua, c, false);
+	if (rc == -EIO)  /* the connection is gone: so is the call */
+		mbl_ua_call_final(c->ua, c, MBL_SIP_EV_ENDED, 503, "transport error", NULL);
+	return rc;
 }
 
 int mbl_sip_call_cancel(struct mbl_sip_call *call, uint64_t now_ns)
@@ -464,7 +477,11 @@ int mbl_sip_call_auth(struct mbl_sip_call *call, const char *authorization, uint
 	free(c->remote_tag), c->remote_tag = NULL;
 	free(c->remote_target), c->remote_target = NULL;
 	free(c->route), c->route = NULL;
-	snprintf(c->remote_hdr, strlen(c->req_uri) + 3, "<%s>", c->req_uri);
+	free(c->remote_hdr);
+	c->remote_hdr = malloc(strlen(c->req_uri) + 3);
+	if (!c->remote_hdr)
+		return -ENOMEM;
+	sprintf(c->remote_hdr, "<%s>", c->req_uri);
 	c->local_cseq++;
 	c->state = UA_CS_CALLING;
 	rc = send_invite(c->ua, c, extra);

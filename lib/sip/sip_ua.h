@@ -205,7 +205,8 @@ const char *mbl_sip_ev_name(enum mbl_sip_ev_type t);
  *   -EBUSY    another INVITE transaction of this call is still pending
  *   -ENOBUFS  the transaction table is full
  *   -ENOMEM   out of memory
- *   -EIO      a reliable transport refused the message (the call fails) */
+ *   -EIO      a reliable transport refused the message: the call failed
+ *             (details per function) */
 
 /* Place a call: INVITE target_uri ("sip:bob@host[:port]") from from_uri
  * (used for From and the Contact user), sent to dest, with sdp as body
@@ -220,13 +221,16 @@ struct mbl_sip_call *mbl_sip_call_invite(struct mbl_sip_ua *ua, const char *targ
  * retransmits it until ACK, RFC 3261 13.3.1.4), 300..699 failure (ends an
  * initial call: the handle is invalid after return; a re-INVITE's call goes
  * on). extra_hdr: one header line without CRLF, or NULL. -EPERM when no
- * incoming INVITE is pending or a final answer was already sent. */
+ * incoming INVITE is pending or a final answer was already sent; -EIO when
+ * the transport refused a final answer to an initial INVITE: the call is
+ * gone (no event), the handle invalid. */
 int mbl_sip_call_respond(struct mbl_sip_call *call, int status, const char *sdp,
 			 const char *extra_hdr, uint64_t now_ns);
 /* Send BYE on a confirmed dialog. ENDED follows (the response's status, or
  * 408 "timer F"). A UAS that has not yet received the ACK for its 2xx sends
  * the BYE when the ACK arrives (RFC 3261 15). -EPERM before the dialog is
- * confirmed (use cancel) or after the call ended. */
+ * confirmed (use cancel) or after the call ended. -EIO: the transport
+ * refused the BYE; ENDED (503, "transport error") was given before return. */
 int mbl_sip_call_bye(struct mbl_sip_call *call, uint64_t now_ns);
 /* CANCEL our pending INVITE (sent once a provisional response arrived, RFC
  * 3261 9.1). CANCELLED follows with 487 (or with 408 "timer CANCEL" after

@@ -416,6 +416,55 @@ static void test_timer_h(void **state)
 	pair_fini(&p);
 }
 
+static bool drop_b_200(struct pair *p, int from, const char *buf, size_t len)
+{
+	(void)p;
+	return from == 1 && starts(buf, len, "SIP/2.0 200");
+}
+
+/* TCP connection refused: the INVITE cannot leave (no call), a 2xx cannot
+ * leave (respond says -EIO and the call is gone), a BYE ends with 503. */
+static void test_reliable_send_failure(void **state)
+{
+	struct mbl_sip_ua_conf c;
+	struct mbl_sip_call *a;
+	struct pair p;
+	int i;
+
+	(void)state;
+	mbl_sip_ua_conf_defaults(&c);
+	c.transport = MBL_SIP_TP_TCP;
+	pair_init_conf(&p, &c, NULL);
+	p.drop_fails = true;
+	p.drop = drop_all_from_a;
+	assert_null(mbl_sip_call_invite(p.ua[0], "sip:bob@127.0.0.2:5070", "sip:alice@127.0.0.1",
+					(const struct sockaddr *)&p.addr[1], sizeof(p.addr[1]),
+					SDP_A, NULL, p.now));
+	assert_int_equal(errno, EIO);
+	assert_int_equal(st(&p, 0)->send_errors, 1);
+	assert_int_equal(st(&p, 0)->call_live + st(&p, 0)->txn_live, 0);
+	p.drop = drop_b_200;
+	pair_call(&p, SDP_A);
+	pair_pump(&p);
+	assert_int_equal(mbl_sip_call_respond(pair_incoming(&p), 200, SDP_B, NULL, p.now), -EIO);
+	assert_int_equal(st(&p, 1)->call_live, 0);
+	pair_fini(&p);
+
+	pair_init_conf(&p, &c, NULL);
+	p.drop_fails = true;
+	p.on_ev = answer;
+	a = pair_call(&p, SDP_A);
+	pair_pump(&p);
+	p.drop = drop_bye;
+	assert_int_equal(mbl_sip_call_bye(a, p.now), -EIO);
+	i = pair_find_ev(&p, 0, MBL_SIP_EV_ENDED, 0);
+	assert_true(i >= 0);
+	assert_int_equal(p.ev[i].status, 503);
+	assert_string_equal(p.ev[i].reason, "transport error");
+	assert_int_equal(st(&p, 0)->call_live, 0);
+	pair_fini(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_reliable_no_retransmissions),
 		cmocka_unit_test(test_lost_486_timer_g),
 		cmocka_unit_test(test_timer_h),
+		cmocka_unit_test(test_reliable_send_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

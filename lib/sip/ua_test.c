@@ -636,6 +636,13 @@ static void test_table_full(void **state)
 					(const struct sockaddr *)&p.addr[1], sizeof(p.addr[1]),
 					NULL, NULL, p.now));
 	assert_int_equal(errno, EINVAL);
+	assert_null(mbl_sip_call_invite(p.ua[0], "sip:b@127.0.0.2\r\nX: y", "sip:a@127.0.0.1",
+					(const struct sockaddr *)&p.addr[1], sizeof(p.addr[1]),
+					NULL, NULL, p.now));
+	assert_null(mbl_sip_call_invite(p.ua[0], "sip:b@127.0.0.2", "sip:a@1>;x",
+					(const struct sockaddr *)&p.addr[1], sizeof(p.addr[1]),
+					NULL, NULL, p.now));
+	assert_int_equal(errno, EINVAL);
 	pair_fini(&p);
 }
 

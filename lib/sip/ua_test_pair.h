@@ -74,6 +74,7 @@ struct pair {
 	/* return true to drop a message sent by side `from` */
 	bool (*drop)(struct pair *p, int from, const char *buf, size_t len);
 	int drop_count;
+	bool drop_fails;             /* a dropped message is a failed send */
 	/* optional reaction to events, after recording */
 	void (*on_ev)(struct pair *p, int side, struct mbl_sip_ev *ev);
 	void *user;
@@ -107,7 +108,7 @@ PAIR_FN int pair_send(void *arg, const struct sockaddr *to, socklen_t tolen, uin
 	}
 	if (drop) {
 		p->drop_count++;
-		return 0;
+		return p->drop_fails ? -ECONNRESET : 0;
 	}
 	if (p->qtail - p->qhead == p->qcap) {
 		size_t i, n = p->qtail - p->qhead;
