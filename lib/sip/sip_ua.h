@@ -74,7 +74,7 @@ struct mbl_sip_ua_conf {
 	bool register_event;         /* REGISTER raises MBL_SIP_EV_REGISTER (else plain 200) */
 	/* Keep osip's transaction objects (about 15 KB each) through the linger
 	 * states (ICT Completed/Timer D, IST Confirmed/I, NICT Completed/K, NIST
-	 * Completed/J). Default false: the UA keeps a ~400-byte record instead
+	 * Completed/J). Default false: the UA keeps a 544-byte record instead
 	 * that absorbs retransmissions exactly as osip would (see sip_txn.c). */
 	bool osip_linger;
 	uint32_t max_calls;          /* live calls; 0 = 65536 */
@@ -112,9 +112,10 @@ struct mbl_sip_ev {
 	struct mbl_sip_call *call;   /* NULL for OPTIONS and REGISTER */
 	void *user;                  /* the call's user pointer */
 	int status;                  /* response status, 0 when none */
-	/* Static string: the class of the final status ("busy", "server
-	 * error", ...) or the cause ("timer B", "timer F", "no ACK",
-	 * "transport error", "cancelled"). Never NULL. */
+	/* Static string: the RFC 3261 reason phrase of the status ("Busy
+	 * Here"), its class for codes without one ("client error"), or the
+	 * cause ("timer B", "timer F", "no ACK", "transport error",
+	 * "cancelled", "remote BYE"). Never NULL. */
 	const char *reason;
 	const char *body;            /* message body or NULL */
 	size_t body_len;
