@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * The UA object: creation with every table sized up front, the input path
+ * (parse, validate, transaction match, dialog), timers, statistics.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/random.h>
+
+#include "ua_priv.h"
+
+#define UA_SCRATCH (64 * 1024)
+#define UA_MAX_TABLE (1u << 26)
+
+void mbl_sip_ua_conf_defaults(struct mbl_sip_ua_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->symmetric_response = true;
+	c->auto_100 = true;
+}
+
+/* The one place that turns bytes into an osip message. The validation layer
+ * replaces this function; everything after it only needs an osip_message_t
+ * with the mandatory headers checked by msg_ok(). */
+static osip_message_t *ua_parse(const char *buf, size_t len)
+{
+	osip_message_t *m;
+
+	if (osip_message_init(&m) != 0)
+		return NULL;
+	if (osip_message_parse(m, buf, len) != 0) {
+		osip_message_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* RFC 3261 8.1.1: the headers every request and response must carry, and
+ * the CSeq method of a request equal to its method (8.2.2 would answer 400;
+ * a load generator's peer that breaks this is counted and dropped). */
+static bool msg_ok(const osip_message_t *m)
+{
+	osip_via_t *v = osip_list_get(&m->vias, 0);
+
+	if (!v || !v->host || !m->from || !m->to || !m->call_id || !m->call_id->number ||
+	    !m->cseq || !m->cseq->number || !m->cseq->method)
+		return false;
+	if (MSG_IS_RESPONSE(m))
+		return m->status_code >= 100 && m->status_code <= 699;
+	return m->sip_method && m->req_uri && strcmp(m->sip_method, m->cseq->method) == 0;
+}
+
+void mbl_ua_clock(struct mbl_sip_ua *ua, uint64_t now_ns)
+{
+	if (!ua->wheel.n && ua->wheel.cur < (now_ns >> UA_TICK_SHIFT))
+		ua->wheel.cur = now_ns >> UA_TICK_SHIFT;  /* idle: skip the empty past */
+	ua->now = now_ns;
+}
+
+int mbl_sip_ua_input(struct mbl_sip_ua *ua, const char *buf, size_t len,
+		     const struct sockaddr *src, socklen_t srclen, uint32_t conn_id,
+		     uint64_t now_ns)
+{
+	osip_message_t *m;
+	enum mbl_sip_method meth;
+
+	if (!ua || !buf || !len || !src || !srclen || srclen > sizeof(struct sockaddr_storage))
+		return -EINVAL;
+	mbl_ua_clock(ua, now_ns);
+	m = ua_parse(buf, len);
+	if (!m || !msg_ok(m)) {
+		if (m)
+			osip_message_free(m);
+		ua->st.parse_errors++;
+		return -EBADMSG;
+	}
+	if (MSG_IS_RESPONSE(m)) {
+		meth = mbl_ua_method(m->cseq->method);
+		ua->st.resp_in[meth]++;
+		ua->st.status_in[m->status_code - 100]++;
+		if (!mbl_ua_txn_input_response(ua, m, meth))
+			mbl_ua_dialog_stray_response(ua, m);
+		return 0;
+	}
+	meth = mbl_ua_method(m->sip_method);
+	ua->st.req_in[meth]++;
+	if (mbl_ua_txn_input_request(ua, m, meth, src, srclen))
+		return 0;
+	return mbl_ua_dialog_request(ua, m, meth, src, srclen, conn_id);
+}
+
+int mbl_sip_ua_timers(struct mbl_sip_ua *ua, uint64_t now_ns)
+{
+	struct ua_tm *tm;
+	int n = 0;
+
+	if (!ua)
+		return 0;
+	mbl_ua_clock(ua, now_ns);
+	while ((tm = mbl_ua_wheel_pop(&ua->wheel, now_ns)) != NULL) {
+		n++;
+		if (tm->kind == UA_TM_TXN)
+			mbl_ua_txn_timer(ua, tm);
+		else
+			mbl_ua_call_timer(ua, tm);
+	}
+	return n;
+}
+
+uint64_t mbl_sip_ua_next_timer_ns(const struct mbl_sip_ua *ua)
+{
+	return ua ? mbl_ua_wheel_next(&ua->wheel) : UINT64_MAX;
+}
+
+const struct mbl_sip_ua_stats *mbl_sip_ua_stats(const struct mbl_sip_ua *ua)
+{
+	return ua ? &ua->st : NULL;
+}
+
+#define UA_NAME_(x) #x,
+static const char *const timer_names[] = {MBL_SIP_TIMER_LIST(UA_NAME_)};
+static const char *const ev_names[] = {MBL_SIP_EV_LIST(UA_NAME_)};
+
+const char *mbl_sip_timer_name(enum mbl_sip_timer t)
+{
+	return (unsigned)t < MBL_SIP_TIMER_MAX ? timer_names[t] : "?";
+}
+
+const char *mbl_sip_ev_name(enum mbl_sip_ev_type t)
+{
+	return (unsigned)t < MBL_SIP_EV_MAX ? ev_names[t] : "?";
+}
+
+/* ---- creation ---------------------------------------------------------------------- */
+static int conf_copy(struct mbl_sip_ua *ua, const struct mbl_sip_ua_conf *c)
+{
+	uint16_t port = c->local_port ? c->local_port
+			: c->transport == MBL_SIP_TP_TLS ? 5061 : 5060;
+	const char *h = c->local_host;
+
+	ua->conf = *c;
+	ua->conf.local_host = strdup(h);
+	ua->conf.user_agent = strdup(c->user_agent ? c->user_agent : "mediablast");
+	ua->conf.supported = c->supported && *c->supported ? strdup(c->supported) : NULL;
+	if (!ua->conf.local_host || !ua->conf.user_agent || (c->supported && *c->supported &&
+							     !ua->conf.supported))
+		return -ENOMEM;
+	ua->conf.local_port = port;
+	ua->t1 = c->t1_ms ? c->t1_ms : 500;
+	ua->t2 = c->t2_ms ? c->t2_ms : 4000;
+	ua->t4 = c->t4_ms ? c->t4_ms : 5000;
+	ua->reliable = c->transport != MBL_SIP_TP_UDP;
+	ua->proto = c->transport == MBL_SIP_TP_TCP ? "TCP" : c->transport == MBL_SIP_TP_TLS
+		    ? "TLS" : "UDP";
+	snprintf(ua->hostport, sizeof(ua->hostport), strchr(h, ':') && h[0] != '[' ? "[%s]:%u"
+		 : "%s:%u", h, port);
+	ua->call_cap = c->max_calls ? c->max_calls : 65536;
+	ua->txn_cap = c->max_txns ? c->max_txns : 8 * ua->call_cap;
+	return 0;
+}
+
+static bool conf_valid(const struct mbl_sip_ua_conf *c, const struct mbl_sip_ua_ops *ops)
+{
+	return c && ops && ops->send && ops->event && c->local_host && *c->local_host &&
+	       strlen(c->local_host) < 256 && !strpbrk(c->local_host, " \r\n;<>") &&
+	       (unsigned)c->transport <= MBL_SIP_TP_TLS && c->t1_ms <= 60000 &&
+	       (!c->t2_ms || !c->t1_ms || c->t1_ms <= c->t2_ms) && c->max_calls <= UA_MAX_TABLE &&
+	       c->max_txns <= UA_MAX_TABLE && (c->max_txns || c->max_calls <= UA_MAX_TABLE / 8) &&
+	       (!c->user_agent || !strpbrk(c->user_agent, "\r\n")) &&
+	       (!c->supported || !strpbrk(c->supported, "\r\n"));
+}
+
+static void rng_seed(struct mbl_sip_ua *ua, uint64_t seed)
+{
+	uint64_t z;
+	int i;
+
+	if (!seed && getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		seed = mbl_time_ns();
+	for (i = 0; i < 2; i++) {  /* splitmix64 */
+		z = (seed += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		ua->rng[i] = z ^ (z >> 31);
+	}
+}
+
+static int calls_setup(struct mbl_sip_ua *ua)
+{
+	uint32_t n = 1024;
+
+	while (n < 2 * ua->call_cap)
+		n <<= 1;
+	ua->call_hash = calloc(n, sizeof(*ua->call_hash));
+	ua->call_pool = calloc(ua->call_cap, sizeof(*ua->call_pool));
+	if (!ua->call_hash || !ua->call_pool)
+		return -ENOMEM;
+	ua->call_mask = n - 1;
+	return 0;
+}
+
+struct mbl_sip_ua *mbl_sip_ua_create(const struct mbl_sip_ua_conf *conf,
+				     const struct mbl_sip_ua_ops *ops)
+{
+	struct mbl_sip_ua *ua;
+	int rc;
+
+	if (!conf_valid(conf, ops)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	ua = calloc(1, sizeof(*ua));
+	if (!ua) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	ua->ops = *ops;
+	rng_seed(ua, conf->seed);
+	mbl_ua_wheel_init(&ua->wheel, 0);
+	ua->scratch_cap = UA_SCRATCH;
+	ua->scratch = malloc(UA_SCRATCH);
+	rc = ua->scratch ? conf_copy(ua, conf) : -ENOMEM;
+	if (rc == 0)
+		rc = calls_setup(ua);
+	if (rc == 0)
+		rc = mbl_ua_txn_setup(ua);
+	if (rc != 0) {
+		mbl_sip_ua_destroy(ua);
+		errno = -rc;
+		return NULL;
+	}
+	return ua;
+}
+
+void mbl_sip_ua_destroy(struct mbl_sip_ua *ua)
+{
+	uint32_t i;
+
+	if (!ua)
+		return;
+	ua->destroying = true;
+	for (i = 0; ua->call_pool && i < ua->call_unused; i++)
+		if (ua->call_pool[i].live)
+			mbl_ua_call_release(ua, &ua->call_pool[i]);
+	mbl_ua_txn_teardown(ua);
+	free(ua->call_pool);
+	free(ua->call_hash);
+	free(ua->scratch);
+	free((char *)ua->conf.local_host);
+	free((char *)ua->conf.user_agent);
+	free((char *)ua->conf.supported);
+	free(ua);
+}
