@@ -162,9 +162,9 @@ static void wr_contact(struct mbl_sip_ua *ua, struct ua_wr *w, const char *user)
 		mbl_ua_wr_str(w, "@");
 	}
 	mbl_ua_wr_str(w, ua->hostport);
-	if (ua->conf.transport == MBL_SIP_TP_TCP)
+	if (ua->conf.transport == MBL_SIP_TCP)
 		mbl_ua_wr_str(w, ";transport=tcp");
-	else if (ua->conf.transport == MBL_SIP_TP_TLS)
+	else if (ua->conf.transport == MBL_SIP_TLS)
 		mbl_ua_wr_str(w, ";transport=tls");
 	mbl_ua_wr_str(w, ">\r\n");
 }

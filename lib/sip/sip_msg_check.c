@@ -15,9 +15,16 @@
 #include "mbl_common.h"
 #include "sip_msg_priv.h"
 
-/* The methods the call engine implements (RFC 3261 8.2.1: others get 501). */
+/* The methods the call engine implements (the Allow list of a 501). */
 static const char *const methods[] = {
 	"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "INFO", "UPDATE", "PRACK",
+};
+
+/* Methods a UAS recognizes without implementing them (IANA SIP methods):
+ * those go on to the UA, which answers 405 with Allow (RFC 3261 8.2.1);
+ * a method nobody registered gets 501 here (RFC 3261 21.5.2). */
+static const char *const recognized[] = {
+	"MESSAGE", "NOTIFY", "SUBSCRIBE", "REFER", "PUBLISH",
 };
 
 /* Option tags we honour in Require (RFC 3261 8.2.2.3; 100rel: RFC 3262,
@@ -289,6 +296,9 @@ static bool method_known(const char *method)
 
 	for (i = 0; i < MBL_ARRAY_SIZE(methods); i++)
 		if (strcmp(method, methods[i]) == 0) /* case-sensitive (7.1) */
+			return true;
+	for (i = 0; i < MBL_ARRAY_SIZE(recognized); i++)
+		if (strcmp(method, recognized[i]) == 0)
 			return true;
 	return false;
 }

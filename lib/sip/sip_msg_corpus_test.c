@@ -40,6 +40,7 @@
 
 static const char *const implemented[] = {
 	"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "INFO", "UPDATE", "PRACK",
+	"MESSAGE", "NOTIFY", "SUBSCRIBE", "REFER", "PUBLISH", /* passed on: the UA answers 405 */
 };
 
 enum exp { EXP_ACCEPT, EXP_REJECT, EXP_DROP, EXP_MAY };

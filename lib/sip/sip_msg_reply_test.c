@@ -125,10 +125,10 @@ static void test_from_parsed_message(void **state)
 
 static void test_to_tag_kept(void **state)
 {
-	static const char msg[] = "SUBSCRIBE sip:bob@biloxi.example.com SIP/2.0\r\n"
+	static const char msg[] = "FOOBAR sip:bob@biloxi.example.com SIP/2.0\r\n"
 				  "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK77\r\n"
 				  "To: <sip:bob@biloxi.example.com>;tag=a6c85cf\r\n" H_FROM H_CID
-				  "CSeq: 2 SUBSCRIBE\r\n\r\n";
+				  "CSeq: 2 FOOBAR\r\n\r\n";
 	struct reply r;
 
 	(void)state;
@@ -137,7 +137,7 @@ static void test_to_tag_kept(void **state)
 	assert_string_equal(r.line[0], "SIP/2.0 501 Not Implemented");
 	assert_string_equal(r.line[1], "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK77");
 	assert_string_equal(r.line[3], "To: <sip:bob@biloxi.example.com>;tag=a6c85cf");
-	assert_string_equal(r.line[5], "CSeq: 2 SUBSCRIBE");
+	assert_string_equal(r.line[5], "CSeq: 2 FOOBAR");
 	assert_string_equal(r.line[6],
 			    "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO, UPDATE, PRACK");
 }

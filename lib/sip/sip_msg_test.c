@@ -295,7 +295,7 @@ static void test_content_length(void **state)
 static void test_method_and_scheme(void **state)
 {
 	(void)state;
-	BAD_MSG_HDR(RL("SUBSCRIBE") H_VIA H_TO H_FROM H_CID H_CSEQ("SUBSCRIBE") "\r\n", 501,
+	BAD_MSG_HDR(RL("FOOBAR") H_VIA H_TO H_FROM H_CID H_CSEQ("FOOBAR") "\r\n", 501,
 		   "Not Implemented",
 		   "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO, UPDATE, PRACK");
 	BAD_MSG_HDR(RL("invite") H_VIA H_TO H_FROM H_CID H_CSEQ("invite") "\r\n", 501,

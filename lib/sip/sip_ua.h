@@ -31,11 +31,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-enum mbl_sip_transport {
-	MBL_SIP_TP_UDP = 0,
-	MBL_SIP_TP_TCP,
-	MBL_SIP_TP_TLS,
-};
+#include "sip_tp.h" /* enum mbl_sip_proto: the transport of the UA's Via */
 
 /* Methods the statistics count separately; anything else is OTHER. */
 #define MBL_SIP_METHOD_LIST(X)                                                 \
@@ -60,7 +56,7 @@ enum mbl_sip_timer { MBL_SIP_TIMER_LIST(MBL_SIP_TIMER_ENUM_) MBL_SIP_TIMER_MAX }
 struct mbl_sip_ua_conf {
 	const char *local_host;      /* Via sent-by and Contact host (IP or name); required */
 	uint16_t local_port;         /* Via / Contact port; 0 = 5060 (5061 for TLS) */
-	enum mbl_sip_transport transport; /* TCP/TLS: reliable, no retransmissions */
+	enum mbl_sip_proto transport; /* TCP/TLS: reliable, no retransmissions */
 	const char *user_agent;      /* User-Agent / Server value; NULL = "mediablast" */
 	const char *supported;       /* Supported value; NULL or "" = no Supported header */
 	uint32_t t1_ms;              /* RFC 3261 T1; 0 = 500 */
@@ -156,7 +152,8 @@ struct mbl_sip_ua_stats {
 	uint64_t status_in[600], status_out[600];                 /* [code - 100] */
 	uint64_t rtx_out, rtx_in;
 	uint64_t timer_fired[MBL_SIP_TIMER_MAX];
-	uint64_t parse_errors;    /* input that ua_parse() refused or that lacks a mandatory header */
+	uint64_t parse_errors;    /* input the validation layer refused (answered or dropped) */
+	uint64_t rejected;        /* of those, requests answered with an error status */
 	uint64_t unmatched;       /* responses / ACKs that matched nothing (dropped, RFC 3261 18.1.2) */
 	uint64_t send_errors;     /* ops->send returned < 0 */
 	uint64_t no_resources;    /* requests refused with 503: transaction or call table full */

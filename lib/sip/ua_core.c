@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/random.h>
 
+#include "sip_msg.h"
 #include "ua_priv.h"
 
 #define UA_SCRATCH (64 * 1024)
@@ -18,20 +19,31 @@ void mbl_sip_ua_conf_defaults(struct mbl_sip_ua_conf *c)
 	c->auto_100 = true;
 }
 
-/* The one place that turns bytes into an osip message. The validation layer
- * replaces this function; everything after it only needs an osip_message_t
- * with the mandatory headers checked by msg_ok(). */
-static osip_message_t *ua_parse(const char *buf, size_t len)
+/* The one place that turns bytes into an osip message: osip2's parser and
+ * our validation layer (sip_msg.c: RFC 3261 8.2 checks osip2 lets through,
+ * the RFC 4475 / 5118 torture outcomes). A request it rejects is answered
+ * here, statelessly, with the status it chose (400, 415, 416, 420, 501,
+ * 505...); a response it rejects is dropped (RFC 3261 18.1.2). */
+static osip_message_t *ua_parse(struct mbl_sip_ua *ua, const char *buf, size_t len,
+				const struct sockaddr *src, socklen_t srclen, uint32_t conn_id)
 {
-	osip_message_t *m;
+	struct mbl_sip_verdict v;
+	osip_message_t *m = NULL;
+	char out[2048];
+	int n;
 
-	if (osip_message_init(&m) != 0)
+	if (mbl_sip_msg_parse(buf, len, conn_id != 0, &m, &v) < 0)
 		return NULL;
-	if (osip_message_parse(m, buf, len) != 0) {
-		osip_message_free(m);
-		return NULL;
+	if (v.kind == MBL_SIP_ACCEPT)
+		return m;
+	if (v.kind == MBL_SIP_REJECT) {
+		n = mbl_sip_msg_error_response(m, buf, len, &v, out, sizeof(out));
+		if (n > 0 && ua->ops.send(ua->ops.arg, src, srclen, conn_id, out, (size_t)n) == 0)
+			ua->st.rejected++;
 	}
-	return m;
+	if (m != NULL)
+		osip_message_free(m);
+	return NULL;
 }
 
 /* RFC 3261 8.1.1: the headers every request and response must carry, and
@@ -66,7 +78,7 @@ int mbl_sip_ua_input(struct mbl_sip_ua *ua, const char *buf, size_t len,
 	if (!ua || !buf || !len || !src || !srclen || srclen > sizeof(struct sockaddr_storage))
 		return -EINVAL;
 	mbl_ua_clock(ua, now_ns);
-	m = ua_parse(buf, len);
+	m = ua_parse(ua, buf, len, src, srclen, conn_id);
 	if (!m || !msg_ok(m)) {
 		if (m)
 			osip_message_free(m);
@@ -134,7 +146,7 @@ const char *mbl_sip_ev_name(enum mbl_sip_ev_type t)
 static int conf_copy(struct mbl_sip_ua *ua, const struct mbl_sip_ua_conf *c)
 {
 	uint16_t port = c->local_port ? c->local_port
-			: c->transport == MBL_SIP_TP_TLS ? 5061 : 5060;
+			: c->transport == MBL_SIP_TLS ? 5061 : 5060;
 	const char *h = c->local_host;
 
 	ua->conf = *c;
@@ -148,8 +160,8 @@ static int conf_copy(struct mbl_sip_ua *ua, const struct mbl_sip_ua_conf *c)
 	ua->t1 = c->t1_ms ? c->t1_ms : 500;
 	ua->t2 = c->t2_ms ? c->t2_ms : 4000;
 	ua->t4 = c->t4_ms ? c->t4_ms : 5000;
-	ua->reliable = c->transport != MBL_SIP_TP_UDP;
-	ua->proto = c->transport == MBL_SIP_TP_TCP ? "TCP" : c->transport == MBL_SIP_TP_TLS
+	ua->reliable = c->transport != MBL_SIP_UDP;
+	ua->proto = c->transport == MBL_SIP_TCP ? "TCP" : c->transport == MBL_SIP_TLS
 		    ? "TLS" : "UDP";
 	snprintf(ua->hostport, sizeof(ua->hostport), strchr(h, ':') && h[0] != '[' ? "[%s]:%u"
 		 : "%s:%u", h, port);
@@ -162,7 +174,7 @@ static bool conf_valid(const struct mbl_sip_ua_conf *c, const struct mbl_sip_ua_
 {
 	return c && ops && ops->send && ops->event && c->local_host && *c->local_host &&
 	       strlen(c->local_host) < 256 && !strpbrk(c->local_host, " \r\n;<>") &&
-	       (unsigned)c->transport <= MBL_SIP_TP_TLS && c->t1_ms <= 60000 &&
+	       (unsigned)c->transport <= MBL_SIP_TLS && c->t1_ms <= 60000 &&
 	       (!c->t2_ms || !c->t1_ms || c->t1_ms <= c->t2_ms) && c->max_calls <= UA_MAX_TABLE &&
 	       c->max_txns <= UA_MAX_TABLE && (c->max_txns || c->max_calls <= UA_MAX_TABLE / 8) &&
 	       (!c->user_agent || !strpbrk(c->user_agent, "\r\n")) &&

@@ -325,7 +325,7 @@ static void test_reliable_no_retransmissions(void **state)
 
 	(void)state;
 	mbl_sip_ua_conf_defaults(&c);
-	c.transport = MBL_SIP_TP_TCP;
+	c.transport = MBL_SIP_TCP;
 	pair_init_conf(&p, &c, NULL);
 	p.on_ev = answer;
 	a = pair_call(&p, SDP_A);
@@ -433,7 +433,7 @@ static void test_reliable_send_failure(void **state)
 
 	(void)state;
 	mbl_sip_ua_conf_defaults(&c);
-	c.transport = MBL_SIP_TP_TCP;
+	c.transport = MBL_SIP_TCP;
 	pair_init_conf(&p, &c, NULL);
 	p.drop_fails = true;
 	p.drop = drop_all_from_a;

@@ -343,9 +343,21 @@ static void test_unknown_dialog_481(void **state)
 	r = pair_sent(&p, 1, "SIP/2.0 420 Bad Extension\r\n", 0)->buf;
 	assert_string_equal(hdr(r, "Unsupported"), "100rel");
 	assert_int_equal(p.nev, 0);
-	/* Garbage. */
+	/* A method nobody registered: the validation layer answers 501 itself
+	 * (RFC 3261 21.5.2), with the methods we implement in Allow. */
+	assert_int_equal(pair_inject(&p, 1, "FOOBAR sip:bob@127.0.0.2:5070 SIP/2.0\r\n"
+				     "Via: SIP/2.0/UDP 127.0.0.9:5060;branch=z9hG4bKfoo1\r\n"
+				     "Max-Forwards: 70\r\nFrom: <sip:x@127.0.0.9>;tag=f2\r\n"
+				     "To: <sip:bob@127.0.0.2>\r\nCall-ID: foo1@127.0.0.9\r\n"
+				     "CSeq: 1 FOOBAR\r\nContent-Length: 0\r\n\r\n",
+				     "127.0.0.9", 5060), -EBADMSG);
+	r = pair_sent(&p, 1, "SIP/2.0 501 Not Implemented\r\n", 0)->buf;
+	assert_non_null(hdr(r, "Allow"));
+	assert_int_equal(st(&p, 1)->rejected, 1);
+	/* Garbage: nothing to answer. */
 	assert_int_equal(pair_inject(&p, 1, "hello\r\n\r\n", "127.0.0.9", 5060), -EBADMSG);
-	assert_int_equal(st(&p, 1)->parse_errors, 1);
+	assert_int_equal(st(&p, 1)->parse_errors, 2);
+	assert_int_equal(st(&p, 1)->rejected, 1);
 	pair_fini(&p);
 }
 
