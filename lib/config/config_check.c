@@ -313,3 +313,107 @@ bad:
 	snprintf(why, len, "expected \"[tag] SUITE inline:<base64 key||salt>[|lifetime][|MKI:len]\"");
 	return -EINVAL;
 }
+
+/* "CODEC[,CODEC...]" from the codec names media.codec knows. */
+int mbl_config_check_codecs(const char *v, char *why, size_t len)
+{
+	static const char *const known[] = { "PCMU", "PCMA", "G722", "G729", "opus", NULL };
+	char buf[MBL_CONFIG_LIST_LEN], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (char *t = strtok_r(buf, ", ", &save); t != NULL; t = strtok_r(NULL, ", ", &save)) {
+		bool ok = false;
+
+		for (unsigned i = 0; known[i] != NULL; i++)
+			ok |= strcasecmp(t, known[i]) == 0;
+		if (!ok) {
+			snprintf(why, len, "unknown codec \"%s\" (PCMU, PCMA, G722, G729, opus)", t);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* "SUITE[,SUITE...]": RFC 4568 suite names, checked by shape here (the
+ * app checks them against lib/srtp's table). */
+int mbl_config_check_suites(const char *v, char *why, size_t len)
+{
+	for (const char *p = v; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == ',' || *p == ' ')) {
+			snprintf(why, len, "expected SUITE[,SUITE...] (e.g. AES_CM_128_HMAC_SHA1_80)");
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static int port_of(const char *p, char *why, size_t len)
+{
+	char *end;
+	unsigned long port = strtoul(p, &end, 10);
+
+	if (*p == '\0' || *end != '\0' || port == 0 || port > 65535) {
+		snprintf(why, len, "port must be 1..65535");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* IP:PORT or [IPv6]:PORT, comma-separated for several. */
+int mbl_config_check_hostport(const char *v, char *why, size_t len)
+{
+	char buf[MBL_CONFIG_HOST_LEN], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (char *t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		char *c = t[0] == '[' ? strstr(t, "]:") : strrchr(t, ':');
+		uint8_t ip[16];
+
+		if (c == NULL) {
+			snprintf(why, len, "expected IP:PORT");
+			return -EINVAL;
+		}
+		*c = '\0';
+		if (mbl_parse_ip(t[0] == '[' ? t + 1 : t, ip) < 0) {
+			snprintf(why, len, "\"%s\" is not an IP address", t[0] == '[' ? t + 1 : t);
+			return -EINVAL;
+		}
+		if (port_of(c + (t[0] == '[' ? 2 : 1), why, len) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* HOST:PORT (host a name or an address), or "" when not a UAC. */
+int mbl_config_check_target(const char *v, char *why, size_t len)
+{
+	const char *c = v[0] == '[' ? strstr(v, "]:") : strrchr(v, ':');
+
+	if (*v == '\0')
+		return 0;
+	if (strncmp(v, "sip:", 4) == 0 || strncmp(v, "sips:", 5) == 0) {
+		snprintf(why, len, "give HOST:PORT (the URI is built from sip.to_user and "
+			 "sip.domain)");
+		return -EINVAL;
+	}
+	if (c == NULL || c == v) {
+		snprintf(why, len, "expected HOST:PORT");
+		return -EINVAL;
+	}
+	return port_of(c + (v[0] == '[' ? 2 : 1), why, len);
+}
+
+/* fixed:MS | uniform:MIN-MAX | exp:MEAN */
+int mbl_config_check_hold(const char *v, char *why, size_t len)
+{
+	unsigned long a, b;
+	char tail;
+
+	if ((sscanf(v, "fixed:%lu%c", &a, &tail) == 1) || (sscanf(v, "exp:%lu%c", &a, &tail) == 1 &&
+							   a > 0))
+		return 0;
+	if (sscanf(v, "uniform:%lu-%lu%c", &a, &b, &tail) == 2 && a <= b)
+		return 0;
+	snprintf(why, len, "expected fixed:MS, uniform:MIN-MAX or exp:MEAN (milliseconds)");
+	return -EINVAL;
+}

@@ -70,6 +70,11 @@ int mbl_config_check_host(const char *v, char *why, size_t len);
 int mbl_config_check_mac(const char *v, char *why, size_t len);
 int mbl_config_check_dtmf(const char *v, char *why, size_t len);
 int mbl_config_check_crypto(const char *v, char *why, size_t len);
+int mbl_config_check_codecs(const char *v, char *why, size_t len);
+int mbl_config_check_suites(const char *v, char *why, size_t len);
+int mbl_config_check_hostport(const char *v, char *why, size_t len);
+int mbl_config_check_target(const char *v, char *why, size_t len);
+int mbl_config_check_hold(const char *v, char *why, size_t len);
 /* Address family (4 or 6) of an address, range or CIDR; -EINVAL if bad. */
 int mbl_config_addr_family(const char *v, char *why, size_t len);
 

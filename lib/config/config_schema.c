@@ -22,8 +22,12 @@ static const char *const codecs[] = { "PCMU", "PCMA", "G722", "G729", "opus", NU
 static const char *const payloads[] = { "tone", "file", "probe", NULL };
 static const char *const srtp_engines[] = { "libsrtp", "cryptodev", NULL };
 static const char *const rx_verify_modes[] = { "decrypt", "auth_only", NULL };
+static const char *const transports[] = { "udp", "tcp", "tls", NULL };
+static const char *const encryptions[] = { "none", "sdes", "dtls", "dual", NULL };
+static const char *const policies[] = { "required", "optional", "off", NULL };
+static const char *const feedbacks[] = { "none", "avpf", NULL };
 
-const char *const mbl_config_sections[] = { "run", "port", "media", "eal", NULL };
+const char *const mbl_config_sections[] = { "run", "sip", "call", "port", "media", "eal", NULL };
 
 #define FIELD(f) .off = offsetof(struct mbl_config, f), \
 		 .size = sizeof(((struct mbl_config *)0)->f)
@@ -46,8 +50,8 @@ const char *const mbl_config_sections[] = { "run", "port", "media", "eal", NULL 
 
 const struct mbl_config_key mbl_config_keys[] = {
 	ENUM("run", "role", run.role, roles, "media",
-	     "Instance role. media: RTP/RTCP streams only, addresses from [media]. "
-	     "SIP roles (uac, uas): not yet available."),
+	     "Instance role. uac: places calls (SIP) to sip.target; uas: answers calls "
+	     "on sip.listen; media: RTP/RTCP streams only, addresses from [media]."),
 	UINT("run", "duration", run.duration, 1, 86400, "10",
 	     "Test duration in seconds."),
 	STR("run", "report", run.report, NULL, "path", "",
@@ -193,6 +197,82 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "descheduled, or busy in a system call), the packets it then finds have "
 	     "unknown arrival times: they are counted but kept out of jitter and "
 	     "one-way delay (media.rtp.timing_skipped). 0 trusts every arrival time."),
+
+	ENUM("media", "encryption", media.encryption, encryptions, "none",
+	     "Media security offered/accepted in SDP: none (RTP/AVP), sdes (a=crypto, "
+	     "RTP/SAVP), dtls (a=fingerprint, UDP/TLS/RTP/SAVP) or dual (both in one offer; "
+	     "the answer decides)."),
+	ENUM("media", "policy", media.policy, policies, "required",
+	     "required: a call without acceptable media security fails (UAC) or is refused "
+	     "with 488 (UAS); optional: falls back to plain RTP and says so; off: never "
+	     "secure."),
+	ENUM("media", "feedback", media.feedback, feedbacks, "none",
+	     "RTCP feedback profile: none (AVP) or avpf (AVPF, RFC 4585, with a=rtcp-fb)."),
+	STR("media", "codecs", media.codecs, mbl_config_check_codecs, "CODEC[,CODEC...]", "",
+	    "Codecs offered in SDP, in preference order (\"\" = media.codec only). The data "
+	    "plane sends media.codec; the others are offered for negotiation tests."),
+	STR("media", "crypto_suites", media.crypto_suites, mbl_config_check_suites,
+	    "SUITE[,SUITE...]", "AES_CM_128_HMAC_SHA1_80",
+	    "SDES suites offered (one a=crypto line each, fresh random keys per call) or "
+	    "accepted, in preference order."),
+
+	ENUM("sip", "transport", sip.transport, transports, "udp",
+	     "SIP transport: udp, tcp or tls (TLS 1.2/1.3 with OpenSSL)."),
+	STR("sip", "listen", sip.listen, mbl_config_check_hostport, "IP:PORT", "127.0.0.1:5060",
+	    "Local signaling address (a kernel socket; not a media address)."),
+	STR("sip", "target", sip.target, mbl_config_check_target, "HOST:PORT", "",
+	    "UAC: where calls go (the peer, an SBC or a proxy)."),
+	STR("sip", "from_user", sip.from_user, NULL, "user", "mediablast",
+	    "User part of From (UAC) / Contact."),
+	STR("sip", "to_user", sip.to_user, NULL, "user", "service",
+	    "User part of the Request-URI and To (UAC)."),
+	STR("sip", "domain", sip.domain, NULL, "host", "",
+	    "Host of the Request-URI and To (\"\" = the target's host)."),
+	STR("sip", "user_agent", sip.user_agent, NULL, "text", "mediablast",
+	    "User-Agent header value."),
+	UINT("sip", "t1_ms", sip.t1_ms, 50, 10000, "500", "RFC 3261 T1 (RTT estimate)."),
+	UINT("sip", "t2_ms", sip.t2_ms, 100, 60000, "4000", "RFC 3261 T2."),
+	UINT("sip", "t4_ms", sip.t4_ms, 100, 60000, "5000", "RFC 3261 T4."),
+	STR("sip", "tls.ca_file", sip.tls_ca_file, NULL, "path", "",
+	    "TLS: CA certificates (PEM) to verify the peer; \"\" = the system store."),
+	STR("sip", "tls.cert_file", sip.tls_cert_file, NULL, "path", "",
+	    "TLS: our certificate (PEM): required for a UAS, optional client cert for a UAC."),
+	STR("sip", "tls.key_file", sip.tls_key_file, NULL, "path", "",
+	    "TLS: private key (PEM) of tls.cert_file."),
+	BOOL("sip", "tls.verify", sip.tls_verify, "true",
+	     "TLS: verify the peer's certificate and host name. false is insecure and is "
+	     "said so at start."),
+	STR("sip", "tls.server_name", sip.tls_server_name, NULL, "host", "",
+	    "TLS: SNI and name to verify (\"\" = the target's host)."),
+	STR("sip", "auth_user", sip.auth_user, NULL, "user", "",
+	    "Digest user for 401/407 challenges (RFC 8760)."),
+	SECRET("sip", "auth_password", sip.auth_password, NULL, "password", "",
+	       "Digest password. Never echoed."),
+	STR("sip", "inject_file", sip.inject_file, NULL, "path", "",
+	    "CSV injection file as SIPp writes them (SEQUENTIAL|RANDOM|USER, fields by ';'): "
+	    "[field0] ... in sip.to_user / from_user / auth_user / auth_password."),
+
+	UINT("call", "rate", call.rate, 1, 100000, "10", "UAC: new calls per second."),
+	UINT("call", "ramp_ms", call.ramp_ms, 0, 3600000, "0",
+	     "UAC: ramp the rate up from 0 over this time."),
+	UINT("call", "limit", call.limit, 1, 1000000, "100",
+	     "Concurrent calls at most (also the number of media slots)."),
+	UINT("call", "total", call.total, 0, UINT32_MAX, "0",
+	     "UAC: calls to place in all (0 = until run.duration)."),
+	STR("call", "hold", call.hold, mbl_config_check_hold, "fixed:MS|uniform:MIN-MAX|exp:MEAN",
+	    "fixed:5000", "Call hold time before BYE, in ms."),
+	UINT("call", "answer_delay_ms", call.answer_delay_ms, 0, 600000, "0",
+	     "UAS: ringing time (180) before the final answer."),
+	UINT("call", "answer_code", call.answer_code, 200, 699, "200",
+	     "UAS: final answer of the calls it accepts (200, or a failure code)."),
+	UINT("call", "fail_code", call.fail_code, 300, 699, "486",
+	     "UAS: the failure answered to call.fail_pct of calls."),
+	UINT("call", "fail_pct", call.fail_pct, 0, 100, "0",
+	     "UAS: share of calls answered with call.fail_code."),
+	BOOL("call", "uas_hangup", call.uas_hangup, "false",
+	     "UAS hangs up (BYE) after the hold time instead of waiting for the UAC's BYE."),
+	UINT("call", "timeout_ms", call.timeout_ms, 1000, 600000, "32000",
+	     "UAC: a call without a final answer by then is cancelled (counted as failed)."),
 
 	STR("eal", "args", eal_args, NULL, "EAL arguments", "",
 	    "EAL arguments used when none are given before '--' (usually from a "

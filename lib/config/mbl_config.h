@@ -55,6 +55,18 @@ enum mbl_config_codec {
 	MBL_CONFIG_CODEC_OPUS,
 };
 
+enum mbl_config_transport { MBL_CONFIG_TP_UDP = 0, MBL_CONFIG_TP_TCP, MBL_CONFIG_TP_TLS };
+enum mbl_config_encryption {
+	MBL_CONFIG_ENC_NONE = 0, MBL_CONFIG_ENC_SDES, MBL_CONFIG_ENC_DTLS, MBL_CONFIG_ENC_DUAL,
+};
+enum mbl_config_policy {
+	MBL_CONFIG_POLICY_REQUIRED = 0, MBL_CONFIG_POLICY_OPTIONAL, MBL_CONFIG_POLICY_OFF,
+};
+enum mbl_config_feedback { MBL_CONFIG_FB_NONE = 0, MBL_CONFIG_FB_AVPF };
+
+#define MBL_CONFIG_HOST_LEN 256
+#define MBL_CONFIG_LIST_LEN 256
+
 enum mbl_config_rx_verify {
 	MBL_CONFIG_RX_DECRYPT = 0,
 	MBL_CONFIG_RX_AUTH_ONLY,
@@ -136,10 +148,49 @@ struct mbl_config_media {
 	char rx_crypto_next[MBL_CONFIG_CRYPTO_LEN];
 	uint32_t rekey_after_ms;             /* 0 = never */
 	enum mbl_config_rx_verify rx_verify;
+	enum mbl_config_encryption encryption;
+	enum mbl_config_policy policy;
+	enum mbl_config_feedback feedback;
+	char codecs[MBL_CONFIG_LIST_LEN];       /* "" = media.codec only */
+	char crypto_suites[MBL_CONFIG_LIST_LEN];
+};
+
+
+struct mbl_config_sip {
+	enum mbl_config_transport transport;
+	char listen[MBL_CONFIG_HOST_LEN];   /* local IP:port (several: comma list) */
+	char target[MBL_CONFIG_HOST_LEN];   /* UAC: peer host:port or sip: URI */
+	char from_user[64], to_user[64], domain[MBL_CONFIG_HOST_LEN];
+	char user_agent[64];
+	uint32_t t1_ms, t2_ms, t4_ms;
+	char tls_ca_file[MBL_CONFIG_PATH_LEN];
+	char tls_cert_file[MBL_CONFIG_PATH_LEN];
+	char tls_key_file[MBL_CONFIG_PATH_LEN];
+	bool tls_verify;
+	char tls_server_name[MBL_CONFIG_HOST_LEN];
+	char auth_user[64];
+	char auth_password[128];            /* secret */
+	char inject_file[MBL_CONFIG_PATH_LEN];
+};
+
+struct mbl_config_call {
+	uint32_t rate;             /* calls/s */
+	uint32_t ramp_ms;          /* from 0 to rate over this time */
+	uint32_t limit;            /* concurrent calls */
+	uint64_t total;            /* 0 = until run.duration */
+	char hold[64];             /* fixed:MS | uniform:MIN-MAX | exp:MEAN (ms) */
+	uint32_t answer_delay_ms;  /* UAS: 180 then 200 after this */
+	uint16_t answer_code;      /* UAS: final answer (200, or a failure) */
+	uint16_t fail_code;        /* UAS: failure answer for fail_pct of calls */
+	uint32_t fail_pct;
+	bool uas_hangup;           /* UAS sends BYE after the hold time */
+	uint32_t timeout_ms;       /* UAC: no final answer by then -> CANCEL */
 };
 
 struct mbl_config {
 	struct mbl_config_run run;
+	struct mbl_config_sip sip;
+	struct mbl_config_call call;
 	struct mbl_config_port port;
 	struct mbl_config_media media;
 	/* Key eal.args (usually from a drivers-config profile): EAL arguments
