@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Calls: what the engine does on each SIP event, on its own timers (answer
+ * delay, hold time, UAC timeout) and when the data plane gives a slot back.
+ * Counting follows RFC 6076: a call is attempted once, and ends either
+ * succeeded (answered 2xx) or failed with a status and a reason. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp_priv.h"
+
+static struct cp_call *call_of(struct mbl_cp *cp, void *user)
+{
+	uintptr_t i = (uintptr_t)user;
+
+	return i == 0 || i > cp->conf.limit ? NULL : &cp->calls[i - 1];
+}
+
+static void *user_of(struct mbl_cp *cp, struct cp_call *c)
+{
+	return (void *)(uintptr_t)(cp_idx(cp, c) + 1);
+}
+
+static uint32_t rnd(struct mbl_cp *cp)
+{
+	cp->rng ^= cp->rng << 13;
+	cp->rng ^= cp->rng >> 17;
+	cp->rng ^= cp->rng << 5;
+	return cp->rng;
+}
+
+static uint64_t hold_ns(struct mbl_cp *cp)
+{
+	const struct mbl_cp_conf *c = &cp->conf;
+	double ms = c->hold_a_ms;
+
+	if (c->hold == MBL_CP_HOLD_UNIFORM)
+		ms = c->hold_a_ms + (double)rnd(cp) / 4294967296.0 * (c->hold_b_ms - c->hold_a_ms);
+	else if (c->hold == MBL_CP_HOLD_EXP)
+		ms = -log1p(-(double)rnd(cp) / 4294967296.0) * c->hold_a_ms;
+	return (uint64_t)(ms * 1e6);
+}
+
+static void count_reason(struct mbl_cp *cp, const char *reason)
+{
+	unsigned i;
+
+	for (i = 0; i < MBL_CP_MAX_REASONS - 1 && cp->st.reason[i] != NULL; i++)
+		if (strcmp(cp->st.reason[i], reason) == 0)
+			break;
+	if (cp->st.reason[i] == NULL)
+		cp->st.reason[i] = reason; /* static strings only */
+	cp->st.reason_n[i]++;
+}
+
+void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reason)
+{
+	if (c->failed_counted)
+		return;
+	c->failed_counted = true;
+	cp->st.failed++;
+	if (status >= 100 && status < 700)
+		cp->st.by_status[status]++;
+	count_reason(cp, reason);
+}
+
+static struct cp_call *call_alloc(struct mbl_cp *cp)
+{
+	struct cp_call *c;
+
+	if (cp->free_head == UINT32_MAX)
+		return NULL;
+	c = &cp->calls[cp->free_head];
+	cp->free_head = c->next_free;
+	memset(c, 0, sizeof(*c));
+	cp->live++;
+	cp->st.concurrent = cp->live;
+	cp->st.concurrent_max = MBL_MAX(cp->st.concurrent_max, cp->live);
+	return c;
+}
+
+static void call_free(struct mbl_cp *cp, struct cp_call *c)
+{
+	uint32_t idx = cp_idx(cp, c);
+
+	cp_timer_clear(cp, idx);
+	explicit_bzero(c->keys, sizeof(c->keys));
+	if (c->ans != NULL) {
+		explicit_bzero(c->ans, sizeof(*c->ans));
+		free(c->ans);
+		c->ans = NULL;
+	}
+	c->state = CP_FREE;
+	c->sc = NULL;
+	c->next_free = cp->free_head;
+	cp->free_head = idx;
+	cp->live--;
+	cp->st.concurrent = cp->live;
+	cp->st.last_ns = mbl_time_ns();
+}
+
+/* SIP is over for this call: give the media slot back (the data plane
+ * answers through cp_media_result), or free the call now. */
+static void release(struct mbl_cp *cp, struct cp_call *c)
+{
+	c->sc = NULL;
+	cp_timer_clear(cp, cp_idx(cp, c));
+	if (c->media_on) {
+		c->state = CP_RELEASING;
+		cp_media_stop(cp, cp_idx(cp, c));
+		return;
+	}
+	call_free(cp, c);
+}
+
+void cp_media_result(void *arg, const struct mbl_dp_stream_result *r)
+{
+	struct mbl_cp *cp = arg;
+	struct cp_call *c = call_of(cp, r->user);
+
+	if (c == NULL)
+		return;
+	if (r->rx_packets > 0 && r->tx_packets > 0)
+		cp->st.media_ok++;
+	else
+		cp->st.media_missing++;
+	c->media_on = false;
+	if (c->state == CP_RELEASING)
+		call_free(cp, c);
+}
+
+int cp_place_call(struct mbl_cp *cp, uint64_t now)
+{
+	struct cp_call *c = call_alloc(cp);
+	struct mbl_sdp_local l;
+	char sdp[4096];
+	int n;
+
+	if (c == NULL)
+		return -EBUSY;
+	if ((n = cp_sdp_local(cp, cp_idx(cp, c), &l)) < 0 ||
+	    (n = mbl_sdp_offer(&l, sdp, sizeof(sdp))) < 0) {
+		call_free(cp, c);
+		return n;
+	}
+	cp->placed++;
+	cp->st.attempted++;
+	if (cp->st.first_ns == 0)
+		cp->st.first_ns = now;
+	c->t_invite = now;
+	c->state = CP_INVITING;
+	c->sc = mbl_sip_call_invite(cp->ua, cp->target_uri, cp->from_uri,
+				    (const struct sockaddr *)&cp->conf.target, cp->conf.target_len,
+				    sdp, user_of(cp, c), now);
+	if (c->sc == NULL) {
+		cp_fail(cp, c, 0, errno == ENOBUFS ? "sip table full" : "cannot send INVITE");
+		call_free(cp, c);
+		return 0;
+	}
+	cp_timer_set(cp, cp_idx(cp, c), CP_T_TIMEOUT, now + (uint64_t)cp->conf.timeout_ms * 1000000);
+	return 0;
+}
+
+void cp_hangup(struct mbl_cp *cp, uint32_t idx, uint64_t now)
+{
+	struct cp_call *c = &cp->calls[idx];
+
+	switch (c->state) {
+	case CP_INVITING:
+		if (c->sc == NULL || mbl_sip_call_cancel(c->sc, now) < 0)
+			break;
+		c->state = CP_ENDING;
+		break;
+	case CP_RINGING:
+		/* the engine stops: a UAS refuses what it had not answered */
+		cp_fail(cp, c, 480, "stopped before answer");
+		if (c->sc != NULL)
+			mbl_sip_call_respond(c->sc, 480, NULL, NULL, now);
+		release(cp, c);
+		break;
+	case CP_UP:
+		if (c->sc != NULL && mbl_sip_call_bye(c->sc, now) == 0)
+			c->state = CP_ENDING;
+		break;
+	default:
+		break;
+	}
+}
+
+void cp_timer_fire(struct mbl_cp *cp, uint32_t idx, uint64_t now)
+{
+	struct cp_call *c = &cp->calls[idx];
+	enum cp_timer t = c->timer;
+
+	c->timer = CP_T_NONE;
+	switch (t) {
+	case CP_T_TIMEOUT: /* UAC: no final answer in time: CANCEL */
+		cp_fail(cp, c, 408, "no answer (call.timeout_ms)");
+		cp_hangup(cp, idx, now);
+		break;
+	case CP_T_HOLD:
+		cp_hangup(cp, idx, now);
+		break;
+	case CP_T_ANSWER:
+		if (c->state == CP_RINGING)
+			cp_uas_answer(cp, c, now);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- UAC events --------------------------------------------------------------- */
+
+static void uac_answered(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev,
+			 uint64_t now)
+{
+	struct mbl_sdp_local l;
+	struct mbl_sdp_remote r;
+	struct mbl_sdp_result res;
+	char why[200];
+
+	c->t_answer = now;
+	mbl_hist_add(&cp->st.setup_us, (now - c->t_invite) / 1000);
+	if (!c->got_18x) /* RFC 6076 4.1: PDD ends at the first 18x or the final */
+		mbl_hist_add(&cp->st.pdd_us, (now - c->t_invite) / 1000);
+	cp_timer_clear(cp, cp_idx(cp, c));
+	c->state = CP_UP;
+	if (ev->body == NULL || mbl_sdp_parse(ev->body, ev->body_len, &r, why, sizeof(why)) < 0 ||
+	    cp_sdp_local(cp, cp_idx(cp, c), &l) < 0 ||
+	    mbl_sdp_accept_answer(&l, &r, &res, why, sizeof(why)) < 0 ||
+	    cp_media_start(cp, cp_idx(cp, c), &res, why, sizeof(why)) < 0) {
+		MBL_LOG_RL(MBL_LOG_WARN, "call %s: answer not acceptable: %s",
+			   mbl_sip_call_id(c->sc), ev->body == NULL ? "no SDP" : why);
+		cp_fail(cp, c, ev->status, "answer SDP not acceptable");
+		cp_hangup(cp, cp_idx(cp, c), now);
+		return;
+	}
+	cp->st.succeeded++;
+	cp_timer_set(cp, cp_idx(cp, c), CP_T_HOLD, now + hold_ns(cp));
+}
+
+static void uac_challenge(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev,
+			  uint64_t now)
+{
+	struct mbl_sip_auth_challenge ch;
+	char authz[1024], err[160];
+
+	memset(&ch, 0, sizeof(ch));
+	if (cp->conf.auth_user[0] == '\0' ||
+	    mbl_sip_auth_parse_challenge(ev->challenge, &ch, err, sizeof(err)) < 0 ||
+	    mbl_sip_auth_answer(&ch, cp->conf.auth_user, cp->conf.auth_password, "INVITE",
+				cp->target_uri, authz, sizeof(authz)) < 0 ||
+	    mbl_sip_call_auth(c->sc, authz, now) < 0) {
+		cp_fail(cp, c, ev->proxy_auth ? 407 : 401, "authentication refused or impossible");
+		mbl_sip_call_cancel(c->sc, now);
+	}
+	explicit_bzero(authz, sizeof(authz));
+}
+
+/* ---- UAS ------------------------------------------------------------------------- */
+
+void cp_uas_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now)
+{
+	char why[200];
+
+	if (mbl_sip_call_respond(c->sc, cp->conf.answer_code, c->ans->sdp, NULL, now) < 0) {
+		cp_fail(cp, c, 500, "cannot send the answer");
+		release(cp, c);
+		return;
+	}
+	if (cp->conf.answer_code >= 300) { /* a configured failure answer */
+		cp_fail(cp, c, cp->conf.answer_code, "answered with call.answer_code");
+		c->sc = NULL; /* the UA frees a call it answered with a failure */
+		release(cp, c);
+		return;
+	}
+	c->state = CP_UP;
+	c->t_answer = now;
+	cp->st.succeeded++;
+	if (cp_media_start(cp, cp_idx(cp, c), &c->ans->res, why, sizeof(why)) < 0)
+		MBL_LOG_RL(MBL_LOG_WARN, "call %s: media not started: %s", mbl_sip_call_id(c->sc),
+			   why);
+	explicit_bzero(c->ans, sizeof(*c->ans));
+	free(c->ans);
+	c->ans = NULL;
+	if (cp->conf.uas_hangup)
+		cp_timer_set(cp, cp_idx(cp, c), CP_T_HOLD, now + hold_ns(cp));
+}
+
+static void uas_refuse(struct mbl_cp *cp, struct cp_call *c, struct mbl_sip_call *sc,
+		       int status, const char *reason, uint64_t now)
+{
+	mbl_sip_call_respond(sc, status, NULL, NULL, now);
+	cp_fail(cp, c, status, reason);
+	c->sc = NULL;
+	release(cp, c);
+}
+
+static void uas_incoming(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_t now)
+{
+	struct cp_call *c = call_alloc(cp);
+	struct mbl_sdp_local l;
+	struct mbl_sdp_remote r;
+	char why[200];
+
+	if (c == NULL) { /* at call.limit */
+		mbl_sip_call_respond(ev->call, 503, NULL, "Retry-After: 1", now);
+		cp->st.attempted++;
+		cp->st.failed++;
+		cp->st.by_status[503]++;
+		count_reason(cp, "over call.limit (503)");
+		return;
+	}
+	cp->st.attempted++;
+	if (cp->st.first_ns == 0)
+		cp->st.first_ns = now;
+	c->sc = ev->call;
+	c->t_invite = now;
+	mbl_sip_call_set_user(ev->call, user_of(cp, c));
+	if (cp->conf.fail_pct != 0 && rnd(cp) % 100 < cp->conf.fail_pct) {
+		uas_refuse(cp, c, ev->call, cp->conf.fail_code, "answered with call.fail_code", now);
+		return;
+	}
+	c->ans = calloc(1, sizeof(*c->ans));
+	if (c->ans == NULL) {
+		uas_refuse(cp, c, ev->call, 500, "out of memory", now);
+		return;
+	}
+	if (ev->body == NULL || mbl_sdp_parse(ev->body, ev->body_len, &r, why, sizeof(why)) < 0) {
+		uas_refuse(cp, c, ev->call, 488, "offer SDP unusable", now);
+		return;
+	}
+	if (cp_sdp_local(cp, cp_idx(cp, c), &l) < 0 ||
+	    mbl_sdp_answer(&l, &r, &c->ans->res, c->ans->sdp, sizeof(c->ans->sdp), why,
+			   sizeof(why)) < 0) {
+		uas_refuse(cp, c, ev->call, 488, "no acceptable media (488)", now);
+		return;
+	}
+	if (cp->conf.answer_delay_ms == 0) {
+		cp_uas_answer(cp, c, now);
+		return;
+	}
+	c->state = CP_RINGING;
+	mbl_sip_call_respond(ev->call, 180, NULL, NULL, now);
+	cp_timer_set(cp, cp_idx(cp, c), CP_T_ANSWER,
+		     now + (uint64_t)cp->conf.answer_delay_ms * 1000000);
+}
+
+/* ---- the UA's events ----------------------------------------------------------- */
+
+static void terminal(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev)
+{
+	switch (ev->type) {
+	case MBL_SIP_EV_FAILED: {
+		const char *reason = ev->reason;
+
+		/* a transport failure toward the target names the cause */
+		if (cp->tp_err != NULL && mbl_time_ns() - cp->tp_err_ns < 64ull * cp->conf.t1_ms *
+									   1000000 * 2)
+			reason = cp->tp_err;
+		cp_fail(cp, c, ev->status, reason);
+		break;
+	}
+	case MBL_SIP_EV_CANCELLED:
+		cp_fail(cp, c, ev->status ? ev->status : 487, cp->conf.uac ?
+			"cancelled (no answer)" : "cancelled by the caller");
+		break;
+	case MBL_SIP_EV_ENDED:
+		if (ev->status >= 300 || ev->status == 0)
+			cp->st.bye_failed++;
+		break;
+	default:
+		break;
+	}
+	release(cp, c);
+}
+
+void cp_event(void *arg, struct mbl_sip_ev *ev)
+{
+	struct mbl_cp *cp = arg;
+	struct cp_call *c = call_of(cp, ev->user);
+	uint64_t now = mbl_time_ns();
+
+	if (ev->type == MBL_SIP_EV_INCOMING) {
+		uas_incoming(cp, ev, now);
+		return;
+	}
+	if (c == NULL || c->state == CP_FREE)
+		return;
+	switch (ev->type) {
+	case MBL_SIP_EV_PROGRESS:
+		if (!c->got_18x && ev->status >= 180) {
+			c->got_18x = true;
+			mbl_hist_add(&cp->st.pdd_us, (now - c->t_invite) / 1000);
+		}
+		break;
+	case MBL_SIP_EV_ANSWERED:
+		if (!ev->reinvite && c->state == CP_INVITING)
+			uac_answered(cp, c, ev, now);
+		break;
+	case MBL_SIP_EV_CHALLENGE:
+		uac_challenge(cp, c, ev, now);
+		break;
+	case MBL_SIP_EV_REINVITE:
+		/* hold / resume from the peer: same media, answered as before */
+		mbl_sip_call_respond(c->sc, 488, NULL, NULL, now);
+		break;
+	case MBL_SIP_EV_FAILED:
+	case MBL_SIP_EV_REMOTE_BYE:
+	case MBL_SIP_EV_ENDED:
+	case MBL_SIP_EV_CANCELLED:
+		terminal(cp, c, ev);
+		break;
+	default:
+		break;
+	}
+}

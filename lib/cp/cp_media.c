@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * A call's media: our SDP side (the slot's address and port, fresh SDES
+ * keys per call and suite) and the negotiated result handed to the data
+ * plane (mbl_dp_stream_start) or taken back (mbl_dp_stream_stop). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cp_priv.h"
+
+int cp_sdp_local(struct mbl_cp *cp, uint32_t idx, struct mbl_sdp_local *l)
+{
+	struct cp_call *c = &cp->calls[idx];
+	uint8_t ip[16];
+	uint16_t port;
+	int rc;
+
+	*l = cp->conf.sdp;
+	mbl_dp_stream_local(cp->dp, idx, ip, &port);
+	mbl_fmt_ip(cp->conf.media_family, ip, l->addr, sizeof(l->addr));
+	l->port = port;
+	l->sess_id = ((uint64_t)cp->rng << 20) ^ idx;
+	l->sess_ver = 1;
+	/* keys are made once per call (the offer's, or the answer's) */
+	if (c->keys[0].key[0] == 0 && c->keys[0].key[1] == 0)
+		for (unsigned i = 0; i < cp->conf.n_suites; i++) {
+			rc = mbl_srtp_key_random(&c->keys[i], cp->conf.suites[i]);
+			if (rc < 0)
+				return rc;
+		}
+	l->n_crypto = cp->conf.n_suites;
+	memcpy(l->crypto, c->keys, sizeof(l->crypto[0]) * cp->conf.n_suites);
+	return 0;
+}
+
+int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result *res,
+		   char *why, size_t whylen)
+{
+	struct cp_call *c = &cp->calls[idx];
+	struct mbl_dp_media m;
+	int rc;
+
+	if (res->chosen == MBL_SDP_ENC_DTLS) {
+		snprintf(why, whylen, "DTLS-SRTP was chosen, but DTLS handshakes on the data "
+			 "plane are not implemented yet");
+		return -ENOTSUP;
+	}
+	if (strcasecmp(res->codec.name, cp->conf.sdp.codecs[0].name) != 0) {
+		snprintf(why, whylen, "codec %s negotiated, but the data plane sends %s",
+			 res->codec.name, cp->conf.sdp.codecs[0].name);
+		return -ENOTSUP;
+	}
+	cp->st.media_sdes += res->chosen == MBL_SDP_ENC_SDES;
+	cp->st.media_plain += res->chosen == MBL_SDP_ENC_NONE;
+	cp->st.media_fell_back += res->fell_back;
+	if (!cp->conf.media)
+		return 0;
+	memset(&m, 0, sizeof(m));
+	if (mbl_parse_ip(res->addr, m.remote_ip) < 0) {
+		snprintf(why, whylen, "peer media address %s unusable", res->addr);
+		return -EINVAL;
+	}
+	m.remote_port = res->port;
+	m.remote_rtcp_port = res->rtcp_port;
+	m.pt = res->codec.pt;
+	if (res->chosen == MBL_SDP_ENC_SDES) {
+		m.srtp_tx = m.srtp_rx = true;
+		m.tx_key = res->tx_key;
+		m.rx_key = res->rx_key;
+	}
+	rc = mbl_dp_stream_start(cp->dp, idx, &m, why, whylen);
+	explicit_bzero(&m, sizeof(m));
+	if (rc == -ENOBUFS || rc == -EBUSY)
+		snprintf(why, whylen, "data plane busy (%s)", strerror(-rc));
+	if (rc < 0)
+		return rc;
+	c->media_on = true;
+	cp->st.media_started++;
+	return 0;
+}
+
+void cp_media_stop(struct mbl_cp *cp, uint32_t idx)
+{
+	void *user = (void *)(uintptr_t)(idx + 1);
+
+	/* the ring may be full for a moment: the worker drains it within a
+	 * few microseconds, so wait for room rather than leak the slot */
+	for (int tries = 0; tries < 100000; tries++) {
+		if (mbl_dp_stream_stop(cp->dp, idx, user) != -ENOBUFS)
+			return;
+		mbl_dp_ctl_reap(cp->dp, NULL);
+	}
+	mbl_log(MBL_LOG_ERR, "call slot %u: data plane did not take the stop", idx);
+}

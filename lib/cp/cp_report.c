@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * The report's "calls" and "sip" objects. ASR and SEER follow RFC 6076
+ * (4.5, 4.8): ASR = answered / attempted; SEER counts as "effective" the
+ * answered calls plus those a user ended (busy 486/600, declined 603,
+ * unavailable 480), over attempts less those redirected (3xx). */
+#include "cp_priv.h"
+
+static double pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0;
+}
+
+static void reasons_json(const struct mbl_cp *cp, struct mbl_json *j)
+{
+	mbl_json_obj_open(j, "failed_by_reason");
+	for (unsigned i = 0; i < MBL_CP_MAX_REASONS && cp->st.reason[i] != NULL; i++)
+		mbl_json_u64(j, cp->st.reason[i], cp->st.reason_n[i]);
+	mbl_json_obj_close(j);
+	mbl_json_obj_open(j, "failed_by_status");
+	for (unsigned s = 100; s < 700; s++)
+		if (cp->st.by_status[s] != 0) {
+			char k[8];
+
+			snprintf(k, sizeof(k), "%u", s);
+			mbl_json_u64(j, k, cp->st.by_status[s]);
+		}
+	mbl_json_obj_close(j);
+}
+
+void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_json *j)
+{
+	const struct mbl_cp_stats *st = &cp->st;
+	const struct mbl_sip_ua_stats *us = mbl_sip_ua_stats(cp->ua);
+	struct mbl_sip_tp_stats ts;
+	uint64_t redirected = 0, user_ended = st->by_status[486] + st->by_status[600] +
+					      st->by_status[603] + st->by_status[480];
+	double span = st->last_ns > st->first_ns ? (double)(st->last_ns - st->first_ns) / 1e9
+						 : duration_s;
+
+	for (unsigned s = 300; s < 400; s++)
+		redirected += st->by_status[s];
+	mbl_json_obj_open(j, "calls");
+	mbl_json_str(j, "role", cp->conf.uac ? "uac" : "uas");
+	mbl_json_u64(j, "attempted", st->attempted);
+	mbl_json_u64(j, "succeeded", st->succeeded);
+	mbl_json_u64(j, "failed", st->failed);
+	mbl_json_u64(j, "unfinished", st->attempted - st->succeeded - st->failed);
+	mbl_json_dbl(j, "cps_achieved", span > 0 ? (double)st->succeeded / span : 0);
+	mbl_json_dbl(j, "cps_offered", span > 0 ? (double)st->attempted / span : 0);
+	mbl_json_u64(j, "concurrent_max", st->concurrent_max);
+	mbl_json_dbl(j, "asr_pct", pct(st->succeeded, st->attempted));
+	mbl_json_dbl(j, "seer_pct", pct(st->succeeded + user_ended, st->attempted - redirected));
+	reasons_json(cp, j);
+	mbl_json_u64(j, "bye_failed", st->bye_failed);
+	mbl_json_obj_open(j, "media");
+	mbl_json_u64(j, "started", st->media_started);
+	mbl_json_u64(j, "flowed_both_ways", st->media_ok);
+	mbl_json_u64(j, "missing", st->media_missing);
+	mbl_json_u64(j, "sdes", st->media_sdes);
+	mbl_json_u64(j, "plain", st->media_plain);
+	mbl_json_u64(j, "fell_back_to_plain", st->media_fell_back);
+	mbl_json_obj_close(j);
+	mbl_json_obj_close(j);
+
+	mbl_sip_tp_stats(cp->tp, &ts);
+	mbl_json_obj_open(j, "sip");
+	mbl_json_str(j, "transport", mbl_sip_proto_name(cp->conf.proto));
+	mbl_json_u64(j, "retransmissions", us->rtx_out);
+	mbl_json_u64(j, "retransmissions_received", us->rtx_in);
+	mbl_json_u64(j, "parse_errors", us->parse_errors);
+	mbl_json_u64(j, "unmatched", us->unmatched);
+	mbl_json_u64(j, "send_errors", us->send_errors);
+	mbl_json_u64(j, "refused_503", us->no_resources);
+	mbl_hist_json(j, "pdd_ms", &st->pdd_us, 1e3);
+	mbl_hist_json(j, "setup_ms", &st->setup_us, 1e3);
+	mbl_json_obj_open(j, "transport_stats");
+	mbl_json_u64(j, "datagrams_in", ts.dgrams_in);
+	mbl_json_u64(j, "datagrams_out", ts.dgrams_out);
+	mbl_json_u64(j, "stream_msgs_in", ts.msgs_in);
+	mbl_json_u64(j, "stream_msgs_out", ts.msgs_out);
+	mbl_json_u64(j, "conns_opened", ts.conns_opened);
+	mbl_json_u64(j, "conns_accepted", ts.conns_accepted);
+	mbl_json_u64(j, "tls_handshakes", ts.tls_handshakes);
+	for (unsigned e = 0; e < MBL_SIP_TP_ERR_MAX; e++)
+		if (ts.err[e] != 0)
+			mbl_json_u64(j, mbl_sip_tp_err_name(e), ts.err[e]);
+	mbl_json_obj_close(j);
+	mbl_json_obj_close(j);
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * mediablast call engine (control plane): places calls at a paced rate
+ * (UAC) or answers them (UAS) through the SIP user agent, negotiates media
+ * and its security in SDP, and starts/stops each call's media on its
+ * data-plane slot. Everything here runs on one control-plane thread.
+ *
+ * A call owns media slot i (its index, < call.limit): the slot's local IP
+ * and port go into SDP, the negotiated peer address, payload type and SDES
+ * keys go to the owning worker (mbl_dp_stream_start) once the call is
+ * answered, and the slot returns only after the worker reported the stream
+ * stopped, so a slot is never shared by two calls.
+ */
+#ifndef MBL_CP_H
+#define MBL_CP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "mbl_common.h"
+#include "mbl_dp.h"
+#include "mbl_sdp.h"
+#include "mbl_sip.h"
+#include "mbl_stats.h"
+
+enum mbl_cp_hold { MBL_CP_HOLD_FIXED, MBL_CP_HOLD_UNIFORM, MBL_CP_HOLD_EXP };
+
+struct mbl_cp_conf {
+	bool uac;                          /* else UAS */
+	enum mbl_sip_proto proto;
+	struct sockaddr_storage listen;
+	socklen_t listen_len;
+	struct sockaddr_storage target;    /* UAC */
+	socklen_t target_len;
+	char target_host[256];             /* host as the user wrote it (TLS name) */
+	char from_user[64], to_user[64], domain[256], user_agent[64];
+	uint32_t t1_ms, t2_ms, t4_ms;
+	struct mbl_sip_tls_conf tls;       /* strings owned by the caller */
+	char auth_user[64], auth_password[128]; /* secret */
+	uint32_t rate, ramp_ms, limit;
+	uint64_t total;
+	enum mbl_cp_hold hold;
+	uint32_t hold_a_ms, hold_b_ms;
+	uint32_t answer_delay_ms, fail_pct;
+	uint16_t answer_code, fail_code;
+	bool uas_hangup;
+	uint32_t timeout_ms;
+	bool media;                        /* start data-plane streams per call */
+	struct mbl_sdp_local sdp;          /* template: enc, policy, codecs, addr... */
+	int media_family;                  /* 4 or 6: the data plane's local addresses */
+	enum mbl_srtp_suite suites[MBL_SDP_MAX_CRYPTO];
+	unsigned n_suites;
+	uint64_t seed;
+};
+
+/* Reasons a call failed: a static string each (the UA's, ours). */
+#define MBL_CP_MAX_REASONS 32
+
+struct mbl_cp_stats {
+	uint64_t attempted, succeeded, failed;   /* UAC: placed; UAS: received */
+	uint64_t answered_busy;                  /* RFC 6076 SEER numerator extras */
+	uint64_t by_status[700];                 /* final status of failed calls */
+	const char *reason[MBL_CP_MAX_REASONS];
+	uint64_t reason_n[MBL_CP_MAX_REASONS];
+	uint64_t concurrent, concurrent_max;
+	uint64_t media_started, media_ok, media_missing;
+	uint64_t media_sdes, media_plain, media_fell_back;
+	uint64_t bye_failed;
+	struct mbl_hist pdd_us, setup_us;        /* INVITE -> 18x (or final), -> 2xx */
+	uint64_t first_ns, last_ns;              /* first INVITE, last call end */
+};
+
+struct mbl_cp;
+
+/* Build the engine: transport listening on conf->listen, the user agent,
+ * call table and timers. dp may be NULL when conf->media is false. Returns
+ * NULL with err filled (errno set). Control plane. */
+struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, char *err,
+			     size_t errlen);
+void mbl_cp_free(struct mbl_cp *cp);
+
+/* One turn: network I/O (waits at most max_wait_ms), SIP timers, new calls
+ * due, call timers, data-plane replies. Returns 0 or -errno. */
+int mbl_cp_poll(struct mbl_cp *cp, int max_wait_ms);
+/* Stop placing calls and hang up every call still up (BYE / CANCEL). */
+void mbl_cp_stop(struct mbl_cp *cp);
+/* Calls alive (signaling or media not yet released). */
+uint64_t mbl_cp_live(const struct mbl_cp *cp);
+/* UAC: every call of call.total placed and ended. */
+bool mbl_cp_done(const struct mbl_cp *cp);
+
+const struct mbl_cp_stats *mbl_cp_stats(const struct mbl_cp *cp);
+/* "calls" and "sip" objects of the report. */
+void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_json *j);
+
+#endif /* MBL_CP_H */
