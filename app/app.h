@@ -4,6 +4,7 @@
 #define MBL_APP_H
 
 #include "mbl_config.h"
+#include "mbl_cp.h"
 #include "mbl_dp.h"
 #include "mbl_port.h"
 
@@ -19,6 +20,8 @@ struct app {
 	struct mbl_dp_conf dpc;
 	struct mbl_payload frames;
 	struct mbl_dp *dp;
+	struct mbl_cp_conf cpc;         /* roles uac / uas */
+	struct mbl_cp *cp;
 	unsigned lcores[RTE_MAX_LCORE];
 	unsigned n_lcores;
 	uint64_t start_ns, tx_stop_ns, end_ns;
@@ -33,6 +36,10 @@ struct app {
 /* media_conf.c: scenario -> data-plane configuration. Returns 0 or -EINVAL
  * with err naming the key. */
 int app_media_conf(struct app *a, char *err, size_t errlen);
+
+/* sip_conf.c: scenario -> call engine (roles uac/uas); switches the data
+ * plane to call mode. 0 or -EINVAL with err naming the key. */
+int app_sip_conf(struct app *a, char *err, size_t errlen);
 
 /* keylog.c: run.key_log, written once the streams exist. 0 or -errno. */
 int app_key_log(struct app *a);

@@ -46,7 +46,7 @@ static void usage(FILE *f)
 		"options:\n"
 		"  --config FILE        scenario (INI); errors name file, line and key\n"
 		"  --set SECTION.KEY=V  override one key (repeatable, applied in order)\n"
-		"  --role media         instance role (uac/uas need the SIP control plane)\n"
+		"  --role uac/uas/media instance role (SIP caller, SIP answerer, media only)\n"
 		"  --duration SECONDS   how long to send media\n"
 		"  --report FILE        write the JSON report there\n"
 		"  --help               this text and every scenario key\n"
@@ -89,6 +89,24 @@ static int split_args(int argc, char **argv, int *app_first)
 		}
 	*app_first = argc; /* no "--": everything is EAL's */
 	return argc;
+}
+
+/* EAL gives --no-huge only 64 MB unless told (-m / --socket-mem): too
+ * little for a port's mbuf pool and the per-worker rings. Ask for 512 MB
+ * then, as every example in docs/ does, unless the user said otherwise. */
+static void no_huge_memory(int n_user, char **argv, struct app *a)
+{
+	bool no_huge = strstr(a->cfg.eal_args, "--no-huge") != NULL, sized = false;
+
+	for (int i = 1; i < n_user; i++) {
+		no_huge |= strcmp(argv[i], "--no-huge") == 0;
+		sized |= strcmp(argv[i], "-m") == 0 || strncmp(argv[i], "--socket-mem", 12) == 0;
+	}
+	sized |= strstr(a->cfg.eal_args, "-m ") != NULL ||
+		 strstr(a->cfg.eal_args, "--socket-mem") != NULL;
+	if (no_huge && !sized)
+		strncat(a->cfg.eal_args, " -m 512",
+			sizeof(a->cfg.eal_args) - strlen(a->cfg.eal_args) - 1);
 }
 
 /* EAL argv: program name, the user's EAL arguments, then the profile's. */
@@ -235,6 +253,124 @@ static void run_loop(struct app *a)
 		sleep_ms(20);
 }
 
+static bool uses_cryptodev(const struct app *a)
+{
+	bool srtp = a->cfg.run.role == MBL_CONFIG_ROLE_MEDIA
+			    ? a->dpc.srtp_tx || a->dpc.srtp_rx
+			    : a->cpc.media && a->cpc.sdp.enc != MBL_SDP_ENC_NONE;
+
+	return srtp && a->dpc.srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV;
+}
+
+static int cdev_up(struct app *a, unsigned n_sessions)
+{
+	const char *dev = a->cfg.media.srtp_device[0] ? a->cfg.media.srtp_device
+						       : "crypto_aesni_mb0";
+	char err[512];
+
+	if (mbl_srtp_cdev_init(dev, a->n_lcores, n_sessions, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mediablast: media.srtp_device: %s\n", err);
+		return -ENODEV;
+	}
+	a->cdev_up = true;
+	return 0;
+}
+
+static void sip_console(struct app *a, double elapsed_s)
+{
+	static uint64_t prev_ok;
+	static double prev_s;
+	const struct mbl_cp_stats *st = mbl_cp_stats(a->cp);
+	double dt = elapsed_s - prev_s > 0 ? elapsed_s - prev_s : 1;
+
+	printf("[%7.1fs] calls %llu attempted, %llu ok, %llu failed, %llu up | %.0f cps | "
+	       "media %llu ok %llu missing\n", elapsed_s, (unsigned long long)st->attempted,
+	       (unsigned long long)st->succeeded, (unsigned long long)st->failed,
+	       (unsigned long long)mbl_cp_live(a->cp), (double)(st->succeeded - prev_ok) / dt,
+	       (unsigned long long)st->media_ok, (unsigned long long)st->media_missing);
+	fflush(stdout);
+	prev_ok = st->succeeded;
+	prev_s = elapsed_s;
+}
+
+/* Calls for run.duration (or until call.total are done), then hang up what
+ * is still up and wait (bounded) for every call to end, its media included. */
+static void sip_loop(struct app *a)
+{
+	uint64_t dur_ns = (uint64_t)a->cfg.run.duration * MBL_NS_PER_S, t0;
+	uint64_t next_console = a->cfg.run.stats_interval_ms * 1000000ULL;
+
+	a->start_ns = mbl_time_ns();
+	while (!stop_requested && mbl_time_ns() - a->start_ns < dur_ns && !mbl_cp_done(a->cp)) {
+		uint64_t now;
+
+		mbl_cp_poll(a->cp, 5);
+		now = mbl_time_ns() - a->start_ns;
+		if (now >= next_console) {
+			if (a->cfg.run.console)
+				sip_console(a, (double)now / 1e9);
+			next_console += a->cfg.run.stats_interval_ms * 1000000ULL;
+		}
+	}
+	a->interrupted = stop_requested;
+	mbl_cp_stop(a->cp);
+	t0 = mbl_time_ns();
+	/* BYE/CANCEL transactions end within 64*T1; media slots right after */
+	while (mbl_cp_live(a->cp) != 0 && mbl_time_ns() - t0 < 64ull * a->cfg.sip.t1_ms * 1000000)
+		mbl_cp_poll(a->cp, 5);
+	mbl_dp_stop_tx(a->dp);
+	a->tx_stop_ns = mbl_time_ns();
+	for (int i = 0; i < 20; i++) /* late replies from the peer, counted */
+		mbl_cp_poll(a->cp, 5);
+	a->end_ns = mbl_time_ns();
+	mbl_dp_join(a->dp);
+	mbl_dp_ctl_reap(a->dp, NULL);
+}
+
+static int run_sip(struct app *a)
+{
+	struct mbl_dp_totals *t;
+	char err[512];
+	int rc = 0;
+
+	if (collect_lcores(a) < 0)
+		return MBL_EXIT_USAGE;
+	if (open_port(a) < 0)
+		return MBL_EXIT_RUNTIME;
+	/* a call's contexts: SRTP + SRTCP sessions each way, plus GCM spares */
+	if (uses_cryptodev(a) && cdev_up(a, a->dpc.streams * 2 * 3 + 64) < 0)
+		return MBL_EXIT_RUNTIME;
+	a->dp = mbl_dp_create(&a->dpc, &a->port, a->lcores, a->n_lcores, err, sizeof(err));
+	if (a->dp == NULL) {
+		fprintf(stderr, "mediablast: %s\n", err);
+		return errno == EINVAL ? MBL_EXIT_USAGE : MBL_EXIT_RUNTIME;
+	}
+	a->cp = mbl_cp_create(&a->cpc, a->dp, err, sizeof(err));
+	if (a->cp == NULL) {
+		fprintf(stderr, "mediablast: sip: %s\n", err);
+		return MBL_EXIT_RUNTIME;
+	}
+	if (mbl_dp_launch(a->dp) < 0) {
+		fprintf(stderr, "mediablast: cannot launch the worker lcores\n");
+		return MBL_EXIT_RUNTIME;
+	}
+	mbl_log(MBL_LOG_INFO, "%s on %s %s, up to %u calls, media %s (%s)",
+		a->cpc.uac ? "uac" : "uas", mbl_sip_proto_name(a->cpc.proto), a->cfg.sip.listen,
+		a->cpc.limit, a->cpc.media ? "on" : "off", mbl_sdp_enc_name(a->cpc.sdp.enc));
+	app_telemetry_register(a);
+	sip_loop(a);
+	app_telemetry_detach();
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return MBL_EXIT_RUNTIME;
+	mbl_dp_totals(a->dp, t, true);
+	app_summary(a, t);
+	if (a->cfg.run.report[0] != '\0' && app_report_write(a, t, a->cfg.run.report) < 0)
+		rc = MBL_EXIT_RUNTIME;
+	free(t);
+	return rc;
+}
+
 static int run_media(struct app *a)
 {
 	struct mbl_dp_totals *t;
@@ -249,20 +385,13 @@ static int run_media(struct app *a)
 		return MBL_EXIT_RUNTIME;
 	if ((a->dpc.srtp_tx || a->dpc.srtp_rx) &&
 	    a->dpc.srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV) {
-		const char *dev = a->cfg.media.srtp_device[0] ? a->cfg.media.srtp_device
-							       : "crypto_aesni_mb0";
-
 		/* per context an SRTP and an SRTCP session, and a spare for GCM
 		 * header lengths other than 12 bytes */
 		unsigned dirs = (unsigned)a->dpc.srtp_tx * (1u + a->rekey_tx) +
 				(unsigned)a->dpc.srtp_rx * (1u + a->dpc.srtp_rx_next);
 
-		if (mbl_srtp_cdev_init(dev, a->n_lcores, a->dpc.streams * dirs * 3 + 64, err,
-				       sizeof(err)) < 0) {
-			fprintf(stderr, "mediablast: media.srtp_device: %s\n", err);
+		if (cdev_up(a, a->dpc.streams * dirs * 3 + 64) < 0)
 			return MBL_EXIT_RUNTIME;
-		}
-		a->cdev_up = true;
 	}
 	a->dp = mbl_dp_create(&a->dpc, &a->port, a->lcores, a->n_lcores, err, sizeof(err));
 	if (a->dp == NULL) {
@@ -316,21 +445,19 @@ int main(int argc, char **argv)
 		printf("mediablast %s\n", MBL_VERSION);
 		return 0;
 	}
-	if (a.cfg.run.role != MBL_CONFIG_ROLE_MEDIA) {
-		fprintf(stderr, "mediablast: run.role: uac and uas need the SIP control plane, "
-			"which this build does not have yet; use --role media\n");
-		return MBL_EXIT_USAGE;
-	}
 	/* everything the scenario can get wrong is checked before EAL starts */
-	if (app_media_conf(&a, err, sizeof(err)) < 0) {
+	if (app_media_conf(&a, err, sizeof(err)) < 0 ||
+	    (a.cfg.run.role != MBL_CONFIG_ROLE_MEDIA &&
+	     (app_sip_conf(&a, err, sizeof(err)) < 0 ||
+	      mbl_dp_conf_check(&a.dpc, err, sizeof(err)) < 0))) {
 		fprintf(stderr, "mediablast: %s\n", err);
 		return MBL_EXIT_USAGE;
 	}
 	/* the cryptodev engine's default device is ours to create */
-	if ((a.dpc.srtp_tx || a.dpc.srtp_rx) && a.dpc.srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV &&
-	    a.cfg.media.srtp_device[0] == '\0')
+	if (uses_cryptodev(&a) && a.cfg.media.srtp_device[0] == '\0')
 		strncat(a.cfg.eal_args, " --vdev crypto_aesni_mb0",
 			sizeof(a.cfg.eal_args) - strlen(a.cfg.eal_args) - 1);
+	no_huge_memory(n_user, argv, &a);
 	ev = eal_argv(n_user, argv, a.cfg.eal_args, &eal_argc);
 	if (ev == NULL || (rc = rte_eal_init(eal_argc, ev)) < 0) {
 		fprintf(stderr, "mediablast: EAL initialisation failed: %s\n",
@@ -340,7 +467,8 @@ int main(int argc, char **argv)
 	mbl_tsc_set_hz(rte_get_tsc_hz());
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	rc = run_media(&a);
+	rc = a.cfg.run.role == MBL_CONFIG_ROLE_MEDIA ? run_media(&a) : run_sip(&a);
+	mbl_cp_free(a.cp);
 	mbl_dp_free(a.dp);
 	if (a.cdev_up)
 		mbl_srtp_cdev_fini();

@@ -50,7 +50,7 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 	mbl_json_obj_open(&j, NULL);
 	mbl_json_obj_open(&j, "run");
 	mbl_json_str(&j, "version", MBL_VERSION);
-	mbl_json_str(&j, "role", "media");
+	mbl_json_str(&j, "role", a->cp == NULL ? "media" : a->cpc.uac ? "uac" : "uas");
 	mbl_json_u64(&j, "time_unix", (uint64_t)time(NULL));
 	mbl_json_dbl(&j, "tx_seconds", (double)(a->tx_stop_ns - a->start_ns) / 1e9);
 	mbl_json_dbl(&j, "total_seconds", (double)(a->end_ns - a->start_ns) / 1e9);
@@ -61,6 +61,8 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 	mbl_config_dump_json(&a->cfg, &j);
 	port_json(a, &j);
 	mbl_dp_report_json(a->dp, t, &j);
+	if (a->cp != NULL)
+		mbl_cp_report_json(a->cp, (double)(a->tx_stop_ns - a->start_ns) / 1e9, &j);
 	mbl_json_obj_close(&j);
 	if (fclose(f) != 0 || rename(tmp, path) != 0) {
 		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path,
@@ -68,6 +70,24 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 		return -EIO;
 	}
 	return 0;
+}
+
+static void calls_summary(struct app *a)
+{
+	const struct mbl_cp_stats *st = mbl_cp_stats(a->cp);
+
+	printf("  calls attempted %llu  succeeded %llu  failed %llu  max concurrent %llu  "
+	       "setup p50 %.1f ms p99 %.1f ms\n",
+	       (unsigned long long)st->attempted, (unsigned long long)st->succeeded,
+	       (unsigned long long)st->failed, (unsigned long long)st->concurrent_max,
+	       (double)mbl_hist_pct(&st->setup_us, 50) / 1e3,
+	       (double)mbl_hist_pct(&st->setup_us, 99) / 1e3);
+	for (unsigned i = 0; i < MBL_CP_MAX_REASONS && st->reason[i] != NULL; i++)
+		printf("  failed: %llu x %s\n", (unsigned long long)st->reason_n[i], st->reason[i]);
+	printf("  media: %llu calls started, %llu flowed both ways, %llu missing (%llu SDES, "
+	       "%llu plain)\n", (unsigned long long)st->media_started,
+	       (unsigned long long)st->media_ok, (unsigned long long)st->media_missing,
+	       (unsigned long long)st->media_sdes, (unsigned long long)st->media_plain);
 }
 
 void app_summary(struct app *a, const struct mbl_dp_totals *t)
@@ -91,9 +111,11 @@ void app_summary(struct app *a, const struct mbl_dp_totals *t)
 	if (t->c.tx_refused || t->c.tx_nombuf)
 		printf("  WARNING: %llu packets refused by the PMD, %llu not built (no mbuf)\n",
 		       (unsigned long long)t->c.tx_refused, (unsigned long long)t->c.tx_nombuf);
-	if (t->streams_running < t->streams)
+	if (a->cp == NULL && t->streams_running < t->streams)
 		printf("  WARNING: %u streams never resolved their next hop (ARP/ND): check "
 		       "media.remote_ip / media.gateway or set media.remote_mac\n",
 		       t->streams - t->streams_running);
+	if (a->cp != NULL)
+		calls_summary(a);
 	fflush(stdout);
 }

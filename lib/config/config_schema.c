@@ -205,7 +205,7 @@ const struct mbl_config_key mbl_config_keys[] = {
 	ENUM("media", "policy", media.policy, policies, "required",
 	     "required: a call without acceptable media security fails (UAC) or is refused "
 	     "with 488 (UAS); optional: falls back to plain RTP and says so; off: never "
-	     "secure."),
+	     "secure. With media.encryption = none it is off."),
 	ENUM("media", "feedback", media.feedback, feedbacks, "none",
 	     "RTCP feedback profile: none (AVP) or avpf (AVPF, RFC 4585, with a=rtcp-fb)."),
 	STR("media", "codecs", media.codecs, mbl_config_check_codecs, "CODEC[,CODEC...]", "",
@@ -271,6 +271,9 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "UAS: share of calls answered with call.fail_code."),
 	BOOL("call", "uas_hangup", call.uas_hangup, "false",
 	     "UAS hangs up (BYE) after the hold time instead of waiting for the UAC's BYE."),
+	BOOL("call", "media", call.media, "true",
+	     "Send and receive RTP for each call on its data-plane slot (false: signaling "
+	     "only, e.g. to measure calls/s; SDP is still negotiated)."),
 	UINT("call", "timeout_ms", call.timeout_ms, 1000, 600000, "32000",
 	     "UAC: a call without a final answer by then is cancelled (counted as failed)."),
 

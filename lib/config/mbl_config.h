@@ -185,6 +185,7 @@ struct mbl_config_call {
 	uint32_t fail_pct;
 	bool uas_hangup;           /* UAS sends BYE after the hold time */
 	uint32_t timeout_ms;       /* UAC: no final answer by then -> CANCEL */
+	bool media;                /* RTP per call (false: signaling only) */
 };
 
 struct mbl_config {

@@ -86,7 +86,7 @@ static int make_ua(struct mbl_cp *cp, char *err, size_t errlen)
 	addr_fmt((const struct sockaddr *)&cp->conf.listen, host, sizeof(host), &port);
 	uc.local_host = host;
 	uc.local_port = port;
-	uc.transport = (enum mbl_sip_transport)cp->conf.proto;
+	uc.transport = cp->conf.proto;
 	uc.user_agent = cp->conf.user_agent;
 	uc.t1_ms = cp->conf.t1_ms;
 	uc.t2_ms = cp->conf.t2_ms;

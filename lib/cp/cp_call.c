@@ -142,6 +142,11 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now)
 		return -EBUSY;
 	if ((n = cp_sdp_local(cp, cp_idx(cp, c), &l)) < 0 ||
 	    (n = mbl_sdp_offer(&l, sdp, sizeof(sdp))) < 0) {
+		char why[200];
+
+		if (mbl_sdp_local_check(&l, why, sizeof(why)) == 0)
+			snprintf(why, sizeof(why), "%s", strerror(-n));
+		MBL_LOG_RL(MBL_LOG_ERR, "cannot make an SDP offer: %s", why);
 		call_free(cp, c);
 		return n;
 	}

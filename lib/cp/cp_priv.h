@@ -45,7 +45,7 @@ struct mbl_cp {
 	uint64_t next_call_ns, start_ns;
 	bool stopping;
 	uint32_t rng;
-	char target_uri[300], from_uri[300];
+	char target_uri[400], from_uri[400];
 	const char *tp_err;             /* last transport failure toward the target */
 	uint64_t tp_err_ns;
 	struct mbl_cp_stats st;

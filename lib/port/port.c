@@ -90,21 +90,36 @@ fail:
 	return rc;
 }
 
+/* The pool asked for, or - when EAL was given less memory (e.g. --no-huge
+ * with its 64 MB default) - the largest halving of it that still covers
+ * every descriptor ring with room to spare, said in the log. A pool below
+ * that would stall RX, so then the error names the key. */
 static int create_pool(const struct mbl_port_conf *c, struct mbl_port *p, char *err,
 		       size_t errlen)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 	int socket = rte_eth_dev_socket_id(p->id);
+	unsigned need = (unsigned)(c->rx_desc * c->rx_queues + c->tx_desc * c->tx_queues) +
+			2 * POOL_CACHE * RTE_MAX_LCORE / 16 + 1024;
+	unsigned n = c->mbufs;
 
 	snprintf(name, sizeof(name), "mbl_pool_p%u", p->id);
-	p->pool = rte_pktmbuf_pool_create(name, c->mbufs, POOL_CACHE, 0,
-					  RTE_MBUF_DEFAULT_BUF_SIZE, socket < 0 ? 0 : socket);
+	for (;;) {
+		p->pool = rte_pktmbuf_pool_create(name, n, POOL_CACHE, 0,
+						  RTE_MBUF_DEFAULT_BUF_SIZE, socket < 0 ? 0 : socket);
+		if (p->pool != NULL || rte_errno != ENOMEM || n / 2 < need)
+			break;
+		n /= 2;
+	}
 	if (p->pool == NULL) {
 		snprintf(err, errlen, "port %u: cannot create a pool of %u mbufs: %s "
-			 "(lower port.mbufs or give EAL more memory with -m)", p->id, c->mbufs,
+			 "(lower port.mbufs or give EAL more memory with -m)", p->id, n,
 			 rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
+	if (n != c->mbufs)
+		mbl_log(MBL_LOG_WARN, "port %u: %u mbufs (port.mbufs %u does not fit the memory "
+			"EAL has: give it -m or hugepages for more)", p->id, n, c->mbufs);
 	return 0;
 }
 

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Scenario -> call engine configuration (roles uac and uas): addresses
+ * resolved, SDP template and SDES suites from [media], hold-time spec,
+ * TLS files. Everything is checked before EAL starts; errors name the key. */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+
+/* "IP:PORT" / "[IPv6]:PORT" / "host:PORT" into a socket address. */
+static int resolve(const char *key, const char *hp, struct sockaddr_storage *ss, socklen_t *len,
+		   char *host, size_t hostlen, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV }, *res;
+	char buf[MBL_CONFIG_HOST_LEN];
+	char *c, *h = buf;
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s", hp);
+	c = buf[0] == '[' ? strstr(buf, "]:") : strrchr(buf, ':');
+	if (c == NULL) {
+		snprintf(err, errlen, "%s: \"%s\" is not HOST:PORT", key, hp);
+		return -EINVAL;
+	}
+	if (buf[0] == '[') {
+		h = buf + 1;
+		*c++ = '\0';
+	}
+	*c = '\0';
+	rc = getaddrinfo(h, c + 1, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: cannot resolve \"%s\": %s", key, h, gai_strerror(rc));
+		return -EINVAL;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	if (host != NULL)
+		snprintf(host, hostlen, "%s", h);
+	return 0;
+}
+
+static int hold_spec(const char *v, struct mbl_cp_conf *c)
+{
+	unsigned long a = 0, b = 0;
+
+	if (sscanf(v, "fixed:%lu", &a) == 1) {
+		c->hold = MBL_CP_HOLD_FIXED;
+	} else if (sscanf(v, "uniform:%lu-%lu", &a, &b) == 2) {
+		c->hold = MBL_CP_HOLD_UNIFORM;
+	} else if (sscanf(v, "exp:%lu", &a) == 1) {
+		c->hold = MBL_CP_HOLD_EXP;
+	} else {
+		return -EINVAL;
+	}
+	c->hold_a_ms = (uint32_t)a;
+	c->hold_b_ms = (uint32_t)b;
+	return 0;
+}
+
+static int suites(const char *list, struct mbl_cp_conf *c, char *err, size_t errlen)
+{
+	char buf[MBL_CONFIG_LIST_LEN], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	c->n_suites = 0;
+	for (char *t = strtok_r(buf, ", ", &save); t != NULL; t = strtok_r(NULL, ", ", &save)) {
+		const struct mbl_srtp_suite_info *si = mbl_srtp_suite_find(t);
+
+		if (si == NULL || c->n_suites == MBL_SDP_MAX_CRYPTO) {
+			snprintf(err, errlen, "media.crypto_suites: %s \"%s\"",
+				 si == NULL ? "unknown suite" : "too many suites, at", t);
+			return -EINVAL;
+		}
+		c->suites[c->n_suites++] = si->id;
+	}
+	return 0;
+}
+
+/* The data plane sends media.codec: it is offered first; media.codecs adds
+ * more names to the offer (negotiation tests). */
+static int codecs(const struct mbl_config_media *m, const struct mbl_codec *dp_codec, uint8_t pt,
+		  struct mbl_sdp_local *l, char *err, size_t errlen)
+{
+	char buf[MBL_CONFIG_LIST_LEN], *save = NULL;
+
+	l->n_codecs = 0;
+	snprintf(l->codecs[0].name, sizeof(l->codecs[0].name), "%s", dp_codec->name);
+	l->codecs[0].pt = pt;
+	l->codecs[0].clock = dp_codec->clock_rate;
+	l->codecs[0].channels = dp_codec->channels;
+	l->n_codecs = 1;
+	snprintf(buf, sizeof(buf), "%s", m->codecs);
+	for (char *t = strtok_r(buf, ", ", &save); t != NULL; t = strtok_r(NULL, ", ", &save)) {
+		const struct mbl_codec *k = mbl_codec_find(t);
+		struct mbl_sdp_codec *sc = &l->codecs[l->n_codecs];
+
+		if (k == NULL || strcasecmp(k->name, dp_codec->name) == 0)
+			continue;
+		if (l->n_codecs == MBL_SDP_MAX_CODECS) {
+			snprintf(err, errlen, "media.codecs: at most %d codecs", MBL_SDP_MAX_CODECS);
+			return -EINVAL;
+		}
+		snprintf(sc->name, sizeof(sc->name), "%s", k->name);
+		sc->pt = k->pt;
+		sc->clock = k->clock_rate;
+		sc->channels = k->channels;
+		l->n_codecs++;
+	}
+	return 0;
+}
+
+static int tls(const struct mbl_config_sip *s, struct mbl_cp_conf *c, char *err, size_t errlen)
+{
+	c->tls.ca_file = s->tls_ca_file[0] ? s->tls_ca_file : NULL;
+	c->tls.cert_file = s->tls_cert_file[0] ? s->tls_cert_file : NULL;
+	c->tls.key_file = s->tls_key_file[0] ? s->tls_key_file : NULL;
+	c->tls.server_name = s->tls_server_name[0] ? s->tls_server_name : NULL;
+	c->tls.no_verify = !s->tls_verify;
+	if (s->transport == MBL_CONFIG_TP_TLS && !c->uac && c->tls.cert_file == NULL) {
+		snprintf(err, errlen, "sip.tls.cert_file: a TLS UAS needs a certificate and key");
+		return -EINVAL;
+	}
+	if ((c->tls.cert_file == NULL) != (c->tls.key_file == NULL)) {
+		snprintf(err, errlen, "sip.tls.key_file: give it together with sip.tls.cert_file");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int sdp_template(struct app *a, struct mbl_cp_conf *c, char *err, size_t errlen)
+{
+	const struct mbl_config_media *m = &a->cfg.media;
+	struct mbl_sdp_local *l = &c->sdp;
+
+	if (m->encryption == MBL_CONFIG_ENC_DTLS || m->encryption == MBL_CONFIG_ENC_DUAL) {
+		snprintf(err, errlen, "media.encryption: %s needs DTLS-SRTP handshakes on the data "
+			 "plane, which this build does not have yet (use none or sdes)",
+			 m->encryption == MBL_CONFIG_ENC_DTLS ? "dtls" : "dual");
+		return -ENOTSUP;
+	}
+	l->enc = m->encryption == MBL_CONFIG_ENC_SDES ? MBL_SDP_ENC_SDES : MBL_SDP_ENC_NONE;
+	/* no security offered: nothing to require (media.policy speaks of
+	 * security only) */
+	l->policy = l->enc == MBL_SDP_ENC_NONE ? MBL_SDP_POLICY_OFF : (enum mbl_sdp_policy)m->policy;
+	l->avpf = m->feedback == MBL_CONFIG_FB_AVPF;
+	l->rtcp_mux = m->rtcp_mux;
+	l->ptime = m->ptime;
+	l->dtmf_pt = m->dtmf_pt;
+	l->dir = MBL_SDP_DIR_SENDRECV;
+	snprintf(l->user, sizeof(l->user), "mediablast");
+	c->media_family = a->dpc.local.family;
+	if (codecs(m, a->dpc.codec, a->dpc.pt, l, err, errlen) < 0)
+		return -EINVAL;
+	return suites(m->crypto_suites, c, err, errlen);
+}
+
+int app_sip_conf(struct app *a, char *err, size_t errlen)
+{
+	const struct mbl_config_sip *s = &a->cfg.sip;
+	const struct mbl_config_call *k = &a->cfg.call;
+	struct mbl_cp_conf *c = &a->cpc;
+
+	memset(c, 0, sizeof(*c));
+	c->uac = a->cfg.run.role == MBL_CONFIG_ROLE_UAC;
+	c->proto = (enum mbl_sip_proto)s->transport;
+	if (resolve("sip.listen", s->listen, &c->listen, &c->listen_len, NULL, 0, err, errlen) < 0)
+		return -EINVAL;
+	if (c->uac && s->target[0] == '\0') {
+		snprintf(err, errlen, "sip.target: a UAC needs a target (HOST:PORT)");
+		return -EINVAL;
+	}
+	if (c->uac && resolve("sip.target", s->target, &c->target, &c->target_len,
+			      c->target_host, sizeof(c->target_host), err, errlen) < 0)
+		return -EINVAL;
+	snprintf(c->from_user, sizeof(c->from_user), "%s", s->from_user);
+	snprintf(c->to_user, sizeof(c->to_user), "%s", s->to_user);
+	snprintf(c->domain, sizeof(c->domain), "%s", s->domain);
+	snprintf(c->user_agent, sizeof(c->user_agent), "%s", s->user_agent);
+	snprintf(c->auth_user, sizeof(c->auth_user), "%s", s->auth_user);
+	snprintf(c->auth_password, sizeof(c->auth_password), "%s", s->auth_password);
+	c->t1_ms = s->t1_ms;
+	c->t2_ms = s->t2_ms;
+	c->t4_ms = s->t4_ms;
+	c->rate = k->rate;
+	c->ramp_ms = k->ramp_ms;
+	c->limit = k->limit;
+	c->total = k->total;
+	c->answer_delay_ms = k->answer_delay_ms;
+	c->answer_code = k->answer_code;
+	c->fail_code = k->fail_code;
+	c->fail_pct = k->fail_pct;
+	c->uas_hangup = k->uas_hangup;
+	c->timeout_ms = k->timeout_ms;
+	c->media = k->media;
+	if (hold_spec(k->hold, c) < 0) {
+		snprintf(err, errlen, "call.hold: \"%s\" is not fixed:MS, uniform:MIN-MAX or exp:MEAN",
+			 k->hold);
+		return -EINVAL;
+	}
+	if (tls(s, c, err, errlen) < 0 || sdp_template(a, c, err, errlen) < 0)
+		return -EINVAL;
+	/* call mode: one data-plane slot per concurrent call */
+	a->dpc.dynamic = true;
+	a->dpc.streams = k->limit;
+	a->dpc.srtp_tx = a->dpc.srtp_rx = false;
+	return 0;
+}
