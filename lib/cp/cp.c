@@ -69,6 +69,10 @@ static int make_transport(struct mbl_cp *cp, char *err, size_t errlen)
 	cp->tp = mbl_sip_tp_create(&tc, err, errlen);
 	if (cp->tp == NULL)
 		return -errno;
+	/* a TLS UAC without a certificate only connects out: requests of its
+	 * dialogs come back on the connections it opened (RFC 3261 18) */
+	if (cp->conf.uac && cp->conf.proto == MBL_SIP_TLS && cp->conf.tls.cert_file == NULL)
+		return 0;
 	if (mbl_sip_tp_listen(cp->tp, cp->conf.proto, (const struct sockaddr *)&cp->conf.listen,
 			      cp->conf.listen_len, err, errlen) < 0)
 		return -EADDRNOTAVAIL;

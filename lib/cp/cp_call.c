@@ -55,6 +55,14 @@ static void count_reason(struct mbl_cp *cp, const char *reason)
 	cp->st.reason_n[i]++;
 }
 
+static void count_answer(struct mbl_cp *cp, uint64_t now)
+{
+	cp->st.succeeded++;
+	if (cp->st.first_answer_ns == 0)
+		cp->st.first_answer_ns = now;
+	cp->st.last_answer_ns = now;
+}
+
 void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reason)
 {
 	if (c->failed_counted)
@@ -243,7 +251,7 @@ static void uac_answered(struct mbl_cp *cp, struct cp_call *c, const struct mbl_
 		cp_hangup(cp, cp_idx(cp, c), now);
 		return;
 	}
-	cp->st.succeeded++;
+	count_answer(cp, now);
 	cp_timer_set(cp, cp_idx(cp, c), CP_T_HOLD, now + hold_ns(cp));
 }
 
@@ -284,7 +292,7 @@ void cp_uas_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now)
 	}
 	c->state = CP_UP;
 	c->t_answer = now;
-	cp->st.succeeded++;
+	count_answer(cp, now);
 	if (cp_media_start(cp, cp_idx(cp, c), &c->ans->res, why, sizeof(why)) < 0)
 		MBL_LOG_RL(MBL_LOG_WARN, "call %s: media not started: %s", mbl_sip_call_id(c->sc),
 			   why);

@@ -34,8 +34,14 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	struct mbl_sip_tp_stats ts;
 	uint64_t redirected = 0, user_ended = st->by_status[486] + st->by_status[600] +
 					      st->by_status[603] + st->by_status[480];
-	double span = st->last_ns > st->first_ns ? (double)(st->last_ns - st->first_ns) / 1e9
-						 : duration_s;
+	/* achieved: calls answered per second while answers came (the first
+	 * INVITE to the last 2xx, one call period added for the fence post);
+	 * offered: INVITEs per second over the same stretch */
+	double span = st->last_answer_ns > st->first_ns
+			      ? (double)(st->last_answer_ns - st->first_ns) / 1e9 : duration_s;
+
+	if (st->succeeded > 1)
+		span += span / (double)(st->succeeded - 1);
 
 	for (unsigned s = 300; s < 400; s++)
 		redirected += st->by_status[s];

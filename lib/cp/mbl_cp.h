@@ -68,6 +68,7 @@ struct mbl_cp_stats {
 	uint64_t bye_failed;
 	struct mbl_hist pdd_us, setup_us;        /* INVITE -> 18x (or final), -> 2xx */
 	uint64_t first_ns, last_ns;              /* first INVITE, last call end */
+	uint64_t first_answer_ns, last_answer_ns; /* 2xx of the first / last answered call */
 };
 
 struct mbl_cp;
