@@ -144,6 +144,7 @@ struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, 
 	for (uint32_t i = 0; i < conf->limit; i++)
 		cp->calls[i].next_free = i + 1 < conf->limit ? i + 1 : UINT32_MAX;
 	cp->free_head = 0;
+	cp->free_tail = conf->limit - 1;
 	if (getrandom(&cp->rng, sizeof(cp->rng), 0) < 0 || cp->rng == 0)
 		cp->rng = 0x2545f491u;
 	if ((rc = make_transport(cp, err, errlen)) < 0 || (rc = make_ua(cp, err, errlen)) < 0)

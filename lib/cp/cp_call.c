@@ -82,6 +82,8 @@ static struct cp_call *call_alloc(struct mbl_cp *cp)
 		return NULL;
 	c = &cp->calls[cp->free_head];
 	cp->free_head = c->next_free;
+	if (cp->free_head == UINT32_MAX)
+		cp->free_tail = UINT32_MAX;
 	memset(c, 0, sizeof(*c));
 	cp->live++;
 	cp->st.concurrent = cp->live;
@@ -102,8 +104,15 @@ static void call_free(struct mbl_cp *cp, struct cp_call *c)
 	}
 	c->state = CP_FREE;
 	c->sc = NULL;
-	c->next_free = cp->free_head;
-	cp->free_head = idx;
+	/* FIFO: a slot rests as long as possible before its next call, so
+	 * the last packets of the previous call have drained (they would be
+	 * refused by the new call's keys) */
+	c->next_free = UINT32_MAX;
+	if (cp->free_tail == UINT32_MAX)
+		cp->free_head = idx;
+	else
+		cp->calls[cp->free_tail].next_free = idx;
+	cp->free_tail = idx;
 	cp->live--;
 	cp->st.concurrent = cp->live;
 	cp->st.last_ns = mbl_time_ns();

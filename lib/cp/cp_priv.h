@@ -37,7 +37,7 @@ struct mbl_cp {
 	struct mbl_sip_tp *tp;
 	struct mbl_sip_ua *ua;
 	struct cp_call *calls;          /* [limit] */
-	uint32_t free_head;             /* free list of calls, UINT32_MAX = none */
+	uint32_t free_head, free_tail;  /* FIFO of free calls, UINT32_MAX = none */
 	uint32_t *heap;                 /* call indexes by deadline */
 	uint32_t heap_n;
 	uint64_t live;                  /* calls not CP_FREE */

@@ -126,7 +126,9 @@ static void rx_delay(struct dp_worker *w, struct dp_rx *r, const uint8_t *pl, ui
 
 	if (rc == -ENOMSG)
 		return;
-	if (rc < 0 || pi.stream_id != stream) {
+	/* call mode: the peer numbers its slots its own way; the payload's
+	 * own integrity check still holds */
+	if (rc < 0 || (pi.stream_id != stream && !w->dp->conf.dynamic)) {
 		w->c.drop_dp[MBL_DP_DROP_probe_corrupt]++;
 		return;
 	}
@@ -457,6 +459,23 @@ void dp_rx_srtp_flush(struct dp_worker *w, uint64_t now_ns)
 	w->nsrx = 0;
 }
 
+/* A frame for an address we do not own is not ours to judge: on a port the
+ * kernel shares (af_packet), its own traffic often carries a checksum left
+ * for offload (veth), which must not read as a corrupt packet of ours. */
+static void count_net_drop(struct dp_worker *w, const struct mbl_net_info *ni)
+{
+	uint8_t dst[16];
+
+	if (ni->drop == MBL_NET_DROP_bad_udp_csum && ni->family != 0) {
+		mbl_net_info_dst16(ni, dst);
+		if (mbl_ip_range_index(&w->dp->conf.local, dst) < 0) {
+			w->c.drop_dp[MBL_DP_DROP_not_local]++;
+			return;
+		}
+	}
+	w->c.drop_net[ni->drop]++;
+}
+
 /* Handle one received frame; takes ownership of m. */
 void dp_rx_frame(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 {
@@ -481,7 +500,7 @@ void dp_rx_frame(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 		rx_udp(w, m, &ni, now_ns);
 		return;
 	case MBL_NET_C_DROP:
-		w->c.drop_net[ni.drop]++;
+		count_net_drop(w, &ni);
 		break;
 	case MBL_NET_C_ARP:
 		rx_arp(w, &ni, now_ns);
