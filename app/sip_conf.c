@@ -186,6 +186,7 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 	c->t1_ms = s->t1_ms;
 	c->t2_ms = s->t2_ms;
 	c->t4_ms = s->t4_ms;
+	c->max_txns = s->max_transactions;
 	c->rate = k->rate;
 	c->ramp_ms = k->ramp_ms;
 	c->limit = k->limit;

@@ -327,6 +327,9 @@ for suite in $SRTP_SUITES; do
 	echo "BENCH ${name}_libsrtp_pps_core $SRTP_PPS pps vs cryptoperf_aesni_mb $CP_PPS ratio $(python3 -c "print('%.3f' % ($SRTP_PPS / $CP_PPS))")"
 done
 
+# SIP calls/s between two instances against SIPp (scripts/bench_sip.sh)
+sh "$(dirname "$0")/bench_sip.sh" "$BIN" || fail "bench_sip.sh"
+
 # Human summary (stderr). Goals are information, never a failure.
 [ -n "$NOISY" ] && echo "bench: note: runs with other load on the machine:$NOISY" >&2
 python3 - "$MBL_PPS" "$RATIO" "$P99" "$PPPS" "$GOAL_PPS" "$GOAL_RATIO" "$GOAL_P99_US" \

@@ -230,6 +230,10 @@ const struct mbl_config_key mbl_config_keys[] = {
 	    "Host of the Request-URI and To (\"\" = the target's host)."),
 	STR("sip", "user_agent", sip.user_agent, NULL, "text", "mediablast",
 	    "User-Agent header value."),
+	UINT("sip", "max_transactions", sip.max_transactions, 0, 20000000, "0",
+	     "Transactions (live and lingering) the user agent holds, sized at start. "
+	     "Server transactions linger 64*T1 (32 s on UDP): at R calls/s a UAS needs about "
+	     "R * 70. 0 = max(8 * call.limit, 65536). Beyond it new requests get 503."),
 	UINT("sip", "t1_ms", sip.t1_ms, 50, 10000, "500", "RFC 3261 T1 (RTT estimate)."),
 	UINT("sip", "t2_ms", sip.t2_ms, 100, 60000, "4000", "RFC 3261 T2."),
 	UINT("sip", "t4_ms", sip.t4_ms, 100, 60000, "5000", "RFC 3261 T4."),

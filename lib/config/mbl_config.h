@@ -163,6 +163,7 @@ struct mbl_config_sip {
 	char from_user[64], to_user[64], domain[MBL_CONFIG_HOST_LEN];
 	char user_agent[64];
 	uint32_t t1_ms, t2_ms, t4_ms;
+	uint32_t max_transactions;          /* 0 = auto */
 	char tls_ca_file[MBL_CONFIG_PATH_LEN];
 	char tls_cert_file[MBL_CONFIG_PATH_LEN];
 	char tls_key_file[MBL_CONFIG_PATH_LEN];

@@ -61,6 +61,7 @@ static int make_transport(struct mbl_cp *cp, char *err, size_t errlen)
 {
 	struct mbl_sip_tp_conf tc = {
 		.tls = cp->conf.tls,
+		.udp_batch = true,
 		.on_msg = tp_msg,
 		.on_conn_error = tp_err,
 		.arg = cp,
@@ -96,6 +97,10 @@ static int make_ua(struct mbl_cp *cp, char *err, size_t errlen)
 	uc.t2_ms = cp->conf.t2_ms;
 	uc.t4_ms = cp->conf.t4_ms;
 	uc.max_calls = cp->conf.limit + 64;
+	uc.max_txns = cp->conf.max_txns ? cp->conf.max_txns : MBL_MAX(8 * uc.max_calls, 65536u);
+	/* a UAS that answers at once needs no 100 Trying (RFC 3261 8.2.6.1:
+	 * only when the final answer takes longer than 200 ms) */
+	uc.auto_100 = cp->conf.uac || cp->conf.answer_delay_ms > 0;
 	uc.seed = cp->conf.seed;
 	cp->ua = mbl_sip_ua_create(&uc, &ops);
 	if (cp->ua == NULL) {
@@ -236,6 +241,7 @@ int mbl_cp_poll(struct mbl_cp *cp, int max_wait_ms)
 		cp_timer_fire(cp, idx, now);
 	if (cp->dp != NULL)
 		mbl_dp_ctl_reap(cp->dp, NULL);
+	mbl_sip_tp_flush(cp->tp); /* what pacing and timers sent this turn */
 	return 0;
 }
 

@@ -35,6 +35,7 @@ struct mbl_cp_conf {
 	char target_host[256];             /* host as the user wrote it (TLS name) */
 	char from_user[64], to_user[64], domain[256], user_agent[64];
 	uint32_t t1_ms, t2_ms, t4_ms;
+	uint32_t max_txns;                 /* 0 = max(8 * limit, 65536) */
 	struct mbl_sip_tls_conf tls;       /* strings owned by the caller */
 	char auth_user[64], auth_password[128]; /* secret */
 	uint32_t rate, ramp_ms, limit;

@@ -354,7 +354,9 @@ static void idle(struct dp_worker *w, unsigned *idle_turns, uint64_t rx_before,
 	gap_ns = next > now ? mbl_tsc_to_ns(next - now) : 0;
 	if (gap_ns < 80000)
 		return;
-	d.tv_nsec = (long)MBL_MIN(gap_ns - 60000, 200000);
+	/* nothing scheduled at all (call mode between calls, or signaling
+	 * only): a longer nap; START messages wait at most that long */
+	d.tv_nsec = next == UINT64_MAX ? 1000000 : (long)MBL_MIN(gap_ns - 60000, 200000);
 	nanosleep(&d, NULL);
 }
 

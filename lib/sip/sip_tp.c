@@ -23,6 +23,7 @@
 
 #define UDP_BATCH 32   /* datagrams per recvmmsg */
 #define UDP_ROUNDS 4   /* recvmmsg calls per event, then let others run */
+#define UDP_SOCKBUF (8 << 20) /* socket buffers, each way */
 #define POLL_EVENTS 64
 
 /* ---- names ---------------------------------------------------------------------- */
@@ -154,6 +155,7 @@ struct mbl_sip_tp *mbl_sip_tp_create(const struct mbl_sip_tp_conf *c, char *err,
 		goto fail;
 	}
 	if (mbl_sip_tp_tables_init(tp) < 0 ||
+	    (c->udp_batch && mbl_sip_tp_udpq_init(tp) < 0) ||
 	    (c->tls.server_name && !(tp->server_name = strdup(c->tls.server_name)))) {
 		snprintf(err, errlen, "sip tp: out of memory");
 		goto fail;
@@ -178,6 +180,8 @@ void mbl_sip_tp_free(struct mbl_sip_tp *tp)
 
 	if (tp == NULL)
 		return;
+	mbl_sip_tp_flush(tp);
+	mbl_sip_tp_udpq_free(tp);
 	mbl_sip_tp_conn_free_all(tp); /* before the SSL_CTX its sessions use */
 	for (i = 0; i < tp->n_lis; i++)
 		close(tp->lis[i].fd);
@@ -344,6 +348,15 @@ static int sock_open(struct mbl_sip_tp *tp, struct mbl_sip_tp_listener *l, uint6
 		rc = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (rc == 0 && fam == AF_INET6)
 		rc = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	/* a load generator's socket takes bursts of thousands of datagrams: the
+	 * default buffers (about 200 KB) overflow and every loss costs a 500 ms
+	 * retransmission; root may exceed rmem_max (the FORCE variants) */
+	if (rc == 0 && udp) {
+		if (set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, UDP_SOCKBUF) < 0)
+			(void)set_int(fd, SOL_SOCKET, SO_RCVBUF, UDP_SOCKBUF);
+		if (set_int(fd, SOL_SOCKET, SO_SNDBUFFORCE, UDP_SOCKBUF) < 0)
+			(void)set_int(fd, SOL_SOCKET, SO_SNDBUF, UDP_SOCKBUF);
+	}
 	if (rc == 0 && udp && l->wildcard)
 		rc = fam == AF_INET ? set_int(fd, IPPROTO_IP, IP_PKTINFO, 1)
 				    : set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
@@ -531,6 +544,8 @@ static int udp_send(struct mbl_sip_tp *tp, const struct sockaddr *to, socklen_t 
 		memset(&ctl, 0, sizeof(ctl));
 		udp_set_src(&mh, from, ctl.buf, sizeof(ctl.buf));
 	}
+	if (tp->udpq != NULL && len <= MBL_SIP_TP_UDPQ_MSG)
+		return mbl_sip_tp_udpq_add(tp, l->fd, &mh, buf, len);
 	n = sendmsg(l->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0)
 		return -errno;
@@ -598,6 +613,7 @@ int mbl_sip_tp_poll(struct mbl_sip_tp *tp, int timeout_ms)
 		handled += dispatch(tp, &ev[i]);
 	handled += mbl_sip_tp_conn_sweep(tp, mbl_time_ns());
 	mbl_sip_tp_conn_reap(tp);
+	mbl_sip_tp_flush(tp);
 	tp->in_poll = false;
 	return handled;
 }

@@ -131,6 +131,8 @@ struct mbl_sip_tp_conf {
 	uint32_t max_msg;    /* largest message in bytes; 0 = 65535 */
 	uint32_t max_queue;  /* unsent bytes per connection before send
 			      * returns -ENOBUFS; 0 = 1 MiB */
+	bool udp_batch;      /* queue UDP sends and flush them with sendmmsg at the
+			      * end of each poll (and on mbl_sip_tp_flush) */
 	mbl_sip_tp_msg_cb on_msg;       /* required */
 	mbl_sip_tp_err_cb on_conn_error; /* optional */
 	void *arg;
@@ -226,6 +228,10 @@ int mbl_sip_tp_close(struct mbl_sip_tp *tp, uint32_t conn_id);
  * closed connection. Returns the number of events handled (>= 0), -EBUSY
  * when called from a callback, or the epoll_wait errno. */
 int mbl_sip_tp_poll(struct mbl_sip_tp *tp, int timeout_ms);
+
+/* conf.udp_batch: send the queued datagrams now (the owner calls it after
+ * sending outside a poll, before waiting). No-op otherwise. */
+void mbl_sip_tp_flush(struct mbl_sip_tp *tp);
 
 /* What a stream connection is (for logs, reports and tests). */
 struct mbl_sip_tp_conn_info {

@@ -9,6 +9,7 @@
 #ifndef MBL_SIP_TP_PRIV_H
 #define MBL_SIP_TP_PRIV_H
 
+#include <netinet/in.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 
@@ -134,6 +135,34 @@ struct mbl_sip_tp_listener {
 
 struct mbl_sip_tp_udp_rx; /* recvmmsg batch buffers (sip_tp.c) */
 
+#define MBL_SIP_TP_UDPQ 64        /* datagrams queued per flush */
+#define MBL_SIP_TP_UDPQ_MSG 4096  /* larger ones go out at once */
+
+struct mbl_sip_tp_udpq_ent {
+	int fd;
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	union {
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	size_t ctllen;
+	uint32_t len;
+};
+
+struct mbl_sip_tp_udpq {
+	unsigned n;
+	struct mbl_sip_tp_udpq_ent e[MBL_SIP_TP_UDPQ];
+	char buf[MBL_SIP_TP_UDPQ][MBL_SIP_TP_UDPQ_MSG];
+};
+
+/* sip_tp_udpq.c */
+struct mbl_sip_tp;
+int mbl_sip_tp_udpq_init(struct mbl_sip_tp *tp);
+void mbl_sip_tp_udpq_free(struct mbl_sip_tp *tp);
+int mbl_sip_tp_udpq_add(struct mbl_sip_tp *tp, int fd, const struct msghdr *mh, const char *buf,
+			size_t len);
+
 struct mbl_sip_tp {
 	struct mbl_sip_tp_conf conf;  /* copy; conf.tls strings not kept */
 	char *server_name;            /* copy of conf.tls.server_name */
@@ -157,6 +186,7 @@ struct mbl_sip_tp {
 	struct mbl_sip_tp_conn_list idle;       /* by since_ns: idle_ms */
 	struct mbl_sip_tp_conn_list dead;       /* to free after the poll */
 	struct mbl_sip_tp_stats st;
+	struct mbl_sip_tp_udpq *udpq;   /* conf.udp_batch: sends of this turn */
 };
 
 /* epoll_event.data.u64: kind in the top byte, listener index / conn id below. */
