@@ -43,6 +43,8 @@ int app_sip_conf(struct app *a, char *err, size_t errlen);
 
 /* keylog.c: run.key_log, written once the streams exist. 0 or -errno. */
 int app_key_log(struct app *a);
+/* The key log file, created 0600 (NULL with a message on failure). */
+FILE *app_key_log_open(struct app *a);
 
 /* console.c: one line of live figures (main lcore, every stats interval). */
 void app_console_line(struct app *a, double elapsed_s);

@@ -29,23 +29,34 @@ static int line(FILE *f, const char *dir, const struct mbl_dp_stream_view *v, ui
 	return 0;
 }
 
-int app_key_log(struct app *a)
+FILE *app_key_log_open(struct app *a)
 {
-	const struct mbl_dp_conf *c = &a->dpc;
-	struct mbl_dp_stream_view v;
-	int fd, rc = 0;
-	FILE *f;
+	int fd = open(a->cfg.run.key_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
-	if (a->cfg.run.key_log[0] == '\0' || (!c->srtp_tx && !c->srtp_rx))
-		return 0;
-	fd = open(a->cfg.run.key_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+	if (f == NULL) {
 		fprintf(stderr, "mediablast: run.key_log: cannot write %s: %s\n", a->cfg.run.key_log,
 			strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return -errno;
+		return NULL;
 	}
+	mbl_log(MBL_LOG_WARN, "SRTP keys will be written to %s (run.key_log)", a->cfg.run.key_log);
+	return f;
+}
+
+int app_key_log(struct app *a)
+{
+	const struct mbl_dp_conf *c = &a->dpc;
+	struct mbl_dp_stream_view v;
+	int rc = 0;
+	FILE *f;
+
+	if (a->cfg.run.key_log[0] == '\0' || (!c->srtp_tx && !c->srtp_rx))
+		return 0;
+	f = app_key_log_open(a);
+	if (f == NULL)
+		return -errno;
 	for (uint32_t i = 0; rc == 0 && mbl_dp_stream_view(a->dp, i, &v) == 0; i++) {
 		if (c->srtp_tx)
 			rc = line(f, "tx", &v, v.ssrc, false, &c->tx_key);
@@ -57,7 +68,5 @@ int app_key_log(struct app *a)
 	if (rc < 0)
 		fprintf(stderr, "mediablast: run.key_log: could not write every key to %s\n",
 			a->cfg.run.key_log);
-	else
-		mbl_log(MBL_LOG_WARN, "SRTP keys written to %s (run.key_log)", a->cfg.run.key_log);
 	return rc;
 }

@@ -345,6 +345,8 @@ static int run_sip(struct app *a)
 		fprintf(stderr, "mediablast: %s\n", err);
 		return errno == EINVAL ? MBL_EXIT_USAGE : MBL_EXIT_RUNTIME;
 	}
+	if (a->cfg.run.key_log[0] != '\0' && (a->cpc.key_log = app_key_log_open(a)) == NULL)
+		return MBL_EXIT_RUNTIME;
 	a->cp = mbl_cp_create(&a->cpc, a->dp, err, sizeof(err));
 	if (a->cp == NULL) {
 		fprintf(stderr, "mediablast: sip: %s\n", err);
@@ -469,6 +471,8 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	rc = a.cfg.run.role == MBL_CONFIG_ROLE_MEDIA ? run_media(&a) : run_sip(&a);
 	mbl_cp_free(a.cp);
+	if (a.cpc.key_log != NULL)
+		fclose(a.cpc.key_log);
 	mbl_dp_free(a.dp);
 	if (a.cdev_up)
 		mbl_srtp_cdev_fini();

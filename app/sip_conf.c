@@ -187,6 +187,7 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 	c->t2_ms = s->t2_ms;
 	c->t4_ms = s->t4_ms;
 	c->max_txns = s->max_transactions;
+	c->inject_file = s->inject_file[0] ? s->inject_file : NULL;
 	c->rate = k->rate;
 	c->ramp_ms = k->ramp_ms;
 	c->limit = k->limit;

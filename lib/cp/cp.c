@@ -152,9 +152,15 @@ struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, 
 	cp->free_tail = conf->limit - 1;
 	if (getrandom(&cp->rng, sizeof(cp->rng), 0) < 0 || cp->rng == 0)
 		cp->rng = 0x2545f491u;
+	cp->key_seed = cp->rng * 2654435761u;
 	if ((rc = make_transport(cp, err, errlen)) < 0 || (rc = make_ua(cp, err, errlen)) < 0)
 		goto fail;
 	uris(cp);
+	if (conf->inject_file != NULL && conf->inject_file[0] != '\0' &&
+	    (cp->csv = mbl_sip_csv_load(conf->inject_file, err, errlen)) == NULL) {
+		rc = -EINVAL;
+		goto fail;
+	}
 	if (dp != NULL)
 		mbl_dp_set_result_cb(dp, cp_media_result, cp);
 	cp->start_ns = mbl_time_ns();
@@ -171,6 +177,7 @@ void mbl_cp_free(struct mbl_cp *cp)
 	if (cp == NULL)
 		return;
 	mbl_sip_ua_destroy(cp->ua);
+	mbl_sip_csv_free(cp->csv);
 	mbl_sip_tp_free(cp->tp);
 	if (cp->dp != NULL)
 		mbl_dp_set_result_cb(cp->dp, NULL, NULL);

@@ -148,11 +148,46 @@ void cp_media_result(void *arg, const struct mbl_dp_stream_result *r)
 		call_free(cp, c);
 }
 
+/* [fieldN] of the call's CSV row (sip.inject_file) in tmpl, or tmpl. */
+static int csv_text(const struct mbl_cp *cp, const struct cp_call *c, const char *tmpl,
+		    char *out, size_t len)
+{
+	if (cp->csv == NULL)
+		return snprintf(out, len, "%s", tmpl) < (int)len ? 0 : -ENOSPC;
+	return mbl_sip_csv_subst(cp->csv, c->csv_row, tmpl, out, len) < 0 ? -EINVAL : 0;
+}
+
+/* The call's Request-URI and From: the engine's own, or with the users of
+ * its CSV row. */
+static int call_uris(struct mbl_cp *cp, const struct cp_call *c, char *to, size_t tolen,
+		     char *from, size_t fromlen)
+{
+	char tu[128], fu[128];
+	const char *at;
+
+	if (cp->csv == NULL) {
+		snprintf(to, tolen, "%s", cp->target_uri);
+		snprintf(from, fromlen, "%s", cp->from_uri);
+		return 0;
+	}
+	if (csv_text(cp, c, cp->conf.to_user, tu, sizeof(tu)) < 0 ||
+	    csv_text(cp, c, cp->conf.from_user, fu, sizeof(fu)) < 0)
+		return -EINVAL;
+	/* the engine's URIs with the user parts replaced */
+	at = strchr(cp->target_uri, '@');
+	snprintf(to, tolen, "%s:%s%s", cp->conf.proto == MBL_SIP_TLS ? "sips" : "sip", tu,
+		 at != NULL ? at : "");
+	at = strchr(cp->from_uri, '@');
+	snprintf(from, fromlen, "%s:%s%s", cp->conf.proto == MBL_SIP_TLS ? "sips" : "sip", fu,
+		 at != NULL ? at : "");
+	return 0;
+}
+
 int cp_place_call(struct mbl_cp *cp, uint64_t now)
 {
 	struct cp_call *c = call_alloc(cp);
 	struct mbl_sdp_local l;
-	char sdp[4096];
+	char sdp[4096], to[512], from[512];
 	int n;
 
 	if (c == NULL)
@@ -167,13 +202,21 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now)
 		call_free(cp, c);
 		return n;
 	}
+	c->csv_row = cp->csv != NULL ? mbl_sip_csv_pick(cp->csv, cp->placed) : 0;
+	if (call_uris(cp, c, to, sizeof(to), from, sizeof(from)) < 0) {
+		cp_fail(cp, c, 0, "sip.inject_file: a [field] of this row is missing");
+		cp->placed++;
+		cp->st.attempted++;
+		call_free(cp, c);
+		return 0;
+	}
 	cp->placed++;
 	cp->st.attempted++;
 	if (cp->st.first_ns == 0)
 		cp->st.first_ns = now;
 	c->t_invite = now;
 	c->state = CP_INVITING;
-	c->sc = mbl_sip_call_invite(cp->ua, cp->target_uri, cp->from_uri,
+	c->sc = mbl_sip_call_invite(cp->ua, to, from,
 				    (const struct sockaddr *)&cp->conf.target, cp->conf.target_len,
 				    sdp, user_of(cp, c), now);
 	if (c->sc == NULL) {
@@ -268,18 +311,21 @@ static void uac_challenge(struct mbl_cp *cp, struct cp_call *c, const struct mbl
 			  uint64_t now)
 {
 	struct mbl_sip_auth_challenge ch;
-	char authz[1024], err[160];
+	char authz[1024], err[160], user[128], pass[160], to[512], from[512];
 
 	memset(&ch, 0, sizeof(ch));
 	if (cp->conf.auth_user[0] == '\0' ||
+	    csv_text(cp, c, cp->conf.auth_user, user, sizeof(user)) < 0 ||
+	    csv_text(cp, c, cp->conf.auth_password, pass, sizeof(pass)) < 0 ||
+	    call_uris(cp, c, to, sizeof(to), from, sizeof(from)) < 0 ||
 	    mbl_sip_auth_parse_challenge(ev->challenge, &ch, err, sizeof(err)) < 0 ||
-	    mbl_sip_auth_answer(&ch, cp->conf.auth_user, cp->conf.auth_password, "INVITE",
-				cp->target_uri, authz, sizeof(authz)) < 0 ||
+	    mbl_sip_auth_answer(&ch, user, pass, "INVITE", to, authz, sizeof(authz)) < 0 ||
 	    mbl_sip_call_auth(c->sc, authz, now) < 0) {
 		cp_fail(cp, c, ev->proxy_auth ? 407 : 401, "authentication refused or impossible");
 		mbl_sip_call_cancel(c->sc, now);
 	}
 	explicit_bzero(authz, sizeof(authz));
+	explicit_bzero(pass, sizeof(pass));
 }
 
 /* ---- UAS ------------------------------------------------------------------------- */

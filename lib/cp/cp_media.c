@@ -4,6 +4,7 @@
  * plane (mbl_dp_stream_start) or taken back (mbl_dp_stream_stop). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -32,6 +33,31 @@ int cp_sdp_local(struct mbl_cp *cp, uint32_t idx, struct mbl_sdp_local *l)
 	l->n_crypto = cp->conf.n_suites;
 	memcpy(l->crypto, c->keys, sizeof(l->crypto[0]) * cp->conf.n_suites);
 	return 0;
+}
+
+/* run.key_log, asked for by the user: the one place keys leave (0600 file,
+ * same line format as the media role's). */
+static void key_log(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result *res,
+		    uint32_t ssrc)
+{
+	struct mbl_srtp_crypto_attr a = {.tag = -1};
+	char val[160], lip[64];
+	uint8_t ip[16];
+	uint16_t lport;
+
+	mbl_dp_stream_local(cp->dp, idx, ip, &lport);
+	mbl_fmt_ip(cp->conf.media_family, ip, lip, sizeof(lip));
+	a.key = res->tx_key;
+	if (mbl_srtp_sdes_format(&a, val, sizeof(val)) > 0)
+		fprintf(cp->conf.key_log, "SRTP tx %s:%u %s:%u %08x %s\n", lip, lport, res->addr,
+			res->port, ssrc, val);
+	a.key = res->rx_key;
+	if (mbl_srtp_sdes_format(&a, val, sizeof(val)) > 0)
+		fprintf(cp->conf.key_log, "SRTP rx %s:%u %s:%u any %s\n", lip, lport, res->addr,
+			res->port, val);
+	explicit_bzero(val, sizeof(val));
+	explicit_bzero(&a, sizeof(a));
+	fflush(cp->conf.key_log);
 }
 
 int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result *res,
@@ -69,6 +95,10 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 		m.tx_key = res->tx_key;
 		m.rx_key = res->rx_key;
 	}
+	while (m.ssrc == 0) /* chosen here so the key log can name it */
+		m.ssrc = (uint32_t)rand_r(&cp->key_seed) ^ ((uint32_t)rand_r(&cp->key_seed) << 16);
+	if (cp->conf.key_log != NULL && res->chosen == MBL_SDP_ENC_SDES)
+		key_log(cp, idx, res, m.ssrc);
 	rc = mbl_dp_stream_start(cp->dp, idx, &m, why, whylen);
 	explicit_bzero(&m, sizeof(m));
 	if (rc == -ENOBUFS || rc == -EBUSY)

@@ -28,6 +28,7 @@ struct cp_call {
 	uint64_t t_invite, t_answer;
 	struct mbl_srtp_key keys[MBL_SDP_MAX_CRYPTO]; /* our SDES keys offered/answered */
 	struct cp_answer *ans;          /* UAS: the answer waiting for answer_delay */
+	uint64_t csv_row;               /* UAC with sip.inject_file: this call's row */
 	uint32_t next_free;
 };
 
@@ -45,7 +46,9 @@ struct mbl_cp {
 	uint64_t next_call_ns, start_ns;
 	bool stopping;
 	uint32_t rng;
+	unsigned key_seed;              /* SSRCs of calls (rand_r) */
 	char target_uri[400], from_uri[400];
+	struct mbl_sip_csv *csv;        /* sip.inject_file, or NULL */
 	const char *tp_err;             /* last transport failure toward the target */
 	uint64_t tp_err_ns;
 	struct mbl_cp_stats st;

@@ -14,6 +14,7 @@
 #define MBL_CP_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -52,6 +53,8 @@ struct mbl_cp_conf {
 	enum mbl_srtp_suite suites[MBL_SDP_MAX_CRYPTO];
 	unsigned n_suites;
 	uint64_t seed;
+	FILE *key_log;                     /* run.key_log: one line per call and direction */
+	const char *inject_file;           /* UAC: SIPp CSV; [fieldN] in users/credentials */
 };
 
 /* Reasons a call failed: a static string each (the UA's, ours). */

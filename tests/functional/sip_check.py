@@ -61,6 +61,13 @@ else:
     done = sum(1 for s in seen.values() if {"INVITE", "200/INVITE", "ACK", "BYE", "200/BYE"} <= s)
     check(len(seen) == calls and done == calls,
           f"tshark: {len(seen)} dialogs, {done} complete (INVITE 200 ACK BYE 200)")
+    if tp == "udp":  # users from the CSV injection file, rows in turn
+        users = collections.Counter(
+            r[0] for r in tshark(sipcap, "-Y", "sip.Method == INVITE", "-T", "fields",
+                                 "-e", "sip.r-uri.user") if r and r[0])
+        check(sorted(users) == [f"user{i}" for i in range(10)] and
+              max(users.values()) - min(users.values()) <= 1,
+              f"Request-URI users from the CSV file, in turn: {dict(sorted(users.items()))}")
 
 rtp = tshark(medcap, "-o", "rtp.heuristic_rtp:TRUE", "-Y", "rtp", "-T", "fields", "-e", "ip.src",
              "-e", "rtp.ssrc", "-e", "rtp.payload")

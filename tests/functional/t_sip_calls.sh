@@ -33,7 +33,14 @@ run() {
 	tp=$1 cap=$OUT/sip-$tp-$TAG.pcap mcap=$OUT/med-$tp-$TAG.pcap
 	port=5060
 	[ "$tp" = tls ] && port=5061
-	tls_uas="" tls_uac=""
+	tls_uas="" tls_uac="" extra=""
+	# UDP run: users from a SIPp CSV file, and the SRTP key log
+	if [ "$tp" = udp ]; then
+		printf 'SEQUENTIAL\n# user;domain\n' > "$OUT/users-$TAG.csv"
+		for u in 0 1 2 3 4 5 6 7 8 9; do printf 'user%s;x\n' "$u"; done >> "$OUT/users-$TAG.csv"
+		extra="--set sip.inject_file=$OUT/users-$TAG.csv --set sip.to_user=[field0]
+		 --set run.key_log=$OUT/keys-$TAG.log"
+	fi
 	if [ "$tp" = tls ]; then
 		tls_uas="--set sip.tls.cert_file=$PKI/uas.pem --set sip.tls.key_file=$PKI/uas.key"
 		tls_uac="--set sip.tls.ca_file=$PKI/ca.pem"
@@ -62,7 +69,7 @@ run() {
 		--role uac --set port.iface=va --set media.local_ip=198.18.1.1 \
 		--set media.remote_ip=198.18.1.2 --set sip.listen=198.18.0.1:$port \
 		--set sip.target=198.18.0.2:$port $tls_uac --set call.rate=$RATE \
-		--set call.total=$CALLS --set call.hold=fixed:$HOLD --duration $dur \
+		--set call.total=$CALLS --set call.hold=fixed:$HOLD --duration $dur $extra \
 		--report "$OUT/sip-$tp-uac.json" > "$OUT/sip-$tp-uac.log" 2>&1
 	pa=$LAST_PID
 	wait "$pa"; ea=$?
@@ -72,6 +79,21 @@ run() {
 	[ "$ea" -eq 0 ] && [ "$eb" -eq 0 ] || fail "$tp: exit codes uac $ea uas $eb"
 	python3 tests/functional/sip_check.py "$cap" "$mcap" "$OUT/sip-$tp-uac.json" \
 		"$OUT/sip-$tp-uas.json" "$tp" "$CALLS" "$port" || FAILS=$((FAILS + 1))
+	if [ "$tp" = udp ]; then
+		keys=$OUT/keys-$TAG.log
+		n=$(grep -c '^SRTP \(tx\|rx\) 198.18.1.1:' "$keys" 2>/dev/null)
+		mode=$(stat -c %a "$keys" 2>/dev/null)
+		[ "$n" = $((CALLS * 2)) ] && [ "$mode" = 600 ] &&
+			ok "udp: key log: $n lines (tx + rx per call), mode $mode" ||
+			fail "udp: key log: $n lines, mode $mode (want $((CALLS * 2)), 600)"
+		k=$(awk 'NR == 1 { sub(/.*inline:/, ""); print substr($0, 1, 20) }' "$keys")
+		if [ -n "$k" ] && grep -qF "$k" "$OUT"/sip-udp-ua[cs].json "$OUT"/sip-udp-ua[cs].log; then
+			fail "udp: key material in a report or log"
+		else
+			ok "udp: keys only in the key log"
+		fi
+		rm -f "$keys" "$OUT/users-$TAG.csv"
+	fi
 	[ -n "${KEEP:-}" ] || rm -f "$cap" "$mcap"
 }
 
