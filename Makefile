@@ -92,7 +92,7 @@ functional: deps-check $(O)/mediablast
 
 # The lab tests that exercise bad input and the whole pipeline again, on the
 # ASan+UBSan binary (shorter runs: the sanitizers are slow).
-ASAN_FUNCTIONAL := t_cli_errors t_memif t_malformed t_srtp_memif
+ASAN_FUNCTIONAL := t_cli_errors t_memif t_malformed t_srtp_memif t_sip_bad_input
 functional-asan: deps-check
 	@$(MAKE) --no-print-directory SAN=1 build-asan/mediablast
 	@STREAMS=200 DURATION=3 TESTS="$(ASAN_FUNCTIONAL)" \

@@ -74,6 +74,7 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_json_u64(j, "retransmissions", us->rtx_out);
 	mbl_json_u64(j, "retransmissions_received", us->rtx_in);
 	mbl_json_u64(j, "parse_errors", us->parse_errors);
+	mbl_json_u64(j, "rejected", us->rejected);
 	mbl_json_u64(j, "unmatched", us->unmatched);
 	mbl_json_u64(j, "send_errors", us->send_errors);
 	mbl_json_u64(j, "refused_503", us->no_resources);
