@@ -325,7 +325,7 @@ static void test_help_md(void **state)
 			fail_msg("md lacks %s", q);
 	}
 	assert_non_null(strstr(help, "[media]"));
-	assert_non_null(strstr(help, "SIP roles (uac, uas): not yet available"));
+	assert_non_null(strstr(help, "uac: places calls (SIP) to sip.target"));
 	assert_non_null(strstr(help, "10..60 step 10"));
 	assert_non_null(strstr(help, "0..127 or auto"));
 	assert_non_null(strstr(md, "## [port]"));

@@ -253,7 +253,7 @@ const struct mbl_config_key mbl_config_keys[] = {
 	SECRET("sip", "auth_password", sip.auth_password, NULL, "password", "",
 	       "Digest password. Never echoed."),
 	STR("sip", "inject_file", sip.inject_file, NULL, "path", "",
-	    "CSV injection file as SIPp writes them (SEQUENTIAL|RANDOM|USER, fields by ';'): "
+	    "CSV injection file as SIPp writes them (SEQUENTIAL, RANDOM or USER; fields by ';'): "
 	    "[field0] ... in sip.to_user / from_user / auth_user / auth_password."),
 
 	UINT("call", "rate", call.rate, 1, 100000, "10", "UAC: new calls per second."),
