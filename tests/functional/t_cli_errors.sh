@@ -41,7 +41,15 @@ expect "unknown option" "--bogus" -- "$MBL" --no-pci -- --bogus
 expect "missing port profile" "nonexistent" -- "$MBL" --no-pci -- --set port.profile=nonexistent
 expect "payload file required" "media.payload_file" -- "$MBL" --no-pci -- --set media.payload=file
 expect "G.729 cannot make a tone" "media.payload" -- "$MBL" --no-pci -- --set media.codec=G729
-expect "SIP roles not in this build" "run.role" -- "$MBL" --no-pci -- --role uac
+expect "a UAC needs a target" "sip.target: a UAC needs a target" -- "$MBL" --no-pci -- --role uac
+expect "DTLS media refused until the data plane has DTLS" "media.encryption: dtls" -- \
+	"$MBL" --no-pci -- --role uas --set media.encryption=dtls
+expect "bad hold time spec" "call.hold" -- "$MBL" --no-pci -- --role uac \
+	--set sip.target=127.0.0.1:5060 --set call.hold=forever
+expect "bad SDES suite list" "media.crypto_suites: unknown suite" -- "$MBL" --no-pci -- --role uas \
+	--set media.encryption=sdes --set media.crypto_suites=AES_CM_128_HMAC_SHA1_99
+expect "a TLS UAS needs a certificate" "sip.tls.cert_file" -- "$MBL" --no-pci -- --role uas \
+	--set sip.transport=tls
 expect "streams beyond the port space" "media.streams" -- \
 	"$MBL" --no-huge -m 512 --no-pci --vdev net_null0 -l 0-1 --file-prefix "$TAG-cli" -- \
 	--set media.remote_mac=02:00:00:00:00:01 --set media.streams=100000 --duration 1
