@@ -52,9 +52,11 @@ static int ua_send(void *arg, const struct sockaddr *to, socklen_t tolen, uint32
 		   const char *buf, size_t len)
 {
 	struct mbl_cp *cp = arg;
+	int rc = mbl_sip_tp_send(cp->tp, cp->conf.proto, to, tolen, NULL, conn_id,
+				 cp->conf.uac ? cp->conf.target_host : NULL, buf, len);
 
-	return mbl_sip_tp_send(cp->tp, cp->conf.proto, to, tolen, NULL, conn_id,
-			       cp->conf.uac ? cp->conf.target_host : NULL, buf, len);
+	/* TCP/TLS answer with the connection id; the UA wants 0 or -errno */
+	return rc < 0 ? rc : 0;
 }
 
 static int make_transport(struct mbl_cp *cp, char *err, size_t errlen)
