@@ -4,9 +4,11 @@
 # Must run as root (or via sudo) on a machine that reaches Debian's archive.
 set -eu
 
+# openssl: certificates for the SIP/TLS tests and the demo; kamailio: the
+# SIP proxy of the interop test; sip-tester: SIPp, the calls/s baseline
 PKGS="build-essential pkg-config libdpdk-dev dpdk dpdk-dev libsrtp2-dev
       libosip2-dev libssl-dev libcmocka-dev libpcap-dev libbsd-dev tshark
-      iproute2 python3 procps"
+      iproute2 python3 procps openssl kamailio kamailio-tls-modules sip-tester"
 
 missing=""
 for p in $PKGS; do

@@ -23,13 +23,14 @@ int cp_sdp_local(struct mbl_cp *cp, uint32_t idx, struct mbl_sdp_local *l)
 	l->port = port;
 	l->sess_id = ((uint64_t)cp->rng << 20) ^ idx;
 	l->sess_ver = 1;
-	/* keys are made once per call (the offer's, or the answer's) */
-	if (c->keys[0].key[0] == 0 && c->keys[0].key[1] == 0)
-		for (unsigned i = 0; i < cp->conf.n_suites; i++) {
-			rc = mbl_srtp_key_random(&c->keys[i], cp->conf.suites[i]);
-			if (rc < 0)
-				return rc;
-		}
+	/* keys are made once per call (the offer's, or the answer's): the
+	 * offerer rebuilds its side to check the answer against it */
+	for (unsigned i = 0; !c->keys_made && i < cp->conf.n_suites; i++) {
+		rc = mbl_srtp_key_random(&c->keys[i], cp->conf.suites[i]);
+		if (rc < 0)
+			return rc;
+	}
+	c->keys_made = true;
 	l->n_crypto = cp->conf.n_suites;
 	memcpy(l->crypto, c->keys, sizeof(l->crypto[0]) * cp->conf.n_suites);
 	return 0;

@@ -23,6 +23,7 @@ struct cp_call {
 	bool media_on;                  /* data-plane slot started */
 	bool failed_counted;
 	bool got_18x;
+	bool keys_made;                 /* keys[] hold this call's SDES keys */
 	uint32_t heap_pos;              /* index in cp->heap + 1; 0 = not queued */
 	uint64_t deadline;
 	uint64_t t_invite, t_answer;
