@@ -15,7 +15,7 @@ A=$TAG-a B=$TAG-b
 ns_pair "$A" "$B" va vb
 ip netns exec "$A" ip addr add 198.18.0.1/24 dev va
 ip netns exec "$B" ip addr add 198.18.0.2/24 dev vb
-K=$OUT/kam-$TAG
+K=$(cd "$OUT" && pwd)/kam-$TAG  # kamailio changes directory: absolute paths
 mkdir -p "$K"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	-subj "/CN=interop CA" -keyout "$K/ca.key" -out "$K/ca.pem" 2>/dev/null
@@ -54,6 +54,7 @@ loadmodule "rr.so"
 loadmodule "pv.so"
 loadmodule "maxfwd.so"
 loadmodule "siputils.so"
+loadmodule "textops.so"
 loadmodule "tls.so"
 modparam("tls", "config", "$K/tls.cfg")
 modparam("rr", "enable_double_rr", 1)
