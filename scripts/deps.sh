@@ -5,10 +5,12 @@
 set -eu
 
 # openssl: certificates for the SIP/TLS tests and the demo; kamailio: the
-# SIP proxy of the interop test; sip-tester: SIPp, the calls/s baseline
+# SIP proxy of the interop test; baresip-core: the far-end UA of the other;
+# sip-tester: SIPp, the calls/s baseline; ethtool: veth checksum offload off
 PKGS="build-essential pkg-config libdpdk-dev dpdk dpdk-dev libsrtp2-dev
       libosip2-dev libssl-dev libcmocka-dev libpcap-dev libbsd-dev tshark
-      iproute2 python3 procps openssl kamailio kamailio-tls-modules sip-tester"
+      iproute2 python3 procps openssl ethtool kamailio kamailio-tls-modules sip-tester
+      baresip-core"
 
 missing=""
 for p in $PKGS; do
