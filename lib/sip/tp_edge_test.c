@@ -282,6 +282,65 @@ static void test_listen_in_use(void **state)
 	mbl_sip_tp_free(b);
 }
 
+/* conf.udp_batch: datagrams wait for the end of the poll turn (or a flush)
+ * and then all leave, in order, with sendmmsg; a datagram larger than a
+ * queue slot goes at once. */
+static void test_udp_batch(void **state)
+{
+	struct mbl_sip_tp_conf bc = {.udp_batch = true};
+	struct rec ra = {0}, rb = {0};
+	struct mbl_sip_tp *a = tp_new(&ra, &bc), *b = tp_new(&rb, NULL);
+	uint16_t pb = tp_listen_lo(b, MBL_SIP_UDP, NULL);
+	struct sockaddr_in to = lo4(pb);
+	struct mbl_sip_tp_stats st;
+	char msg[64], *big = malloc(5001);
+	uint64_t end;
+
+	(void)state;
+	(void)tp_listen_lo(a, MBL_SIP_UDP, NULL);
+	for (int i = 0; i < 100; i++) {
+		snprintf(msg, sizeof(msg), "MSG %03d\r\n\r\n", i);
+		assert_int_equal(mbl_sip_tp_send(a, MBL_SIP_UDP, (struct sockaddr *)&to, sizeof(to),
+						 NULL, 0, NULL, msg, strlen(msg)), 0);
+	}
+	/* 64 went when the queue filled; the other 36 wait for a flush */
+	for (end = now_ms() + 100; now_ms() < end;)
+		mbl_sip_tp_poll(b, 10);
+	assert_int_equal(rb.n_msg, 64);
+	mbl_sip_tp_flush(a);
+	mbl_sip_tp_stats(a, &st);
+	assert_int_equal(st.dgrams_out, 100);
+	for (end = now_ms() + 2000; rb.n_msg < 100 && now_ms() < end;)
+		mbl_sip_tp_poll(b, 10);
+	assert_int_equal(rb.n_msg, 100);
+	for (int i = 0; i < 100; i++) { /* in order */
+		snprintf(msg, sizeof(msg), "MSG %03d\r\n\r\n", i);
+		assert_string_equal(rb.msg[i], msg);
+	}
+	/* larger than a slot: sent at once, no flush needed */
+	memset(big, 'x', 5000);
+	big[5000] = '\0';
+	memcpy(big, "BIG ", 4);
+	assert_int_equal(mbl_sip_tp_send(a, MBL_SIP_UDP, (struct sockaddr *)&to, sizeof(to), NULL,
+					 0, NULL, big, 5000), 0);
+	for (end = now_ms() + 2000; rb.n_msg < 101 && now_ms() < end;)
+		mbl_sip_tp_poll(b, 10);
+	assert_int_equal(rb.n_msg, 101);
+	assert_int_equal(rb.len[100], 5000);
+	/* the end of a's own poll turn flushes too */
+	assert_int_equal(mbl_sip_tp_send(a, MBL_SIP_UDP, (struct sockaddr *)&to, sizeof(to), NULL,
+					 0, NULL, "LAST\r\n\r\n", 8), 0);
+	mbl_sip_tp_poll(a, 0);
+	for (end = now_ms() + 2000; rb.n_msg < 102 && now_ms() < end;)
+		mbl_sip_tp_poll(b, 10);
+	assert_int_equal(rb.n_msg, 102);
+	free(big);
+	mbl_sip_tp_free(a);
+	mbl_sip_tp_free(b);
+	rec_clear(&ra);
+	rec_clear(&rb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_ping_pong),
 		cmocka_unit_test(test_tcp_from_local),
 		cmocka_unit_test(test_listen_in_use),
+		cmocka_unit_test(test_udp_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
