@@ -3,6 +3,7 @@
  * The main lcore is the control plane; every worker lcore runs a data-plane
  * poll loop. */
 #include <errno.h>
+#include <malloc.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -332,6 +333,13 @@ static int run_sip(struct app *a)
 	struct mbl_dp_totals *t;
 	char err[512];
 	int rc = 0;
+
+	/* osip2 allocates and frees many small blocks per message: keep freed
+	 * memory in the process instead of handing it back to the kernel and
+	 * faulting fresh zeroed pages in again a moment later */
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+	mallopt(M_TOP_PAD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 
 	if (collect_lcores(a) < 0)
 		return MBL_EXIT_USAGE;
