@@ -66,6 +66,16 @@ extern uint64_t mbl_tsc_ns_mult;
 void mbl_tsc_init(void);
 /* Set the TSC rate (e.g. from rte_get_tsc_hz()) before workers start. */
 void mbl_tsc_set_hz(uint64_t hz);
+/* xorshift32 (Marsaglia): a cheap per-owner generator for spreading times
+ * and picking shares, never for secrets. *s must not be 0. */
+static inline uint32_t mbl_xorshift32(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
 static inline uint64_t mbl_tsc(void)
 {
 	return __builtin_ia32_rdtsc();

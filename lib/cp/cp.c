@@ -154,7 +154,6 @@ struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, 
 	cp->free_tail = conf->limit - 1;
 	if (getrandom(&cp->rng, sizeof(cp->rng), 0) < 0 || cp->rng == 0)
 		cp->rng = 0x2545f491u;
-	cp->key_seed = cp->rng * 2654435761u;
 	if ((rc = make_transport(cp, err, errlen)) < 0 || (rc = make_ua(cp, err, errlen)) < 0)
 		goto fail;
 	uris(cp);

@@ -25,10 +25,7 @@ static void *user_of(struct mbl_cp *cp, struct cp_call *c)
 
 static uint32_t rnd(struct mbl_cp *cp)
 {
-	cp->rng ^= cp->rng << 13;
-	cp->rng ^= cp->rng >> 17;
-	cp->rng ^= cp->rng << 5;
-	return cp->rng;
+	return mbl_xorshift32(&cp->rng);
 }
 
 static uint64_t hold_ns(struct mbl_cp *cp)

@@ -97,7 +97,7 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 		m.rx_key = res->rx_key;
 	}
 	while (m.ssrc == 0) /* chosen here so the key log can name it */
-		m.ssrc = (uint32_t)rand_r(&cp->key_seed) ^ ((uint32_t)rand_r(&cp->key_seed) << 16);
+		m.ssrc = mbl_xorshift32(&cp->rng);
 	if (cp->conf.key_log != NULL && res->chosen == MBL_SDP_ENC_SDES)
 		key_log(cp, idx, res, m.ssrc);
 	rc = mbl_dp_stream_start(cp->dp, idx, &m, why, whylen);

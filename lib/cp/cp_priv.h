@@ -47,7 +47,6 @@ struct mbl_cp {
 	uint64_t next_call_ns, start_ns;
 	bool stopping;
 	uint32_t rng;
-	unsigned key_seed;              /* SSRCs of calls (rand_r) */
 	char target_uri[400], from_uri[400];
 	struct mbl_sip_csv *csv;        /* sip.inject_file, or NULL */
 	const char *tp_err;             /* last transport failure toward the target */
@@ -78,9 +77,8 @@ struct cp_answer {
 void cp_uas_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now);
 
 /* cp_media.c */
-/* Our SDP for call idx (offer when offer is NULL, else the answer to it);
- * res filled for answers. Returns the length, or -EPROTO (488: res->status,
- * why) / -errno. */
+/* Our side of call idx's SDP into l: the template, the slot's media address
+ * and port, and the call's SDES keys (made once per call). 0 or -errno. */
 int cp_sdp_local(struct mbl_cp *cp, uint32_t idx, struct mbl_sdp_local *l);
 int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result *res,
 		   char *why, size_t whylen);

@@ -336,7 +336,8 @@ static void schedule_streams(struct dp_worker *w)
 
 /* Optional idle policy for shared cores: after many empty turns, sleep
  * until shortly before the next packet is due (at most 200 us, so RX
- * waits little). Not for measurements: RX timestamps get coarser. */
+ * waits little; 1 ms when nothing at all is scheduled). Not for
+ * measurements: RX timestamps get coarser. */
 static void idle(struct dp_worker *w, unsigned *idle_turns, uint64_t rx_before,
 		 uint64_t tx_before)
 {

@@ -92,11 +92,8 @@ uint16_t dp_build_rtcp(struct mbl_dp *dp, uint32_t idx, uint8_t *buf, uint64_t n
 
 static inline uint64_t rtcp_interval(struct dp_worker *w)
 {
-	/* xorshift32: cheap, per worker, only spreads report times */
-	w->rng ^= w->rng << 13;
-	w->rng ^= w->rng >> 17;
-	w->rng ^= w->rng << 5;
-	return w->rtcp_tsc / 2 + (w->rtcp_tsc * (w->rng & 0xffff) >> 16);
+	/* per worker, only spreads report times */
+	return w->rtcp_tsc / 2 + (w->rtcp_tsc * (mbl_xorshift32(&w->rng) & 0xffff) >> 16);
 }
 
 void dp_rtcp_poll(struct dp_worker *w, uint64_t now)
