@@ -37,6 +37,13 @@ struct mbl_dtls_ident;
 struct mbl_dtls_ident *mbl_dtls_ident_create(char *err, size_t errlen);
 void mbl_dtls_ident_free(struct mbl_dtls_ident *id); /* NULL is fine */
 const char *mbl_dtls_ident_fingerprint(const struct mbl_dtls_ident *id);
+/* The certificate's fingerprint with any RFC 8122 5 hash: alg "sha-1",
+ * "sha-224", "sha-256", "sha-384" or "sha-512" (case-insensitive), in the
+ * same upper-case "AB:CD:.." form. Returns its length, -EINVAL (unknown
+ * alg), -ENOSPC (len too small; MBL_DTLS_FP_LEN always fits) or -EIO
+ * (OpenSSL failed). */
+int mbl_dtls_ident_fingerprint_alg(const struct mbl_dtls_ident *id, const char *alg, char *out,
+				   size_t len);
 
 /* ---- context -----------------------------------------------------------------
  * DTLS 1.2 (1.0 refused), the identity, and the use_srtp profiles of
@@ -50,6 +57,12 @@ struct mbl_dtls_ctx *mbl_dtls_ctx_create(const struct mbl_dtls_ident *id,
 					 const enum mbl_srtp_suite *suites, unsigned n, char *err,
 					 size_t errlen);
 void mbl_dtls_ctx_free(struct mbl_dtls_ctx *ctx); /* NULL is fine */
+/* The initial retransmission timeout of connections created after this
+ * call (default 1000 ms, RFC 6347 4.2.4.1; it doubles at each
+ * retransmission, up to 60 s). Clamped to 20 .. 60000 ms: OpenSSL counts
+ * a timer within 15 ms of its end as run out. Control plane, before the
+ * context is shared. */
+void mbl_dtls_ctx_set_rto_ms(struct mbl_dtls_ctx *ctx, unsigned initial_ms);
 /* Whether suite has a DTLS-SRTP profile (see above). */
 bool mbl_dtls_suite_ok(enum mbl_srtp_suite suite);
 
@@ -119,6 +132,10 @@ enum mbl_dtls_state mbl_dtls_conn_tick(struct mbl_dtls_conn *c, uint64_t now_ns)
 
 enum mbl_dtls_state mbl_dtls_conn_state(const struct mbl_dtls_conn *c);
 enum mbl_dtls_fail mbl_dtls_conn_failure(const struct mbl_dtls_conn *c);
+/* FAILED: OpenSSL's reason text when it gave one ("no shared cipher",
+ * "sslv3 alert bad certificate", ...), else "". A static string, never
+ * secret; for reports and logs next to the mbl_dtls_fail_name. */
+const char *mbl_dtls_conn_detail(const struct mbl_dtls_conn *c);
 
 /* DONE: the agreed suite and the keys (RFC 5764 4.2: client_write key and
  * salt, server_write key and salt). tx is what this end protects with,
