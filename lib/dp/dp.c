@@ -251,6 +251,8 @@ struct mbl_dp *mbl_dp_create(const struct mbl_dp_conf *conf, const struct mbl_po
 	for (unsigned i = 0; i < n; i++)
 		if (setup_worker(dp, i, lcores[i], err, errlen) < 0)
 			goto fail;
+	if (dp_hs_create(dp) < 0)
+		goto nomem;
 	/* every RX queue is polled by exactly one worker, even when there are
 	 * more queues than workers (q mod workers); a packet for a stream
 	 * another worker owns is dispatched to it */
@@ -369,7 +371,7 @@ static int worker_main(void *arg)
 	schedule_streams(w);
 	w->rx_last_poll = mbl_tsc();
 	/* the cryptodev engine: this worker's own queue pair */
-	if ((w->dp->conf.srtp_tx || w->dp->conf.srtp_rx) &&
+	if ((w->dp->conf.srtp_tx || w->dp->conf.srtp_rx || w->dp->conf.dynamic) &&
 	    w->dp->conf.srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV)
 		mbl_srtp_cdev_bind_qp(w->idx);
 	/* rte_lcore_id() is a dynamic-TLS lookup in a shared DPDK: once */
@@ -445,6 +447,7 @@ void mbl_dp_free(struct mbl_dp *dp)
 	if (dp->launched)
 		mbl_dp_join(dp);
 	dp_ctl_drain(dp);
+	dp_hs_free(dp);
 	for (unsigned i = 0; dp->w != NULL && i < dp->n_workers; i++) {
 		struct dp_worker *w = &dp->w[i];
 

@@ -73,6 +73,7 @@ static void apply_start(struct dp_worker *w, struct dp_msg *m)
 	mbl_rx_seq_init(&r->seq);
 	mbl_rx_jitter_init(&r->jit);
 	r->srtp = m->ctx_rx;
+	s->keys_wait = s->dtls = m->dtls;
 	s->state = dp->conf.has_remote_mac ? DP_S_RUN : DP_S_WAIT_NEIGH;
 	if (!dp_wheel_is_queued(&w->wheel, li))
 		dp_wheel_add(&w->wheel, li, now);
@@ -118,6 +119,22 @@ static void apply_stop(struct dp_worker *w, struct dp_msg *m)
 	w->c.streams_stopped++;
 }
 
+/* DTLS-SRTP: the handshake service's keys; media starts with the next
+ * tick (RFC 5764 4.1: none before the handshake completes). */
+static int apply_keys(struct dp_worker *w, struct dp_msg *m)
+{
+	struct dp_stream *s = &w->dp->s[m->stream];
+	struct dp_rx *r = &w->dp->r[m->stream];
+
+	if (!s->keys_wait || s->state == DP_S_STOPPED)
+		return -EINVAL; /* stale: the call ended meanwhile */
+	s->srtp = m->ctx;
+	r->srtp = m->ctx_rx;
+	s->keys_wait = false;
+	w->c.dtls_keyed++;
+	return 0;
+}
+
 void dp_ctl_apply(struct dp_worker *w, struct dp_msg *m)
 {
 	if (m->stream < w->first || m->stream >= w->first + w->n) {
@@ -139,6 +156,9 @@ void dp_ctl_apply(struct dp_worker *w, struct dp_msg *m)
 		apply_stop(w, m);
 		m->rc = 0;
 		break;
+	case DP_MSG_KEYS:
+		m->rc = apply_keys(w, m);
+		break;
 	default:
 		m->rc = -ENOTSUP;
 		break;
@@ -158,6 +178,9 @@ void dp_ctl_poll(struct dp_worker *w)
 	 * what came off the ctl ring */
 	if (n != 0)
 		rte_ring_sp_enqueue_bulk(w->ctl_done, (void **)m, n, NULL);
+	/* after the messages: a handshake's first datagram follows its START */
+	if (w->hs_tx != NULL)
+		dp_dtls_tx_poll(w);
 }
 
 /* ---- control-plane side ----------------------------------------------------- */
@@ -278,7 +301,7 @@ void mbl_dp_stream_local(const struct mbl_dp *dp, uint32_t stream, uint8_t ip[16
 	dp_stream_local(&dp->conf, stream, ip, port);
 }
 
-static int post(struct mbl_dp *dp, struct dp_msg *m)
+int dp_ctl_post(struct mbl_dp *dp, struct dp_msg *m)
 {
 	if (rte_ring_mp_enqueue(dp_owner(dp, m->stream)->ctl, m) != 0)
 		return -ENOBUFS;
@@ -346,7 +369,12 @@ int mbl_dp_stream_start(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_
 								   &m->rx_key, 0, false, fl, err,
 								   errlen)) == NULL)
 		goto fail_errno;
-	if (post(dp, msg) < 0) {
+	if (m->dtls && (rc = dp_hs_open(dp, stream, m, msg->ssrc, err, errlen)) < 0)
+		goto fail;
+	msg->dtls = m->dtls;
+	if (dp_ctl_post(dp, msg) < 0) {
+		if (m->dtls)
+			dp_hs_close(dp, stream);
 		rc = -ENOBUFS;
 		goto fail;
 	}
@@ -373,9 +401,11 @@ int mbl_dp_stream_stop(struct mbl_dp *dp, uint32_t stream, void *user)
 	msg->type = DP_MSG_STOP;
 	msg->stream = stream;
 	msg->res.user = user;
-	if (post(dp, msg) < 0) {
+	if (dp_ctl_post(dp, msg) < 0) {
 		free(msg);
 		return -ENOBUFS;
 	}
+	if (dp->hs != NULL)
+		dp_hs_close(dp, stream);
 	return 0;
 }

@@ -44,6 +44,8 @@ struct __rte_cache_aligned dp_stream {
 	uint8_t state;                  /* enum dp_stream_state */
 	uint8_t pt;                     /* call mode: negotiated PT */
 	uint8_t dtmf_next;              /* index into conf.dtmf */
+	bool keys_wait;                 /* DTLS-SRTP: no media until DP_MSG_KEYS */
+	bool dtls;                      /* DTLS-SRTP stream: DTLS goes to the service */
 	struct mbl_dtmf_tx dtmf;
 	/* RTCP sender state */
 	uint32_t rtcp_octets;           /* SR sender octet count (mod 2^32) */
@@ -91,6 +93,8 @@ struct dp_worker {
 	struct rte_ring *notify;        /* dp_neigh_msg from other workers */
 	struct rte_ring *ctl;           /* struct dp_msg * from the control plane */
 	struct rte_ring *ctl_done;      /* applied dp_msg back to it (SP/SC) */
+	struct rte_ring *hs_rx;         /* DTLS datagrams to the handshake service */
+	struct rte_ring *hs_tx;         /* DTLS datagrams from it, to be framed */
 
 	/* dataplane: rw; ctlplane: ro (live views may be slightly stale) */
 	struct mbl_dp_counters c __rte_cache_aligned;
@@ -150,6 +154,7 @@ struct mbl_dp {
 	unsigned ctl_inflight;          /* ctlplane only: messages not reaped */
 	uint8_t *busy;                  /* ctlplane only, call mode: slot in a call */
 	uint8_t (*nexthop)[16];         /* call mode: [streams]; owner rw after START */
+	struct dp_hs *hs;               /* DTLS-SRTP handshake service, or NULL */
 	mbl_dp_result_fn result_fn;     /* ctlplane */
 	void *result_arg;
 	/* call mode: figures of ended calls, owner-written per worker below */
@@ -164,7 +169,8 @@ struct mbl_dp {
 	X(REKEY_TX, "switch the stream's outbound key at the next packet")    \
 	X(REKEY_RX, "hold the peer's next key beside the current one")       \
 	X(START, "call mode: start a slot with a call's addresses and keys")   \
-	X(STOP, "call mode: stop a slot and report what it did")
+	X(STOP, "call mode: stop a slot and report what it did")              \
+	X(KEYS, "DTLS-SRTP: install the keys a stream's handshake exported")
 
 #define DP_MSG_ENUM_(n, d) DP_MSG_##n,
 enum dp_msg_type { DP_MSG_LIST(DP_MSG_ENUM_) DP_MSG_MAX };
@@ -182,6 +188,7 @@ struct dp_msg {
 	uint8_t nexthop[16];
 	uint32_t ssrc;
 	uint8_t pt;
+	bool dtls;                      /* no media until KEYS */
 	/* STOP: filled by the worker */
 	struct mbl_dp_stream_result res;
 };
@@ -194,6 +201,39 @@ void dp_ctl_poll(struct dp_worker *w);
 /* Apply one message (the worker side of dp_ctl_poll; tests call it). */
 void dp_ctl_apply(struct dp_worker *w, struct dp_msg *m);
 void dp_ctl_drain(struct mbl_dp *dp); /* workers stopped: free queued messages */
+
+/* dp_dtls.c: the worker side of the handshake service (hs_rx / hs_tx), and
+ * the control-plane side's per-stream connections */
+#define DP_HS_RING 4096
+void dp_dtls_rx(struct dp_worker *w, struct rte_mbuf *m, uint16_t off, uint16_t len,
+		uint32_t stream);
+void dp_dtls_tx_poll(struct dp_worker *w);
+int dp_hs_create(struct mbl_dp *dp);
+void dp_hs_free(struct mbl_dp *dp);
+int dp_hs_open(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_media *m, uint32_t ssrc,
+	       char *err, size_t errlen);
+void dp_hs_close(struct mbl_dp *dp, uint32_t stream);
+int dp_ctl_post(struct mbl_dp *dp, struct dp_msg *m);
+
+/* Checksum offload fields of an mbuf framed with t (csum_mode OFFLOAD). */
+static inline void dp_tx_offload(const struct mbl_dp *dp, struct rte_mbuf *m,
+				 const struct mbl_net_udp_tmpl *t)
+{
+	m->ol_flags = 0;
+	if (dp->csum_mode != MBL_NET_CSUM_OFFLOAD)
+		return;
+	m->l2_len = t->l3_off;
+	m->l3_len = (uint16_t)(t->l4_off - t->l3_off);
+	m->ol_flags = RTE_MBUF_F_TX_UDP_CKSUM |
+		      (t->family == 4 ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM
+				      : RTE_MBUF_F_TX_IPV6);
+}
+
+/* dp_tx.c: whether stream gi may send now (next hop known: its MAC goes
+ * into the template; else resolution starts) */
+bool dp_stream_ready(struct dp_worker *w, uint32_t gi, uint64_t now_ns);
+/* dp_tx.c: frame payload m (data at its data_off) with t and queue it */
+void dp_tx_udp_mbuf(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_udp_tmpl *t);
 
 /* dp_map.c: stream <-> addresses */
 void dp_stream_local(const struct mbl_dp_conf *c, uint32_t i, uint8_t ip[16], uint16_t *port);

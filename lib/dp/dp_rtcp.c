@@ -111,7 +111,7 @@ void dp_rtcp_poll(struct dp_worker *w, uint64_t now)
 		if (dp->s[gi].state == DP_S_STOPPED)
 			continue; /* leaves the schedule */
 		dp_wheel_add(&w->rtcp_wheel, due[i], now + rtcp_interval(w));
-		if (dp->s[gi].state != DP_S_RUN)
+		if (dp->s[gi].state != DP_S_RUN || dp->s[gi].keys_wait)
 			continue;
 		len = dp_build_rtcp(dp, gi, buf, now_ns);
 		if (len == 0) {
@@ -123,14 +123,7 @@ void dp_rtcp_poll(struct dp_worker *w, uint64_t now)
 			const struct mbl_net_udp_tmpl *t =
 				dp->rtcp_tmpl ? &dp->rtcp_tmpl[gi] : &dp->s[gi].tmpl;
 
-			if (dp->csum_mode == MBL_NET_CSUM_OFFLOAD) {
-				m->l2_len = t->l3_off;
-				m->l3_len = (uint16_t)(t->l4_off - t->l3_off);
-				m->ol_flags = RTE_MBUF_F_TX_UDP_CKSUM |
-					      (t->family == 4 ? RTE_MBUF_F_TX_IPV4 |
-								RTE_MBUF_F_TX_IP_CKSUM
-							      : RTE_MBUF_F_TX_IPV6);
-			}
+			dp_tx_offload(dp, m, t);
 			w->c.tx_rtcp++;
 		}
 	}

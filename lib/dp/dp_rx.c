@@ -353,6 +353,12 @@ void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, uint8_t 
 		w->c.drop_dp[MBL_DP_DROP_stream_idle]++;
 		return;
 	}
+	if (mbl_unlikely(w->dp->s[stream].keys_wait)) {
+		/* RFC 5764 4.1: nothing is media before the handshake ends */
+		w->c.drop_dp[mbl_rtp_demux(p, len) == MBL_RTP_DEMUX_dtls
+				     ? MBL_DP_DROP_dtls_unhandled : MBL_DP_DROP_keys_pending]++;
+		return;
+	}
 	switch (mbl_rtp_demux(p, len)) {
 	case MBL_RTP_DEMUX_rtp:
 		/* RTP on the RTCP port goes to the RTCP parser, which drops it */
@@ -406,6 +412,14 @@ static void rx_udp(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net
 			w->c.rx_dispatched++;
 		}
 		return;
+	}
+	if (mbl_unlikely(dp->hs != NULL) && !rtcp && ni->payload_len != 0) {
+		const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, ni->payload_off);
+
+		if (mbl_rtp_demux(p, ni->payload_len) == MBL_RTP_DEMUX_dtls) {
+			dp_dtls_rx(w, m, ni->payload_off, ni->payload_len, (uint32_t)s);
+			return;
+		}
 	}
 	if (dp->srtp_rx_burst && srtp_defer(w, m, ni, (uint32_t)s, rtcp))
 		return;

@@ -585,6 +585,97 @@ static void test_call_mode_start_stop(void **state)
 	free(f->dp->nexthop);
 }
 
+/* DTLS-SRTP: a started stream sends and accepts nothing until its KEYS
+ * message; the keys then protect what it sends; KEYS for a stream that
+ * stopped meanwhile are refused (the control plane frees them). */
+static void test_call_mode_dtls_keys(void **state)
+{
+	struct fix *f = *state;
+	struct dp_worker w;
+	struct dp_msg m;
+	struct mbl_srtp_key k;
+	uint8_t rip[16], lip[16], pkt[BUF_LEN];
+	uint16_t lp, len;
+	char err[128];
+	bool dtmf;
+
+	fix_dp(f, 2, 4);
+	f->dp->conf.dynamic = true;
+	f->dp->conf.has_remote_mac = true;
+	memcpy(f->dp->conf.remote_mac, mac_b, 6);
+	f->dp->nexthop = calloc(2, 16);
+	assert_non_null(f->dp->nexthop);
+	for (unsigned i = 0; i < 2; i++)
+		f->dp->s[i].state = DP_S_STOPPED;
+	memset(&w, 0, sizeof(w));
+	w.dp = f->dp;
+	w.n = 2;
+	assert_int_equal(dp_wheel_init(&w.wheel, 2, 64, 12, 0), 0);
+	assert_int_equal(dp_wheel_init(&w.rtcp_wheel, 2, 64, 20, 0), 0);
+
+	memset(&m, 0, sizeof(m));
+	m.type = DP_MSG_START;
+	m.stream = 1;
+	m.pt = 0;
+	m.ssrc = 0x11223344u;
+	m.dtls = true;
+	ip16("10.9.9.9", rip);
+	dp_stream_local(&f->dp->conf, 1, lip, &lp);
+	assert_int_equal(mbl_net_udp_tmpl_build(&m.tmpl, mac_a, mac_b, 0, 4, lip, rip, lp, 30000,
+						46, 64), 0);
+	dp_ctl_apply(&w, &m);
+	assert_int_equal(m.rc, 0);
+	assert_true(f->dp->s[1].keys_wait);
+	assert_true(f->dp->s[1].dtls);
+	/* media before the keys: dropped and counted, DTLS counted apart */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x80;
+	dp_rx_udp_payload(&w, 1, false, pkt, 20, 1);
+	assert_int_equal(w.c.drop_dp[MBL_DP_DROP_keys_pending], 1);
+	pkt[0] = 22;
+	dp_rx_udp_payload(&w, 1, false, pkt, 20, 1);
+	assert_int_equal(w.c.drop_dp[MBL_DP_DROP_dtls_unhandled], 1);
+	assert_int_equal(f->dp->r[1].packets, 0);
+
+	/* KEYS: both contexts installed, the wait ends, RTP goes out as SRTP */
+	assert_int_equal(mbl_srtp_key_random(&k, MBL_SRTP_AES_CM_128_HMAC_SHA1_80), 0);
+	memset(&m, 0, sizeof(m));
+	m.type = DP_MSG_KEYS;
+	m.stream = 1;
+	m.ctx = mbl_srtp_ctx_create(MBL_SRTP_ENGINE_LIBSRTP, &k, 0x11223344u, true, err,
+				    sizeof(err));
+	m.ctx_rx = mbl_srtp_ctx_create(MBL_SRTP_ENGINE_LIBSRTP, &k, 0, false, err, sizeof(err));
+	assert_non_null(m.ctx);
+	assert_non_null(m.ctx_rx);
+	dp_ctl_apply(&w, &m);
+	assert_int_equal(m.rc, 0);
+	assert_false(f->dp->s[1].keys_wait);
+	assert_ptr_equal(f->dp->s[1].srtp, m.ctx);
+	assert_ptr_equal(f->dp->r[1].srtp, m.ctx_rx);
+	assert_int_equal(w.c.dtls_keyed, 1);
+	len = dp_build_rtp(f->dp, &f->dp->s[1], 1, pkt, 0, &dtmf);
+	/* 12-byte header + 160 PCMU bytes + the 10-byte HMAC-SHA1-80 tag */
+	assert_int_equal(len, f->dp->s[1].tmpl.len + 12 + 160 + 10);
+
+	/* STOP hands both contexts back; late KEYS are refused */
+	memset(&m, 0, sizeof(m));
+	m.type = DP_MSG_STOP;
+	m.stream = 1;
+	dp_ctl_apply(&w, &m);
+	assert_non_null(m.old[0]);
+	assert_non_null(m.old[1]);
+	mbl_srtp_ctx_free(m.old[0]);
+	mbl_srtp_ctx_free(m.old[1]);
+	memset(&m, 0, sizeof(m));
+	m.type = DP_MSG_KEYS;
+	m.stream = 1;
+	dp_ctl_apply(&w, &m);
+	assert_int_equal(m.rc, -EINVAL);
+	dp_wheel_fini(&w.wheel);
+	dp_wheel_fini(&w.rtcp_wheel);
+	free(f->dp->nexthop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +690,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rtcp_report_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtcp_mux_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_call_mode_start_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_call_mode_dtls_keys, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

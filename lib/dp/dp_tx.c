@@ -132,14 +132,7 @@ static inline void set_mbuf(const struct mbl_dp *dp, struct rte_mbuf *m,
 	m->data_off = RTE_PKTMBUF_HEADROOM;
 	m->data_len = len;
 	m->pkt_len = len;
-	m->ol_flags = 0;
-	if (dp->csum_mode != MBL_NET_CSUM_OFFLOAD)
-		return;
-	m->l2_len = t->l3_off;
-	m->l3_len = (uint16_t)(t->l4_off - t->l3_off);
-	m->ol_flags = RTE_MBUF_F_TX_UDP_CKSUM |
-		      (t->family == 4 ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM
-				      : RTE_MBUF_F_TX_IPV6);
+	dp_tx_offload(dp, m, t);
 }
 
 /* Hand everything pending to the PMD; the pacer's lateness is taken here,
@@ -190,6 +183,25 @@ int dp_tx_frame(struct dp_worker *w, const uint8_t *frame, uint16_t len)
 	return 0;
 }
 
+/* A datagram of the DTLS handshake service: its payload sits at data_off;
+ * the stream's headers go in front (the pool's headroom holds them). */
+void dp_tx_udp_mbuf(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_udp_tmpl *t)
+{
+	uint16_t plen = m->data_len;
+	uint8_t *f;
+
+	f = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
+	if (f == NULL) {
+		w->c.drop_dp[MBL_DP_DROP_dtls_tx_failed]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	memcpy(f, t->hdr, t->len);
+	mbl_net_udp_finalize(f, t, plen, mbl_net_cksum_add(0, f + t->len, plen), w->dp->csum_mode);
+	dp_tx_offload(w->dp, m, t);
+	tx_queue(w, m, 0, mbl_tsc());
+}
+
 /* A stream waiting for its next hop checks the neighbor cache on each of
  * its ticks; once resolved, the MAC goes into its template for good. */
 static bool stream_ready(struct dp_worker *w, struct dp_stream *s, uint32_t gi, uint64_t now_ns)
@@ -216,6 +228,11 @@ static bool stream_ready(struct dp_worker *w, struct dp_stream *s, uint32_t gi, 
 		memcpy(w->dp->rtcp_tmpl[gi].hdr, mac, 6);
 	s->state = DP_S_RUN;
 	return true;
+}
+
+bool dp_stream_ready(struct dp_worker *w, uint32_t gi, uint64_t now_ns)
+{
+	return stream_ready(w, &w->dp->s[gi], gi, now_ns);
 }
 
 /* Cryptodev engine: protect a whole burst of plain RTP in one enqueue /
@@ -289,7 +306,7 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 			/* a stopped call's slot leaves the schedule */
 			if (mbl_likely(s->state != DP_S_STOPPED))
 				dp_wheel_add(&w->wheel, li, sched + w->ptime_tsc);
-			if (!stream_ready(w, s, gi, now_ns)) {
+			if (!stream_ready(w, s, gi, now_ns) || mbl_unlikely(s->keys_wait)) {
 				rte_mempool_put(dp->pool, m);
 				continue;
 			}

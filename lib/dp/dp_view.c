@@ -165,6 +165,13 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 		mbl_json_u64(j, "protect_fail", t->c.srtp_protect_fail);
 		mbl_json_obj_close(j);
 	}
+	if (dp->hs != NULL) {
+		mbl_json_obj_open(j, "dtls");
+		mbl_json_u64(j, "datagrams_rx", t->c.dtls_rx);
+		mbl_json_u64(j, "datagrams_tx", t->c.dtls_tx);
+		mbl_json_u64(j, "streams_keyed", t->c.dtls_keyed);
+		mbl_json_obj_close(j);
+	}
 	mbl_json_obj_open(j, "tx");
 	mbl_json_u64(j, "refused", t->c.tx_refused);
 	mbl_json_u64(j, "nombuf", t->c.tx_nombuf);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "mbl_common.h"
+#include "mbl_dtls.h"
 #include "mbl_net.h"
 #include "mbl_rtp.h"
 #include "mbl_srtp.h"
@@ -74,6 +75,11 @@ struct mbl_dp_conf {
 	 * and keys from SDP). Local addresses/ports are still the formula's
 	 * (mbl_dp_stream_local), remote/remote_port are unused. */
 	bool dynamic;
+	/* Call mode, DTLS-SRTP (RFC 5764): the endpoint context (borrowed; it
+	 * must outlive the data plane) or NULL when no call may use DTLS, and
+	 * the limit of one handshake (0: 10 s). */
+	struct mbl_dtls_ctx *dtls;
+	uint64_t dtls_timeout_ns;
 };
 
 /* Data-plane counters: one X-macro list gives the struct fields, the report
@@ -105,7 +111,10 @@ struct mbl_dp_conf {
 	X(srtp_rekey_rx)   /* streams whose peer's next key took over */       \
 	X(ctl_msgs)        /* control messages applied */                     \
 	X(streams_started) /* call mode: streams started */                   \
-	X(streams_stopped) /* call mode: streams stopped */
+	X(streams_stopped) /* call mode: streams stopped */                   \
+	X(dtls_rx)         /* DTLS datagrams handed to the handshake service */ \
+	X(dtls_tx)         /* DTLS datagrams sent for it */                    \
+	X(dtls_keyed)      /* streams that got their DTLS-SRTP keys */
 
 /* Drop reasons owned by the data plane (the net and rtp layers have their
  * own lists; the report merges all three under media.dropped). */
@@ -114,7 +123,10 @@ struct mbl_dp_conf {
 	X(not_local, "IP packet for an address this instance does not own")   \
 	X(non_media, "other protocol or ethertype (not an error by itself)")   \
 	X(stun_unhandled, "STUN on a media port (ICE arrives later)")         \
-	X(dtls_unhandled, "DTLS on a media port (DTLS-SRTP arrives later)")    \
+	X(dtls_unhandled, "DTLS for a stream that does not run DTLS-SRTP")    \
+	X(dtls_ring_full, "DTLS datagram: the handshake service is behind")   \
+	X(dtls_tx_failed, "DTLS datagram not sent: no next hop or no mbuf")   \
+	X(keys_pending, "RTP/RTCP before the stream's DTLS-SRTP keys")        \
 	X(demux_unknown, "UDP payload neither RTP, RTCP, STUN nor DTLS")       \
 	X(probe_corrupt, "probe payload failed its integrity check")           \
 	X(wrong_pt, "RTP payload type neither the codec's nor DTMF's")          \
@@ -218,6 +230,12 @@ struct mbl_dp_media {
 	bool srtp_tx, srtp_rx;       /* SDES (or DTLS-exported) keys below */
 	struct mbl_srtp_key tx_key, rx_key; /* secret */
 	uint32_t ssrc;               /* 0: one derived from the slot and seed */
+	/* DTLS-SRTP instead of SDES: no media until the handshake on this
+	 * stream's port exports the keys (conf.dtls must be set, RTCP muxed). */
+	bool dtls;
+	enum mbl_dtls_role dtls_role; /* a=setup:active is the client */
+	char fp_alg[8];              /* the peer's SDP fingerprint */
+	char fp[MBL_DTLS_FP_LEN];
 };
 
 /* What a stopped stream did during its call (handed back on reap). */
@@ -243,6 +261,36 @@ void mbl_dp_stream_local(const struct mbl_dp *dp, uint32_t stream, uint8_t ip[16
 			 uint16_t *port);
 typedef void (*mbl_dp_result_fn)(void *arg, const struct mbl_dp_stream_result *r);
 void mbl_dp_set_result_cb(struct mbl_dp *dp, mbl_dp_result_fn fn, void *arg);
+
+/* ---- DTLS-SRTP handshake service ---------------------------------------------
+ * Handshakes run off the media workers (DESIGN.md: about 1 ms of CPU each):
+ * a worker hands every DTLS datagram (RFC 7983: first byte 20..63) of a
+ * DTLS stream to the service through a ring, the service answers with
+ * datagrams the worker frames with the stream's headers and sends, and
+ * hands the exported keys to the owner as a control message. The service
+ * runs on whichever thread calls mbl_dp_dtls_poll (the control plane). */
+struct mbl_dp_dtls_result {
+	uint32_t stream;
+	bool ok;                     /* keys exported and sent to the owner */
+	enum mbl_dtls_fail fail;     /* !ok: why */
+	enum mbl_srtp_suite suite;   /* ok: the agreed profile */
+	uint64_t handshake_ns;
+	uint32_t retransmits;
+	/* ok: the keys, valid during the callback only (run.key_log) */
+	const struct mbl_srtp_key *tx_key, *rx_key;
+};
+typedef void (*mbl_dp_dtls_fn)(void *arg, const struct mbl_dp_dtls_result *r);
+void mbl_dp_set_dtls_cb(struct mbl_dp *dp, mbl_dp_dtls_fn fn, void *arg);
+/* Move datagrams, run timers, finish handshakes. Returns the number of
+ * handshakes still running. */
+unsigned mbl_dp_dtls_poll(struct mbl_dp *dp, uint64_t now_ns);
+
+struct mbl_dp_dtls_stats {
+	uint64_t started, completed, failed[MBL_DTLS_FAIL_MAX];
+	uint64_t rx, tx, tx_dropped, rx_stale, retransmits;
+	struct mbl_hist handshake_us;
+};
+void mbl_dp_dtls_stats(const struct mbl_dp *dp, struct mbl_dp_dtls_stats *st);
 
 /* Collect applied messages and free what they replaced. Returns how many;
  * *failed (may be NULL) gets those the worker refused. Control plane. */
