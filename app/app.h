@@ -31,6 +31,8 @@ struct app {
 	struct mbl_srtp_key tx_key_next; /* secret */
 	uint32_t rekey_next;            /* next stream to rekey; == streams: done */
 	unsigned rekey_failed;
+	struct mbl_dtls_ident *dtls_id; /* DTLS-SRTP: our certificate, */
+	struct mbl_dtls_ctx *dtls_ctx;  /* and the endpoint context */
 };
 
 /* media_conf.c: scenario -> data-plane configuration. Returns 0 or -EINVAL

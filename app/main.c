@@ -482,6 +482,8 @@ int main(int argc, char **argv)
 	if (a.cpc.key_log != NULL)
 		fclose(a.cpc.key_log);
 	mbl_dp_free(a.dp);
+	mbl_dtls_ctx_free(a.dtls_ctx);
+	mbl_dtls_ident_free(a.dtls_id);
 	if (a.cdev_up)
 		mbl_srtp_cdev_fini();
 	mbl_port_close(&a.port);

@@ -137,13 +137,12 @@ static int sdp_template(struct app *a, struct mbl_cp_conf *c, char *err, size_t 
 	const struct mbl_config_media *m = &a->cfg.media;
 	struct mbl_sdp_local *l = &c->sdp;
 
-	if (m->encryption == MBL_CONFIG_ENC_DTLS || m->encryption == MBL_CONFIG_ENC_DUAL) {
-		snprintf(err, errlen, "media.encryption: %s needs DTLS-SRTP handshakes on the data "
-			 "plane, which this build does not have yet (use none or sdes)",
-			 m->encryption == MBL_CONFIG_ENC_DTLS ? "dtls" : "dual");
-		return -ENOTSUP;
-	}
-	l->enc = m->encryption == MBL_CONFIG_ENC_SDES ? MBL_SDP_ENC_SDES : MBL_SDP_ENC_NONE;
+	static const enum mbl_sdp_enc enc[] = {
+		[MBL_CONFIG_ENC_NONE] = MBL_SDP_ENC_NONE, [MBL_CONFIG_ENC_SDES] = MBL_SDP_ENC_SDES,
+		[MBL_CONFIG_ENC_DTLS] = MBL_SDP_ENC_DTLS, [MBL_CONFIG_ENC_DUAL] = MBL_SDP_ENC_DUAL,
+	};
+
+	l->enc = enc[m->encryption];
 	/* no security offered: nothing to require (media.policy speaks of
 	 * security only) */
 	l->policy = l->enc == MBL_SDP_ENC_NONE ? MBL_SDP_POLICY_OFF : (enum mbl_sdp_policy)m->policy;
@@ -157,6 +156,45 @@ static int sdp_template(struct app *a, struct mbl_cp_conf *c, char *err, size_t 
 	if (codecs(m, a->dpc.codec, a->dpc.pt, l, err, errlen) < 0)
 		return -EINVAL;
 	return suites(m->crypto_suites, c, err, errlen);
+}
+
+/* DTLS-SRTP (dtls, dual): our certificate (its fingerprint goes in every
+ * SDP) and the endpoint context with the use_srtp profiles of
+ * media.crypto_suites, shared by every call. */
+static int dtls_setup(struct app *a, char *err, size_t errlen)
+{
+	const struct mbl_config_media *m = &a->cfg.media;
+	struct mbl_cp_conf *c = &a->cpc;
+	enum mbl_srtp_suite prof[MBL_SDP_MAX_CRYPTO];
+	unsigned n = 0;
+
+	if (c->sdp.enc != MBL_SDP_ENC_DTLS && c->sdp.enc != MBL_SDP_ENC_DUAL)
+		return 0;
+	if (m->rtcp && !m->rtcp_mux) {
+		snprintf(err, errlen, "media.rtcp_mux: DTLS-SRTP here runs one handshake per "
+			 "call on the RTP port: set media.rtcp_mux = true (RFC 5761, RFC 8843)");
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < c->n_suites; i++)
+		if (mbl_dtls_suite_ok(c->suites[i]))
+			prof[n++] = c->suites[i];
+	if (n == 0) {
+		snprintf(err, errlen, "media.crypto_suites: none has a DTLS-SRTP profile "
+			 "(AES_CM_128_HMAC_SHA1_80/_32, AEAD_AES_128_GCM, AEAD_AES_256_GCM)");
+		return -EINVAL;
+	}
+	a->dtls_id = mbl_dtls_ident_create(err, errlen);
+	if (a->dtls_id == NULL)
+		return -EINVAL;
+	a->dtls_ctx = mbl_dtls_ctx_create(a->dtls_id, prof, n, err, errlen);
+	if (a->dtls_ctx == NULL)
+		return -EINVAL;
+	mbl_dtls_ctx_set_rto_ms(a->dtls_ctx, m->dtls_rto_ms);
+	snprintf(c->sdp.fingerprint, sizeof(c->sdp.fingerprint), "%s",
+		 mbl_dtls_ident_fingerprint(a->dtls_id));
+	a->dpc.dtls = a->dtls_ctx;
+	a->dpc.dtls_timeout_ns = (uint64_t)m->dtls_timeout_ms * 1000000;
+	return 0;
 }
 
 int app_sip_conf(struct app *a, char *err, size_t errlen)
@@ -204,7 +242,8 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 			 k->hold);
 		return -EINVAL;
 	}
-	if (tls(s, c, err, errlen) < 0 || sdp_template(a, c, err, errlen) < 0)
+	if (tls(s, c, err, errlen) < 0 || sdp_template(a, c, err, errlen) < 0 ||
+	    dtls_setup(a, err, errlen) < 0)
 		return -EINVAL;
 	/* call mode: one data-plane slot per concurrent call */
 	a->dpc.dynamic = true;

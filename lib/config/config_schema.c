@@ -214,7 +214,14 @@ const struct mbl_config_key mbl_config_keys[] = {
 	STR("media", "crypto_suites", media.crypto_suites, mbl_config_check_suites,
 	    "SUITE[,SUITE...]", "AES_CM_128_HMAC_SHA1_80",
 	    "SDES suites offered (one a=crypto line each, fresh random keys per call) or "
-	    "accepted, in preference order."),
+	    "accepted, in preference order. DTLS-SRTP offers the use_srtp profiles of "
+	    "those that have one (AES_CM_128_HMAC_SHA1_80/_32, AEAD_AES_128/256_GCM)."),
+	UINT("media", "dtls_timeout_ms", media.dtls_timeout_ms, 100, 600000, "10000",
+	     "DTLS-SRTP: a handshake not done this long after it started fails its call "
+	     "(reason dtls_timeout)."),
+	UINT("media", "dtls_rto_ms", media.dtls_rto_ms, 20, 60000, "1000",
+	     "DTLS-SRTP: first retransmission timeout of a handshake flight, doubled on "
+	     "each retransmission (RFC 6347 4.2.4.1 recommends 1000)."),
 
 	ENUM("sip", "transport", sip.transport, transports, "udp",
 	     "SIP transport: udp, tcp or tls (TLS 1.2/1.3 with OpenSSL)."),

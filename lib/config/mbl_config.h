@@ -153,6 +153,8 @@ struct mbl_config_media {
 	enum mbl_config_feedback feedback;
 	char codecs[MBL_CONFIG_LIST_LEN];       /* "" = media.codec only */
 	char crypto_suites[MBL_CONFIG_LIST_LEN];
+	uint32_t dtls_timeout_ms;            /* one handshake's limit */
+	uint32_t dtls_rto_ms;                /* first retransmission timeout */
 };
 
 

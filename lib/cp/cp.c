@@ -162,8 +162,10 @@ struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, 
 		rc = -EINVAL;
 		goto fail;
 	}
-	if (dp != NULL)
+	if (dp != NULL) {
 		mbl_dp_set_result_cb(dp, cp_media_result, cp);
+		mbl_dp_set_dtls_cb(dp, cp_dtls_result, cp);
+	}
 	cp->start_ns = mbl_time_ns();
 	cp->next_call_ns = cp->start_ns;
 	return cp;
@@ -239,10 +241,14 @@ int mbl_cp_poll(struct mbl_cp *cp, int max_wait_ms)
 
 	if (wake > now)
 		wait = (int)MBL_MIN((wake - now + 999999) / 1000000, (uint64_t)max_wait_ms);
-	if (cp->dp != NULL && mbl_dp_ctl_inflight(cp->dp) != 0)
+	/* running handshakes and unreaped messages: the data plane answers
+	 * within microseconds, look again soon */
+	if (cp->dp != NULL && (mbl_dp_ctl_inflight(cp->dp) != 0 || cp->dtls_active != 0))
 		wait = MBL_MIN(wait, 1);
 	mbl_sip_tp_poll(cp->tp, wait);
 	now = mbl_time_ns();
+	if (cp->dp != NULL)
+		cp->dtls_active = mbl_dp_dtls_poll(cp->dp, now);
 	mbl_sip_ua_timers(cp->ua, now);
 	pace(cp, now);
 	while ((idx = cp_timer_due(cp, now)) != UINT32_MAX)

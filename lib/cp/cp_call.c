@@ -52,8 +52,9 @@ static void count_reason(struct mbl_cp *cp, const char *reason)
 	cp->st.reason_n[i]++;
 }
 
-static void count_answer(struct mbl_cp *cp, uint64_t now)
+static void count_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now)
 {
+	c->answered = true;
 	cp->st.succeeded++;
 	if (cp->st.first_answer_ns == 0)
 		cp->st.first_answer_ns = now;
@@ -117,8 +118,23 @@ static void call_free(struct mbl_cp *cp, struct cp_call *c)
 
 /* SIP is over for this call: give the media slot back (the data plane
  * answers through cp_media_result), or free the call now. */
+static void dtls_failed(struct mbl_cp *cp, struct cp_call *c, const char *reason)
+{
+	c->dtls_wait = false;
+	if (c->answered) {
+		c->answered = false;
+		cp->st.succeeded--;
+	}
+	cp->st.dtls_failed++;
+	cp_fail(cp, c, 0, reason);
+}
+
 static void release(struct mbl_cp *cp, struct cp_call *c)
 {
+	/* DTLS-SRTP: a call that ends before its handshake did never had
+	 * secure media, whoever hung up */
+	if (c->dtls_wait)
+		dtls_failed(cp, c, "dtls_unfinished");
 	c->sc = NULL;
 	cp_timer_clear(cp, cp_idx(cp, c));
 	if (c->media_on) {
@@ -143,6 +159,31 @@ void cp_media_result(void *arg, const struct mbl_dp_stream_result *r)
 	c->media_on = false;
 	if (c->state == CP_RELEASING)
 		call_free(cp, c);
+}
+
+/* The call's DTLS-SRTP handshake ended. A failed one fails the call, even
+ * one already counted as answered: its media never could flow. */
+void cp_dtls_result(void *arg, const struct mbl_dp_dtls_result *r)
+{
+	struct mbl_cp *cp = arg;
+	struct cp_call *c;
+
+	if (r->stream >= cp->conf.limit)
+		return;
+	c = &cp->calls[r->stream];
+	if (!c->media_on || !c->dtls_wait)
+		return; /* not this call's handshake */
+	c->dtls_wait = false;
+	if (r->ok) {
+		if (cp->conf.key_log != NULL)
+			cp_key_log(cp, r->stream, c->raddr, r->tx_key, r->rx_key, c->ssrc);
+		return;
+	}
+	MBL_LOG_RL(MBL_LOG_WARN, "call %s: DTLS-SRTP handshake failed: %s",
+		   c->sc != NULL ? mbl_sip_call_id(c->sc) : "?", mbl_dtls_fail_name(r->fail));
+	dtls_failed(cp, c, mbl_dtls_fail_name(r->fail));
+	if (c->state == CP_UP)
+		cp_hangup(cp, r->stream, mbl_time_ns());
 }
 
 /* [fieldN] of the call's CSV row (sip.inject_file) in tmpl, or tmpl. */
@@ -300,7 +341,7 @@ static void uac_answered(struct mbl_cp *cp, struct cp_call *c, const struct mbl_
 		cp_hangup(cp, cp_idx(cp, c), now);
 		return;
 	}
-	count_answer(cp, now);
+	count_answer(cp, c, now);
 	cp_timer_set(cp, cp_idx(cp, c), CP_T_HOLD, now + hold_ns(cp));
 }
 
@@ -344,7 +385,7 @@ void cp_uas_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now)
 	}
 	c->state = CP_UP;
 	c->t_answer = now;
-	count_answer(cp, now);
+	count_answer(cp, c, now);
 	if (cp_media_start(cp, cp_idx(cp, c), &c->ans->res, why, sizeof(why)) < 0)
 		MBL_LOG_RL(MBL_LOG_WARN, "call %s: media not started: %s", mbl_sip_call_id(c->sc),
 			   why);

@@ -37,9 +37,9 @@ int cp_sdp_local(struct mbl_cp *cp, uint32_t idx, struct mbl_sdp_local *l)
 }
 
 /* run.key_log, asked for by the user: the one place keys leave (0600 file,
- * same line format as the media role's). */
-static void key_log(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result *res,
-		    uint32_t ssrc)
+ * same line format as the media role's). raddr is the peer's "ip:port". */
+void cp_key_log(struct mbl_cp *cp, uint32_t idx, const char *raddr,
+		const struct mbl_srtp_key *tx, const struct mbl_srtp_key *rx, uint32_t ssrc)
 {
 	struct mbl_srtp_crypto_attr a = {.tag = -1};
 	char val[160], lip[64];
@@ -48,14 +48,13 @@ static void key_log(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result
 
 	mbl_dp_stream_local(cp->dp, idx, ip, &lport);
 	mbl_fmt_ip(cp->conf.media_family, ip, lip, sizeof(lip));
-	a.key = res->tx_key;
+	a.key = *tx;
 	if (mbl_srtp_sdes_format(&a, val, sizeof(val)) > 0)
-		fprintf(cp->conf.key_log, "SRTP tx %s:%u %s:%u %08x %s\n", lip, lport, res->addr,
-			res->port, ssrc, val);
-	a.key = res->rx_key;
+		fprintf(cp->conf.key_log, "SRTP tx %s:%u %s %08x %s\n", lip, lport, raddr, ssrc,
+			val);
+	a.key = *rx;
 	if (mbl_srtp_sdes_format(&a, val, sizeof(val)) > 0)
-		fprintf(cp->conf.key_log, "SRTP rx %s:%u %s:%u any %s\n", lip, lport, res->addr,
-			res->port, val);
+		fprintf(cp->conf.key_log, "SRTP rx %s:%u %s any %s\n", lip, lport, raddr, val);
 	explicit_bzero(val, sizeof(val));
 	explicit_bzero(&a, sizeof(a));
 	fflush(cp->conf.key_log);
@@ -66,11 +65,12 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 {
 	struct cp_call *c = &cp->calls[idx];
 	struct mbl_dp_media m;
+	bool dtls;
 	int rc;
 
-	if (res->chosen == MBL_SDP_ENC_DTLS) {
-		snprintf(why, whylen, "DTLS-SRTP was chosen, but DTLS handshakes on the data "
-			 "plane are not implemented yet");
+	if (res->chosen == MBL_SDP_ENC_DTLS && !res->rtcp_mux) {
+		snprintf(why, whylen, "DTLS-SRTP without rtcp-mux (a handshake per component) "
+			 "is not supported");
 		return -ENOTSUP;
 	}
 	if (strcasecmp(res->codec.name, cp->conf.sdp.codecs[0].name) != 0) {
@@ -79,6 +79,7 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 		return -ENOTSUP;
 	}
 	cp->st.media_sdes += res->chosen == MBL_SDP_ENC_SDES;
+	cp->st.media_dtls += res->chosen == MBL_SDP_ENC_DTLS;
 	cp->st.media_plain += res->chosen == MBL_SDP_ENC_NONE;
 	cp->st.media_fell_back += res->fell_back;
 	if (!cp->conf.media)
@@ -95,18 +96,29 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 		m.srtp_tx = m.srtp_rx = true;
 		m.tx_key = res->tx_key;
 		m.rx_key = res->rx_key;
+	} else if (res->chosen == MBL_SDP_ENC_DTLS) {
+		/* keys come from the handshake on the media port (cp_dtls_result) */
+		m.dtls = true;
+		m.dtls_role = res->dtls_role == MBL_SDP_SETUP_ACTIVE ? MBL_DTLS_CLIENT
+								     : MBL_DTLS_SERVER;
+		snprintf(m.fp_alg, sizeof(m.fp_alg), "%s", res->fp_alg);
+		snprintf(m.fp, sizeof(m.fp), "%s", res->fingerprint);
 	}
 	while (m.ssrc == 0) /* chosen here so the key log can name it */
 		m.ssrc = mbl_xorshift32(&cp->rng);
+	c->ssrc = m.ssrc;
+	snprintf(c->raddr, sizeof(c->raddr), "%s:%u", res->addr, res->port);
 	if (cp->conf.key_log != NULL && res->chosen == MBL_SDP_ENC_SDES)
-		key_log(cp, idx, res, m.ssrc);
+		cp_key_log(cp, idx, c->raddr, &res->tx_key, &res->rx_key, m.ssrc);
 	rc = mbl_dp_stream_start(cp->dp, idx, &m, why, whylen);
+	dtls = m.dtls;
 	explicit_bzero(&m, sizeof(m));
 	if (rc == -ENOBUFS || rc == -EBUSY)
 		snprintf(why, whylen, "data plane busy (%s)", strerror(-rc));
 	if (rc < 0)
 		return rc;
 	c->media_on = true;
+	c->dtls_wait = dtls;
 	cp->st.media_started++;
 	return 0;
 }

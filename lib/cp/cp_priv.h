@@ -24,6 +24,10 @@ struct cp_call {
 	bool failed_counted;
 	bool got_18x;
 	bool keys_made;                 /* keys[] hold this call's SDES keys */
+	bool answered;                  /* counted in succeeded */
+	bool dtls_wait;                 /* DTLS-SRTP handshake not ended yet */
+	uint32_t ssrc;                  /* our media SSRC */
+	char raddr[56];                 /* the peer's media "ip:port" (key log) */
 	uint32_t heap_pos;              /* index in cp->heap + 1; 0 = not queued */
 	uint64_t deadline;
 	uint64_t t_invite, t_answer;
@@ -45,6 +49,7 @@ struct mbl_cp {
 	uint64_t live;                  /* calls not CP_FREE */
 	uint64_t placed;                /* UAC */
 	uint64_t next_call_ns, start_ns;
+	unsigned dtls_active;           /* handshakes running on the data plane */
 	bool stopping;
 	uint32_t rng;
 	char target_uri[400], from_uri[400];
@@ -66,6 +71,9 @@ void cp_event(void *arg, struct mbl_sip_ev *ev);
 int cp_place_call(struct mbl_cp *cp, uint64_t now);
 void cp_timer_fire(struct mbl_cp *cp, uint32_t idx, uint64_t now);
 void cp_media_result(void *arg, const struct mbl_dp_stream_result *r);
+void cp_dtls_result(void *arg, const struct mbl_dp_dtls_result *r);
+void cp_key_log(struct mbl_cp *cp, uint32_t idx, const char *raddr,
+		const struct mbl_srtp_key *tx, const struct mbl_srtp_key *rx, uint32_t ssrc);
 void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reason);
 void cp_hangup(struct mbl_cp *cp, uint32_t idx, uint64_t now);
 

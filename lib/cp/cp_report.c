@@ -27,6 +27,36 @@ static void reasons_json(const struct mbl_cp *cp, struct mbl_json *j)
 	mbl_json_obj_close(j);
 }
 
+/* calls.dtls: the handshakes of the calls that chose DTLS-SRTP. */
+static void dtls_json(const struct mbl_cp *cp, struct mbl_json *j)
+{
+	struct mbl_dp_dtls_stats d;
+	uint64_t failed = 0;
+
+	mbl_dp_dtls_stats(cp->dp, &d);
+	for (unsigned f = 0; f < MBL_DTLS_FAIL_MAX; f++)
+		failed += d.failed[f];
+	mbl_json_obj_open(j, "dtls");
+	mbl_json_u64(j, "handshakes", d.started);
+	mbl_json_u64(j, "completed", d.completed);
+	mbl_json_u64(j, "failed", failed);
+	/* ended with their call, or still running at the end */
+	mbl_json_u64(j, "unfinished", d.started - d.completed - failed);
+	mbl_json_obj_open(j, "failed_by_reason");
+	for (unsigned f = 0; f < MBL_DTLS_FAIL_MAX; f++)
+		if (d.failed[f] != 0)
+			mbl_json_u64(j, mbl_dtls_fail_name(f), d.failed[f]);
+	mbl_json_obj_close(j);
+	mbl_json_u64(j, "calls_failed", cp->st.dtls_failed);
+	mbl_json_u64(j, "retransmits", d.retransmits);
+	mbl_json_u64(j, "datagrams_in", d.rx);
+	mbl_json_u64(j, "datagrams_out", d.tx);
+	mbl_json_u64(j, "datagrams_out_dropped", d.tx_dropped);
+	mbl_json_u64(j, "datagrams_stale", d.rx_stale);
+	mbl_hist_json(j, "handshake_ms", &d.handshake_us, 1e3);
+	mbl_json_obj_close(j);
+}
+
 void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_json *j)
 {
 	const struct mbl_cp_stats *st = &cp->st;
@@ -65,7 +95,10 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_json_u64(j, "sdes", st->media_sdes);
 	mbl_json_u64(j, "plain", st->media_plain);
 	mbl_json_u64(j, "fell_back_to_plain", st->media_fell_back);
+	mbl_json_u64(j, "dtls", st->media_dtls);
 	mbl_json_obj_close(j);
+	if (cp->dp != NULL && cp->conf.sdp.fingerprint[0] != '\0')
+		dtls_json(cp, j);
 	mbl_json_obj_close(j);
 
 	mbl_sip_tp_stats(cp->tp, &ts);

@@ -68,7 +68,8 @@ struct mbl_cp_stats {
 	uint64_t reason_n[MBL_CP_MAX_REASONS];
 	uint64_t concurrent, concurrent_max;
 	uint64_t media_started, media_ok, media_missing;
-	uint64_t media_sdes, media_plain, media_fell_back;
+	uint64_t media_sdes, media_plain, media_fell_back, media_dtls;
+	uint64_t dtls_failed;                    /* calls failed by their handshake */
 	uint64_t bye_failed;
 	struct mbl_hist pdd_us, setup_us;        /* INVITE -> 18x (or final), -> 2xx */
 	uint64_t first_ns, last_ns;              /* first INVITE, last call end */
