@@ -1,6 +1,7 @@
 #!/bin/sh
-# Interop: baresip (Debian) as the far end of mediablast's calls, plain RTP
-# and SDES-SRTP (baresip mediaenc srtp-mand). baresip auto-answers in
+# Interop: baresip (Debian) as the far end of mediablast's calls, plain RTP,
+# SDES-SRTP (baresip mediaenc srtp-mand) and DTLS-SRTP (mediaenc dtls_srtp:
+# baresip's DTLS stack, OpenSSL through libre, against ours on DPDK mbufs). baresip auto-answers in
 # namespace B (SIP and media on 198.18.0.2, its audio a 440 Hz tone from a
 # WAV file made here); mediablast's UAC in A places calls one after the
 # other. Every call must succeed and carry media both ways, with no SRTP
@@ -28,7 +29,7 @@ w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 *
 w.close()
 PY
 
-run() { # run NAME ENCRYPTION BARESIP_MEDIAENC
+run() { # run NAME ENCRYPTION BARESIP_MEDIAENC [MEDIABLAST_OPTIONS]
 	name=$1 enc=$2 menc=$3
 	cat > "$BR/config" <<EOT
 poll_method		epoll
@@ -41,6 +42,7 @@ module_path		/usr/lib/baresip/modules
 module			g711.so
 module			aufile.so
 module			srtp.so
+module			dtls_srtp.so
 module_app		account.so
 module_app		menu.so
 EOT
@@ -55,7 +57,7 @@ EOT
 		--set sip.target=198.18.0.2:5060 --set sip.to_user=bob --role uac \
 		--set call.rate=1 --set call.total="$CALLS" --set call.hold=fixed:1500 \
 		--set media.encryption="$enc" --set media.srtp_engine=cryptodev \
-		--set run.console=false --duration $((CALLS + 4)) \
+		--set run.console=false --duration $((CALLS + 4)) $4 \
 		--report "$OUT/baresip-$name.json" > "$OUT/baresip-$name.log" 2>&1 ||
 		fail "$name: mediablast exited with an error"
 	kill "$pb" 2>/dev/null; wait "$pb" 2>/dev/null
@@ -63,7 +65,7 @@ EOT
 import json, sys
 r, name, calls, enc = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 c, d = r["calls"], r["media"]["dropped"]
-kind = c["media"]["sdes" if enc == "sdes" else "plain"]
+kind = c["media"][enc if enc in ("sdes", "dtls") else "plain"]
 ok = (c["succeeded"] == calls and c["failed"] == 0 and c["media"]["flowed_both_ways"] == calls
       and kind == calls and d["srtp_auth_fail"] == 0 and r["media"]["rtp"]["rx_packets"] > 0)
 print(("PASS" if ok else "FAIL") + f": baresip {name}: {c['succeeded']}/{calls} calls, media both ways "
@@ -74,5 +76,6 @@ PY
 }
 run plain none ""
 run sdes sdes srtp-mand
+run dtls dtls dtls_srtp "--set media.rtcp_mux=true"
 rm -rf "$BR"
 finish
