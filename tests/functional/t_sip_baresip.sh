@@ -38,6 +38,7 @@ audio_player		aufile,$BR/heard-$name.wav
 audio_source		aufile,$BR/tone.wav
 audio_alert		aufile,$BR/alert.wav
 rtp_ports		30000-30999
+rtcp_mux		yes
 module_path		/usr/lib/baresip/modules
 module			g711.so
 module			aufile.so
