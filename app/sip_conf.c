@@ -197,6 +197,8 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 	c->fail_code = k->fail_code;
 	c->fail_pct = k->fail_pct;
 	c->uas_hangup = k->uas_hangup;
+	c->hold_after_ms = k->hold_after_ms;
+	c->hold_for_ms = k->hold_for_ms;
 	c->timeout_ms = k->timeout_ms;
 	c->media = k->media;
 	if (hold_spec(k->hold, c) < 0) {

@@ -275,6 +275,12 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "UAS: share of calls answered with call.fail_code."),
 	BOOL("call", "uas_hangup", call.uas_hangup, "false",
 	     "UAS hangs up (BYE) after the hold time instead of waiting for the UAC's BYE."),
+	UINT("call", "hold_after_ms", call.hold_after_ms, 0, 86400000, "0",
+	     "Put each call on hold this long after it was answered: a re-INVITE with "
+	     "a=sendonly, so the peer stops sending RTP (RFC 3264 8.4); 0 = never. Either role."),
+	UINT("call", "hold_for_ms", call.hold_for_ms, 0, 86400000, "1000",
+	     "Resume a held call (re-INVITE with a=sendrecv) this long after the hold was "
+	     "answered."),
 	BOOL("call", "media", call.media, "true",
 	     "Send and receive RTP for each call on its data-plane slot (false: signaling "
 	     "only, e.g. to measure calls/s; SDP is still negotiated)."),

@@ -185,6 +185,8 @@ struct mbl_config_call {
 	uint16_t fail_code;        /* UAS: failure answer for fail_pct of calls */
 	uint32_t fail_pct;
 	bool uas_hangup;           /* UAS sends BYE after the hold time */
+	uint32_t hold_after_ms;    /* re-INVITE a=sendonly this long after the answer; 0 never */
+	uint32_t hold_for_ms;      /* then a=sendrecv this long after the hold */
 	uint32_t timeout_ms;       /* UAC: no final answer by then -> CANCEL */
 	bool media;                /* RTP per call (false: signaling only) */
 };

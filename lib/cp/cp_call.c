@@ -94,6 +94,7 @@ static void call_free(struct mbl_cp *cp, struct cp_call *c)
 
 	cp_timer_clear(cp, idx);
 	explicit_bzero(c->keys, sizeof(c->keys));
+	explicit_bzero(&c->now, sizeof(c->now));
 	if (c->ans != NULL) {
 		explicit_bzero(c->ans, sizeof(*c->ans));
 		free(c->ans);
@@ -262,8 +263,8 @@ void cp_timer_fire(struct mbl_cp *cp, uint32_t idx, uint64_t now)
 		cp_fail(cp, c, 408, "no answer (call.timeout_ms)");
 		cp_hangup(cp, idx, now);
 		break;
-	case CP_T_HOLD:
-		cp_hangup(cp, idx, now);
+	case CP_T_UP:
+		cp_up_timer(cp, idx, now);
 		break;
 	case CP_T_ANSWER:
 		if (c->state == CP_RINGING)
@@ -301,7 +302,8 @@ static void uac_answered(struct mbl_cp *cp, struct cp_call *c, const struct mbl_
 		return;
 	}
 	count_answer(cp, now);
-	cp_timer_set(cp, cp_idx(cp, c), CP_T_HOLD, now + hold_ns(cp));
+	c->hangup_at = now + hold_ns(cp);
+	cp_up_start(cp, c, now);
 }
 
 static void uac_challenge(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev,
@@ -352,7 +354,8 @@ void cp_uas_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now)
 	free(c->ans);
 	c->ans = NULL;
 	if (cp->conf.uas_hangup)
-		cp_timer_set(cp, cp_idx(cp, c), CP_T_HOLD, now + hold_ns(cp));
+		c->hangup_at = now + hold_ns(cp);
+	cp_up_start(cp, c, now);
 }
 
 static void uas_refuse(struct mbl_cp *cp, struct cp_call *c, struct mbl_sip_call *sc,
@@ -463,15 +466,19 @@ void cp_event(void *arg, struct mbl_sip_ev *ev)
 		}
 		break;
 	case MBL_SIP_EV_ANSWERED:
-		if (!ev->reinvite && c->state == CP_INVITING)
+		if (ev->reinvite)
+			cp_reinvite_answered(cp, c, ev, now);
+		else if (c->state == CP_INVITING)
 			uac_answered(cp, c, ev, now);
+		break;
+	case MBL_SIP_EV_REINVITE_FAILED:
+		cp_reinvite_failed(cp, c, ev, now);
 		break;
 	case MBL_SIP_EV_CHALLENGE:
 		uac_challenge(cp, c, ev, now);
 		break;
 	case MBL_SIP_EV_REINVITE:
-		/* hold / resume from the peer: same media, answered as before */
-		mbl_sip_call_respond(c->sc, 488, NULL, NULL, now);
+		cp_reinvite_in(cp, c, ev, now);
 		break;
 	case MBL_SIP_EV_FAILED:
 	case MBL_SIP_EV_REMOTE_BYE:

@@ -46,6 +46,9 @@ struct mbl_cp_conf {
 	uint32_t answer_delay_ms, fail_pct;
 	uint16_t answer_code, fail_code;
 	bool uas_hangup;
+	/* Hold (either role): re-INVITE a=sendonly hold_after_ms after the
+	 * answer, a=sendrecv hold_for_ms later; 0 = never. */
+	uint32_t hold_after_ms, hold_for_ms;
 	uint32_t timeout_ms;
 	bool media;                        /* start data-plane streams per call */
 	struct mbl_sdp_local sdp;          /* template: enc, policy, codecs, addr... */
@@ -70,6 +73,11 @@ struct mbl_cp_stats {
 	uint64_t media_started, media_ok, media_missing;
 	uint64_t media_sdes, media_plain, media_fell_back;
 	uint64_t bye_failed;
+	/* re-INVITEs: ours (sent = first sends of each step, glare retries
+	 * not included) and the peer's */
+	uint64_t reinv_sent, reinv_ok, reinv_failed, reinv_glare, reinv_ended_call;
+	uint64_t reinv_received, reinv_accepted, reinv_refused;
+	uint64_t held_by_us, held_by_peer;       /* hold answers agreed */
 	struct mbl_hist pdd_us, setup_us;        /* INVITE -> 18x (or final), -> 2xx */
 	uint64_t first_ns, last_ns;              /* first INVITE, last call end */
 	uint64_t first_answer_ns, last_answer_ns; /* 2xx of the first / last answered call */
