@@ -252,6 +252,16 @@ const struct mbl_config_key mbl_config_keys[] = {
 	    "Digest user for 401/407 challenges (RFC 8760)."),
 	SECRET("sip", "auth_password", sip.auth_password, NULL, "password", "",
 	       "Digest password. Never echoed."),
+	STR("sip", "auth_realm", sip.auth_realm, NULL, "realm", "",
+	    "UAS: challenge every INVITE and REGISTER without valid digest credentials with 401 in "
+	    "this realm (RFC 3261 22); wrong credentials get 403. Users and passwords from "
+	    "sip.auth_user / sip.auth_password (per CSV row with sip.inject_file). \"\" = no "
+	    "challenge."),
+	STR("sip", "auth_algorithms", sip.auth_algorithms, NULL, "list", "SHA-256,MD5",
+	    "UAS: digest algorithms challenged with, one WWW-Authenticate each, preferred first "
+	    "(RFC 8760 2.4): MD5, SHA-256, SHA-512-256 and their -sess forms."),
+	UINT("sip", "auth_nonce_ttl_s", sip.auth_nonce_ttl_s, 1, 86400, "300",
+	     "UAS: seconds a nonce stays fresh; an older one gets 401 stale=true."),
 	STR("sip", "inject_file", sip.inject_file, NULL, "path", "",
 	    "CSV injection file as SIPp writes them (SEQUENTIAL, RANDOM or USER; fields by ';'): "
 	    "[field0] ... in sip.to_user / from_user / auth_user / auth_password."),

@@ -172,6 +172,9 @@ struct mbl_config_sip {
 	char auth_user[64];
 	char auth_password[128];            /* secret */
 	char inject_file[MBL_CONFIG_PATH_LEN];
+	char auth_realm[128];               /* UAS: challenge in this realm; "" never */
+	char auth_algorithms[64];           /* UAS: offered, preferred first */
+	uint32_t auth_nonce_ttl_s;          /* UAS: older nonces are stale */
 };
 
 struct mbl_config_call {

@@ -40,7 +40,7 @@ static uint64_t hold_ns(struct mbl_cp *cp)
 	return (uint64_t)(ms * 1e6);
 }
 
-static void count_reason(struct mbl_cp *cp, const char *reason)
+void cp_count_reason(struct mbl_cp *cp, const char *reason)
 {
 	unsigned i;
 
@@ -68,7 +68,7 @@ void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reaso
 	cp->st.failed++;
 	if (status >= 100 && status < 700)
 		cp->st.by_status[status]++;
-	count_reason(cp, reason);
+	cp_count_reason(cp, reason);
 }
 
 static struct cp_call *call_alloc(struct mbl_cp *cp)
@@ -369,17 +369,20 @@ static void uas_refuse(struct mbl_cp *cp, struct cp_call *c, struct mbl_sip_call
 
 static void uas_incoming(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_t now)
 {
-	struct cp_call *c = call_alloc(cp);
+	struct cp_call *c;
 	struct mbl_sdp_local l;
 	struct mbl_sdp_remote r;
 	char why[200];
 
+	if (cp_auth_invite(cp, ev, now) != 0)
+		return; /* challenged or refused */
+	c = call_alloc(cp);
 	if (c == NULL) { /* at call.limit */
 		mbl_sip_call_respond(ev->call, 503, NULL, "Retry-After: 1", now);
 		cp->st.attempted++;
 		cp->st.failed++;
 		cp->st.by_status[503]++;
-		count_reason(cp, "over call.limit (503)");
+		cp_count_reason(cp, "over call.limit (503)");
 		return;
 	}
 	cp->st.attempted++;
@@ -454,6 +457,10 @@ void cp_event(void *arg, struct mbl_sip_ev *ev)
 
 	if (ev->type == MBL_SIP_EV_INCOMING) {
 		uas_incoming(cp, ev, now);
+		return;
+	}
+	if (ev->type == MBL_SIP_EV_REGISTER) {
+		cp_auth_register(cp, ev);
 		return;
 	}
 	if (c == NULL || c->state == CP_FREE)

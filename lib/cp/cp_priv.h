@@ -80,6 +80,9 @@ struct mbl_cp {
 	uint32_t rng;
 	char target_uri[400], from_uri[400];
 	struct mbl_sip_csv *csv;        /* sip.inject_file, or NULL */
+	struct mbl_sip_auth_server *auth; /* UAS challenging (sip.auth_realm), or NULL */
+	char auth_pw[160];              /* secret: the password the lookup returned last */
+	char reg_hdr[2048];             /* REGISTER reply header lines (ev->reply_hdr) */
 	const char *tp_err;             /* last transport failure toward the target */
 	uint64_t tp_err_ns;
 	struct mbl_cp_stats st;
@@ -98,6 +101,7 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now);
 void cp_timer_fire(struct mbl_cp *cp, uint32_t idx, uint64_t now);
 void cp_media_result(void *arg, const struct mbl_dp_stream_result *r);
 void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reason);
+void cp_count_reason(struct mbl_cp *cp, const char *reason); /* static strings only */
 void cp_hangup(struct mbl_cp *cp, uint32_t idx, uint64_t now);
 
 /* UAS answer kept while ringing. */
@@ -116,6 +120,15 @@ void cp_reinvite_answered(struct mbl_cp *cp, struct cp_call *c, const struct mbl
 			  uint64_t now);
 void cp_reinvite_failed(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev,
 			uint64_t now);
+
+/* cp_auth.c: UAS digest (RFC 3261 22, RFC 8760) */
+int cp_auth_init(struct mbl_cp *cp, char *err, size_t errlen);
+void cp_auth_free(struct mbl_cp *cp);
+/* INCOMING: 0 when the INVITE may go on (no realm, or credentials good);
+ * 1 when it was answered here (401 challenge or 403), the call gone. */
+int cp_auth_invite(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_t now);
+/* REGISTER event: sets ev->reply_status / reply_hdr. */
+void cp_auth_register(struct mbl_cp *cp, struct mbl_sip_ev *ev);
 
 /* cp_media.c */
 /* Our side of call idx's SDP into l: the template, the slot's media address

@@ -115,6 +115,12 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_json_u64(j, "send_errors", us->send_errors);
 	mbl_json_u64(j, "refused_503", us->no_resources);
 	reinvites_json(st, j);
+	mbl_json_obj_open(j, "auth");
+	mbl_json_u64(j, "challenged", st->auth_challenged);
+	mbl_json_u64(j, "stale", st->auth_stale);
+	mbl_json_u64(j, "accepted", st->auth_accepted);
+	mbl_json_u64(j, "refused", st->auth_refused);
+	mbl_json_obj_close(j);
 	mbl_hist_json(j, "pdd_ms", &st->pdd_us, 1e3);
 	mbl_hist_json(j, "setup_ms", &st->setup_us, 1e3);
 	mbl_json_obj_open(j, "transport_stats");

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Check one phase of t_sip_features.sh against its captures and reports.
-Usage: sip_features_check.py hold SIPCAP MEDIACAP UAC UAS CALLS HOLD_FOR_MS"""
+Usage: sip_features_check.py hold SIPCAP MEDIACAP UAC UAS CALLS HOLD_FOR_MS
+       sip_features_check.py auth-right|auth-wrong SIPCAP UAC UAS CALLS"""
 import collections
 import json
 import subprocess
@@ -104,7 +105,52 @@ def hold(sipcap, medcap, uac, uas, calls, hold_for_ms):
               f"(withheld on hold: {x['calls']['media']['held_packet_times']})")
 
 
-if PHASE == "hold":
+def auth(sipcap, uac, uas, calls, right):
+    ua, us = uac["calls"], uas["calls"]
+    a = uas["sip"]["auth"]
+    rows = sip_rows(sipcap, "sip.WWW-Authenticate")
+    per = collections.defaultdict(collections.Counter)
+    algs = collections.Counter()
+    for cid, meth, st, cs, www in rows:
+        if meth:
+            per[cid][meth] += 1
+        elif cs == "INVITE":
+            per[cid][st] += 1
+            if st == "401":
+                algs[tuple(x.split("algorithm=")[1].split(",")[0]
+                           for x in www.split("Digest ")[1:])] += 1
+    check(len(per) == calls and all(c["401"] == 1 and c["INVITE"] == 2 for c in per.values()),
+          f"tshark: {len(per)} calls, each INVITE 401 INVITE: "
+          f"{sum(1 for c in per.values() if c['401'] == 1 and c['INVITE'] == 2)}")
+    check(algs == {("SHA-256", "MD5"): calls},
+          f"tshark: 401s offer SHA-256 then MD5 (RFC 8760 2.4): {dict(algs)}")
+    check(a["challenged"] == calls and a["stale"] == 0,
+          f"uas: {a['challenged']} challenged (want {calls})")
+    if right:
+        calls_ok("uac", uac, calls)
+        calls_ok("uas", uas, calls)
+        ok200 = sum(1 for c in per.values() if c["200"] == 1)
+        check(ok200 == calls and a["accepted"] == calls and a["refused"] == 0,
+              f"every call 200 after its one 401: {ok200}; uas accepted {a['accepted']}, "
+              f"refused {a['refused']}")
+    else:
+        f403 = sum(1 for c in per.values() if c["403"] == 1)
+        check(ua["attempted"] == calls and ua["failed"] == calls and
+              ua["failed_by_status"] == {"403": calls} and
+              ua["failed_by_reason"] == {"Forbidden": calls},
+              f"uac: {ua['failed']}/{ua['attempted']} failed, by status "
+              f"{ua['failed_by_status']}, by reason {ua['failed_by_reason']}")
+        check(f403 == calls and a["refused"] == calls and a["accepted"] == 0 and
+              us["failed_by_reason"] == {"digest credentials refused (403)": calls},
+              f"tshark: {f403} calls answered 403; uas refused {a['refused']}, "
+              f"by reason {us['failed_by_reason']}")
+
+
+if PHASE.startswith("auth-"):
+    sipcap, uac_p, uas_p, calls = sys.argv[2:6]
+    auth(sipcap, json.load(open(uac_p)), json.load(open(uas_p)), int(calls),
+         PHASE == "auth-right")
+elif PHASE == "hold":
     sipcap, medcap, uac_p, uas_p, calls, hold_for = sys.argv[2:8]
     hold(sipcap, medcap, json.load(open(uac_p)), json.load(open(uas_p)), int(calls),
          int(hold_for))

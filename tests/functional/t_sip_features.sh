@@ -9,7 +9,10 @@
 #         pause for about HOLD_FOR while the holder's does not, and both
 #         reports must count the re-INVITEs with every call succeeded and
 #         no loss counted for the held time.
-# PHASES="hold" (default: all) runs a subset; KEEP=1 keeps captures.
+#  auth:  the UAS challenges (sip.auth_realm): a UAC with the right password
+#         gets every call after exactly one 401 (SHA-256 and MD5 offered), a
+#         UAC with a wrong one sees every call fail 403, counted by reason.
+# PHASES="hold auth" (default: all) runs a subset; KEEP=1 keeps captures.
 . tests/functional/lib.sh
 : "${CALLS:=50}" "${RATE:=25}" "${HOLD_AFTER:=1000}" "${HOLD_FOR:=1000}"
 lab_init
@@ -76,7 +79,29 @@ phase_hold() {
 	[ -n "${KEEP:-}" ] || rm -f "$SCAP" "$MCAP"
 }
 
-for ph in ${PHASES:-hold}; do
+phase_auth() {
+	for pw in right wrong; do
+		start_caps "auth-$pw"
+		run "auth-$pw" $((CALLS / RATE + 6)) \
+			"--set sip.auth_realm=lab.test --set sip.auth_user=alice \
+			 --set sip.auth_password=s3cret-pw --set call.media=false" \
+			"--set sip.auth_user=alice --set sip.auth_password=$( [ $pw = right ] &&
+			 echo s3cret-pw || echo not-it) --set call.hold=fixed:500 --set call.media=false"
+		stop_caps
+		python3 tests/functional/sip_features_check.py "auth-$pw" "$SCAP" \
+			"$OUT/feat-auth-$pw-uac.json" "$OUT/feat-auth-$pw-uas.json" "$CALLS" ||
+			FAILS=$((FAILS + 1))
+		if grep -q 's3cret-pw\|not-it' "$OUT"/feat-auth-$pw-ua[cs].json \
+			"$OUT"/feat-auth-$pw-ua[cs].log; then
+			fail "auth-$pw: a password in a report or log"
+		else
+			ok "auth-$pw: no password in reports or logs"
+		fi
+		[ -n "${KEEP:-}" ] || rm -f "$SCAP" "$MCAP"
+	done
+}
+
+for ph in ${PHASES:-hold auth}; do
 	"phase_$ph"
 done
 finish
