@@ -132,6 +132,45 @@ static int tls(const struct mbl_config_sip *s, struct mbl_cp_conf *c, char *err,
 	return 0;
 }
 
+/* UAS digest challenges: a realm needs somebody to check against and
+ * algorithms we can do. */
+static int auth(const struct mbl_config_sip *s, struct mbl_cp_conf *c, char *err, size_t errlen)
+{
+	char buf[sizeof(s->auth_algorithms)], *save = NULL;
+
+	snprintf(c->auth_realm, sizeof(c->auth_realm), "%s", s->auth_realm);
+	c->auth_nonce_ttl_s = s->auth_nonce_ttl_s;
+	if (s->auth_realm[0] == '\0')
+		return 0;
+	if (c->uac) {
+		snprintf(err, errlen, "sip.auth_realm: only a UAS challenges (a UAC answers "
+			 "challenges with sip.auth_user and sip.auth_password)");
+		return -EINVAL;
+	}
+	if (s->auth_user[0] == '\0') {
+		snprintf(err, errlen, "sip.auth_realm: a challenging UAS needs sip.auth_user and "
+			 "sip.auth_password (or [fieldN] of sip.inject_file)");
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", s->auth_algorithms);
+	c->n_auth_algs = 0;
+	for (char *t = strtok_r(buf, ", ", &save); t != NULL; t = strtok_r(NULL, ", ", &save)) {
+		enum mbl_sip_auth_alg alg;
+
+		if (mbl_sip_auth_alg_find(t, &alg) < 0 || c->n_auth_algs == MBL_SIP_AUTH_ALG_MAX) {
+			snprintf(err, errlen, "sip.auth_algorithms: unknown algorithm \"%s\" (MD5, "
+				 "SHA-256, SHA-512-256 and their -sess forms)", t);
+			return -EINVAL;
+		}
+		c->auth_algs[c->n_auth_algs++] = alg;
+	}
+	if (c->n_auth_algs == 0) {
+		snprintf(err, errlen, "sip.auth_algorithms: empty");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int sdp_template(struct app *a, struct mbl_cp_conf *c, char *err, size_t errlen)
 {
 	const struct mbl_config_media *m = &a->cfg.media;
@@ -235,6 +274,8 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 	c->fail_code = k->fail_code;
 	c->fail_pct = k->fail_pct;
 	c->uas_hangup = k->uas_hangup;
+	c->hold_after_ms = k->hold_after_ms;
+	c->hold_for_ms = k->hold_for_ms;
 	c->timeout_ms = k->timeout_ms;
 	c->media = k->media;
 	if (hold_spec(k->hold, c) < 0) {
@@ -242,8 +283,8 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 			 k->hold);
 		return -EINVAL;
 	}
-	if (tls(s, c, err, errlen) < 0 || sdp_template(a, c, err, errlen) < 0 ||
-	    dtls_setup(a, err, errlen) < 0)
+	if (tls(s, c, err, errlen) < 0 || auth(s, c, err, errlen) < 0 ||
+	    sdp_template(a, c, err, errlen) < 0 || dtls_setup(a, err, errlen) < 0)
 		return -EINVAL;
 	/* call mode: one data-plane slot per concurrent call */
 	a->dpc.dynamic = true;

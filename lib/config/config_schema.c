@@ -259,6 +259,16 @@ const struct mbl_config_key mbl_config_keys[] = {
 	    "Digest user for 401/407 challenges (RFC 8760)."),
 	SECRET("sip", "auth_password", sip.auth_password, NULL, "password", "",
 	       "Digest password. Never echoed."),
+	STR("sip", "auth_realm", sip.auth_realm, NULL, "realm", "",
+	    "UAS: challenge every INVITE and REGISTER without valid digest credentials with 401 in "
+	    "this realm (RFC 3261 22); wrong credentials get 403. Users and passwords from "
+	    "sip.auth_user / sip.auth_password (per CSV row with sip.inject_file). \"\" = no "
+	    "challenge."),
+	STR("sip", "auth_algorithms", sip.auth_algorithms, NULL, "list", "SHA-256,MD5",
+	    "UAS: digest algorithms challenged with, one WWW-Authenticate each, preferred first "
+	    "(RFC 8760 2.4): MD5, SHA-256, SHA-512-256 and their -sess forms."),
+	UINT("sip", "auth_nonce_ttl_s", sip.auth_nonce_ttl_s, 1, 86400, "300",
+	     "UAS: seconds a nonce stays fresh; an older one gets 401 stale=true."),
 	STR("sip", "inject_file", sip.inject_file, NULL, "path", "",
 	    "CSV injection file as SIPp writes them (SEQUENTIAL, RANDOM or USER; fields by ';'): "
 	    "[field0] ... in sip.to_user / from_user / auth_user / auth_password."),
@@ -282,6 +292,12 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "UAS: share of calls answered with call.fail_code."),
 	BOOL("call", "uas_hangup", call.uas_hangup, "false",
 	     "UAS hangs up (BYE) after the hold time instead of waiting for the UAC's BYE."),
+	UINT("call", "hold_after_ms", call.hold_after_ms, 0, 86400000, "0",
+	     "Put each call on hold this long after it was answered: a re-INVITE with "
+	     "a=sendonly, so the peer stops sending RTP (RFC 3264 8.4); 0 = never. Either role."),
+	UINT("call", "hold_for_ms", call.hold_for_ms, 0, 86400000, "1000",
+	     "Resume a held call (re-INVITE with a=sendrecv) this long after the hold was "
+	     "answered."),
 	BOOL("call", "media", call.media, "true",
 	     "Send and receive RTP for each call on its data-plane slot (false: signaling "
 	     "only, e.g. to measure calls/s; SDP is still negotiated)."),

@@ -174,6 +174,9 @@ struct mbl_config_sip {
 	char auth_user[64];
 	char auth_password[128];            /* secret */
 	char inject_file[MBL_CONFIG_PATH_LEN];
+	char auth_realm[128];               /* UAS: challenge in this realm; "" never */
+	char auth_algorithms[64];           /* UAS: offered, preferred first */
+	uint32_t auth_nonce_ttl_s;          /* UAS: older nonces are stale */
 };
 
 struct mbl_config_call {
@@ -187,6 +190,8 @@ struct mbl_config_call {
 	uint16_t fail_code;        /* UAS: failure answer for fail_pct of calls */
 	uint32_t fail_pct;
 	bool uas_hangup;           /* UAS sends BYE after the hold time */
+	uint32_t hold_after_ms;    /* re-INVITE a=sendonly this long after the answer; 0 never */
+	uint32_t hold_for_ms;      /* then a=sendrecv this long after the hold */
 	uint32_t timeout_ms;       /* UAC: no final answer by then -> CANCEL */
 	bool media;                /* RTP per call (false: signaling only) */
 };

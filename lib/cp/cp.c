@@ -104,6 +104,7 @@ static int make_ua(struct mbl_cp *cp, char *err, size_t errlen)
 	 * only when the final answer takes longer than 200 ms) */
 	uc.auto_100 = cp->conf.uac || cp->conf.answer_delay_ms > 0;
 	uc.seed = cp->conf.seed;
+	uc.register_event = !cp->conf.uac; /* a UAS registrar may challenge */
 	cp->ua = mbl_sip_ua_create(&uc, &ops);
 	if (cp->ua == NULL) {
 		snprintf(err, errlen, "cannot create the SIP user agent (%s)", strerror(errno));
@@ -162,6 +163,8 @@ struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, 
 		rc = -EINVAL;
 		goto fail;
 	}
+	if ((rc = cp_auth_init(cp, err, errlen)) < 0)
+		goto fail;
 	if (dp != NULL) {
 		mbl_dp_set_result_cb(dp, cp_media_result, cp);
 		mbl_dp_set_dtls_cb(dp, cp_dtls_result, cp);
@@ -181,6 +184,7 @@ void mbl_cp_free(struct mbl_cp *cp)
 		return;
 	mbl_sip_ua_destroy(cp->ua);
 	mbl_sip_csv_free(cp->csv);
+	cp_auth_free(cp);
 	mbl_sip_tp_free(cp->tp);
 	if (cp->dp != NULL)
 		mbl_dp_set_result_cb(cp->dp, NULL, NULL);

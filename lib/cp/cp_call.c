@@ -40,7 +40,7 @@ static uint64_t hold_ns(struct mbl_cp *cp)
 	return (uint64_t)(ms * 1e6);
 }
 
-static void count_reason(struct mbl_cp *cp, const char *reason)
+void cp_count_reason(struct mbl_cp *cp, const char *reason)
 {
 	unsigned i;
 
@@ -69,7 +69,7 @@ void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reaso
 	cp->st.failed++;
 	if (status >= 100 && status < 700)
 		cp->st.by_status[status]++;
-	count_reason(cp, reason);
+	cp_count_reason(cp, reason);
 }
 
 static struct cp_call *call_alloc(struct mbl_cp *cp)
@@ -95,6 +95,7 @@ static void call_free(struct mbl_cp *cp, struct cp_call *c)
 
 	cp_timer_clear(cp, idx);
 	explicit_bzero(c->keys, sizeof(c->keys));
+	explicit_bzero(&c->now, sizeof(c->now));
 	if (c->ans != NULL) {
 		explicit_bzero(c->ans, sizeof(*c->ans));
 		free(c->ans);
@@ -303,8 +304,8 @@ void cp_timer_fire(struct mbl_cp *cp, uint32_t idx, uint64_t now)
 		cp_fail(cp, c, 408, "no answer (call.timeout_ms)");
 		cp_hangup(cp, idx, now);
 		break;
-	case CP_T_HOLD:
-		cp_hangup(cp, idx, now);
+	case CP_T_UP:
+		cp_up_timer(cp, idx, now);
 		break;
 	case CP_T_ANSWER:
 		if (c->state == CP_RINGING)
@@ -342,7 +343,8 @@ static void uac_answered(struct mbl_cp *cp, struct cp_call *c, const struct mbl_
 		return;
 	}
 	count_answer(cp, c, now);
-	cp_timer_set(cp, cp_idx(cp, c), CP_T_HOLD, now + hold_ns(cp));
+	c->hangup_at = now + hold_ns(cp);
+	cp_up_start(cp, c, now);
 }
 
 static void uac_challenge(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev,
@@ -393,7 +395,8 @@ void cp_uas_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now)
 	free(c->ans);
 	c->ans = NULL;
 	if (cp->conf.uas_hangup)
-		cp_timer_set(cp, cp_idx(cp, c), CP_T_HOLD, now + hold_ns(cp));
+		c->hangup_at = now + hold_ns(cp);
+	cp_up_start(cp, c, now);
 }
 
 static void uas_refuse(struct mbl_cp *cp, struct cp_call *c, struct mbl_sip_call *sc,
@@ -407,17 +410,20 @@ static void uas_refuse(struct mbl_cp *cp, struct cp_call *c, struct mbl_sip_call
 
 static void uas_incoming(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_t now)
 {
-	struct cp_call *c = call_alloc(cp);
+	struct cp_call *c;
 	struct mbl_sdp_local l;
 	struct mbl_sdp_remote r;
 	char why[200];
 
+	if (cp_auth_invite(cp, ev, now) != 0)
+		return; /* challenged or refused */
+	c = call_alloc(cp);
 	if (c == NULL) { /* at call.limit */
 		mbl_sip_call_respond(ev->call, 503, NULL, "Retry-After: 1", now);
 		cp->st.attempted++;
 		cp->st.failed++;
 		cp->st.by_status[503]++;
-		count_reason(cp, "over call.limit (503)");
+		cp_count_reason(cp, "over call.limit (503)");
 		return;
 	}
 	cp->st.attempted++;
@@ -494,6 +500,10 @@ void cp_event(void *arg, struct mbl_sip_ev *ev)
 		uas_incoming(cp, ev, now);
 		return;
 	}
+	if (ev->type == MBL_SIP_EV_REGISTER) {
+		cp_auth_register(cp, ev);
+		return;
+	}
 	if (c == NULL || c->state == CP_FREE)
 		return;
 	switch (ev->type) {
@@ -504,15 +514,19 @@ void cp_event(void *arg, struct mbl_sip_ev *ev)
 		}
 		break;
 	case MBL_SIP_EV_ANSWERED:
-		if (!ev->reinvite && c->state == CP_INVITING)
+		if (ev->reinvite)
+			cp_reinvite_answered(cp, c, ev, now);
+		else if (c->state == CP_INVITING)
 			uac_answered(cp, c, ev, now);
+		break;
+	case MBL_SIP_EV_REINVITE_FAILED:
+		cp_reinvite_failed(cp, c, ev, now);
 		break;
 	case MBL_SIP_EV_CHALLENGE:
 		uac_challenge(cp, c, ev, now);
 		break;
 	case MBL_SIP_EV_REINVITE:
-		/* hold / resume from the peer: same media, answered as before */
-		mbl_sip_call_respond(c->sc, 488, NULL, NULL, now);
+		cp_reinvite_in(cp, c, ev, now);
 		break;
 	case MBL_SIP_EV_FAILED:
 	case MBL_SIP_EV_REMOTE_BYE:

@@ -21,8 +21,14 @@ int cp_sdp_local(struct mbl_cp *cp, uint32_t idx, struct mbl_sdp_local *l)
 	mbl_dp_stream_local(cp->dp, idx, ip, &port);
 	mbl_fmt_ip(cp->conf.media_family, ip, l->addr, sizeof(l->addr));
 	l->port = port;
-	l->sess_id = ((uint64_t)cp->rng << 20) ^ idx;
-	l->sess_ver = 1;
+	/* RFC 3264 8: one o= session id for the whole call; the version goes
+	 * up by one with each changed SDP (cp_hold.c) */
+	if (c->sess_id == 0) {
+		c->sess_id = (((uint64_t)cp->rng << 20) ^ idx) | 1;
+		c->sess_ver = 1;
+	}
+	l->sess_id = c->sess_id;
+	l->sess_ver = c->sess_ver;
 	/* keys are made once per call (the offer's, or the answer's): the
 	 * offerer rebuilds its side to check the answer against it */
 	for (unsigned i = 0; !c->keys_made && i < cp->conf.n_suites; i++) {
@@ -60,6 +66,8 @@ void cp_key_log(struct mbl_cp *cp, uint32_t idx, const char *raddr,
 	fflush(cp->conf.key_log);
 }
 
+static void remember(struct cp_call *c, const struct mbl_sdp_result *res);
+
 int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result *res,
 		   char *why, size_t whylen)
 {
@@ -82,6 +90,7 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 	cp->st.media_dtls += res->chosen == MBL_SDP_ENC_DTLS;
 	cp->st.media_plain += res->chosen == MBL_SDP_ENC_NONE;
 	cp->st.media_fell_back += res->fell_back;
+	remember(c, res);
 	if (!cp->conf.media)
 		return 0;
 	memset(&m, 0, sizeof(m));
@@ -119,8 +128,60 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 		return rc;
 	c->media_on = true;
 	c->dtls_wait = dtls;
+	c->tx_on = true;
 	cp->st.media_started++;
+	cp_media_dir(cp, idx, res->dir); /* an initial offer may hold already */
 	return 0;
+}
+
+/* ---- re-INVITEs: what a re-offer may change ------------------------------------ */
+
+static void remember(struct cp_call *c, const struct mbl_sdp_result *res)
+{
+	struct cp_media_now *n = &c->now;
+
+	snprintf(n->addr, sizeof(n->addr), "%s", res->addr);
+	n->port = res->port;
+	n->rtcp_port = res->rtcp_port;
+	n->pt = res->codec.pt;
+	n->chosen = (uint8_t)res->chosen;
+	n->crypto_tag = res->crypto_tag;
+	n->rx_key = res->rx_key;
+	c->last_dir = (uint8_t)res->dir;
+}
+
+bool cp_media_same(const struct cp_call *c, const struct mbl_sdp_result *res)
+{
+	const struct cp_media_now *n = &c->now;
+
+	if (strcmp(n->addr, res->addr) != 0 || n->port != res->port ||
+	    n->rtcp_port != res->rtcp_port || n->pt != res->codec.pt || n->chosen != res->chosen)
+		return false;
+	if (res->chosen != MBL_SDP_ENC_SDES)
+		return true;
+	/* RFC 4568 7.1.4 lets a re-offer keep its keys; new ones would need a
+	 * rekey of both directions, which a call slot does not do */
+	return n->crypto_tag == res->crypto_tag &&
+	       memcmp(&n->rx_key, &res->rx_key, sizeof(n->rx_key)) == 0;
+}
+
+void cp_media_dir(struct mbl_cp *cp, uint32_t idx, enum mbl_sdp_dir dir)
+{
+	struct cp_call *c = &cp->calls[idx];
+	bool on = dir == MBL_SDP_DIR_SENDRECV || dir == MBL_SDP_DIR_SENDONLY;
+
+	if (!c->media_on || c->tx_on == on)
+		return;
+	for (int tries = 0; tries < 100000; tries++) {
+		int rc = mbl_dp_stream_send(cp->dp, idx, on);
+
+		if (rc == 0)
+			c->tx_on = on;
+		if (rc != -ENOBUFS)
+			return;
+		mbl_dp_ctl_reap(cp->dp, NULL);
+	}
+	mbl_log(MBL_LOG_ERR, "call slot %u: data plane did not take the hold", idx);
 }
 
 void cp_media_stop(struct mbl_cp *cp, uint32_t idx)

@@ -14,7 +14,30 @@ enum cp_state {
 	CP_RELEASING,   /* SIP over, waiting for the data plane to stop the slot */
 };
 
-enum cp_timer { CP_T_NONE = 0, CP_T_TIMEOUT, CP_T_ANSWER, CP_T_HOLD };
+/* CP_T_UP: a call that is up waits for its hang-up (hangup_at) and its
+ * next hold step (reinv_at), whichever comes first. */
+enum cp_timer { CP_T_NONE = 0, CP_T_TIMEOUT, CP_T_ANSWER, CP_T_UP };
+
+/* Our hold of a call (call.hold_after_ms): re-INVITE a=sendonly, then
+ * a=sendrecv hold_for_ms later (RFC 3264 8.4, RFC 6337 5.3). */
+enum cp_hold_phase {
+	CP_H_NONE = 0,      /* no hold planned, or done */
+	CP_H_WAIT,          /* hold re-INVITE due at reinv_at */
+	CP_H_OFFER_HOLD,    /* a=sendonly offer sent, no final answer yet */
+	CP_H_HELD,          /* held; resume re-INVITE due at reinv_at */
+	CP_H_OFFER_RESUME,  /* a=sendrecv offer sent */
+};
+
+/* The negotiated media of a call that a re-offer may not change (this
+ * engine moves no stream to another address, codec or key mid-call). */
+struct cp_media_now {
+	char addr[MBL_SDP_ADDR_LEN];
+	uint16_t port, rtcp_port;
+	uint8_t pt;
+	uint8_t chosen;                 /* enum mbl_sdp_enc */
+	int crypto_tag;
+	struct mbl_srtp_key rx_key;     /* secret: the peer's SDES key */
+};
 
 struct cp_call {
 	struct mbl_sip_call *sc;
@@ -28,6 +51,14 @@ struct cp_call {
 	bool dtls_wait;                 /* DTLS-SRTP handshake not ended yet */
 	uint32_t ssrc;                  /* our media SSRC */
 	char raddr[56];                 /* the peer's media "ip:port" (key log) */
+	bool tx_on;                     /* media_on: RTP flowing (not held by SDP) */
+	uint8_t hold_phase;             /* enum cp_hold_phase */
+	uint8_t last_dir;               /* direction of the last SDP we sent */
+	uint8_t offer_dir;              /* direction of our pending re-offer */
+	uint8_t reinv_tries;            /* glare (491) retries of this step */
+	uint64_t sess_id, sess_ver;     /* our o= line: fixed id, version + 1 per change */
+	uint64_t hangup_at, reinv_at;   /* CP_T_UP deadlines, 0 = none */
+	struct cp_media_now now;        /* what cp_media_start agreed */
 	uint32_t heap_pos;              /* index in cp->heap + 1; 0 = not queued */
 	uint64_t deadline;
 	uint64_t t_invite, t_answer;
@@ -54,6 +85,9 @@ struct mbl_cp {
 	uint32_t rng;
 	char target_uri[400], from_uri[400];
 	struct mbl_sip_csv *csv;        /* sip.inject_file, or NULL */
+	struct mbl_sip_auth_server *auth; /* UAS challenging (sip.auth_realm), or NULL */
+	char auth_pw[160];              /* secret: the password the lookup returned last */
+	char reg_hdr[2048];             /* REGISTER reply header lines (ev->reply_hdr) */
 	const char *tp_err;             /* last transport failure toward the target */
 	uint64_t tp_err_ns;
 	struct mbl_cp_stats st;
@@ -75,6 +109,7 @@ void cp_dtls_result(void *arg, const struct mbl_dp_dtls_result *r);
 void cp_key_log(struct mbl_cp *cp, uint32_t idx, const char *raddr,
 		const struct mbl_srtp_key *tx, const struct mbl_srtp_key *rx, uint32_t ssrc);
 void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reason);
+void cp_count_reason(struct mbl_cp *cp, const char *reason); /* static strings only */
 void cp_hangup(struct mbl_cp *cp, uint32_t idx, uint64_t now);
 
 /* UAS answer kept while ringing. */
@@ -84,6 +119,25 @@ struct cp_answer {
 };
 void cp_uas_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now);
 
+/* cp_hold.c: re-INVITEs both ways (hold / resume) */
+void cp_up_start(struct mbl_cp *cp, struct cp_call *c, uint64_t now); /* call is up */
+void cp_up_timer(struct mbl_cp *cp, uint32_t idx, uint64_t now);
+void cp_reinvite_in(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev,
+		    uint64_t now);
+void cp_reinvite_answered(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev,
+			  uint64_t now);
+void cp_reinvite_failed(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev,
+			uint64_t now);
+
+/* cp_auth.c: UAS digest (RFC 3261 22, RFC 8760) */
+int cp_auth_init(struct mbl_cp *cp, char *err, size_t errlen);
+void cp_auth_free(struct mbl_cp *cp);
+/* INCOMING: 0 when the INVITE may go on (no realm, or credentials good);
+ * 1 when it was answered here (401 challenge or 403), the call gone. */
+int cp_auth_invite(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_t now);
+/* REGISTER event: sets ev->reply_status / reply_hdr. */
+void cp_auth_register(struct mbl_cp *cp, struct mbl_sip_ev *ev);
+
 /* cp_media.c */
 /* Our side of call idx's SDP into l: the template, the slot's media address
  * and port, and the call's SDES keys (made once per call). 0 or -errno. */
@@ -91,6 +145,11 @@ int cp_sdp_local(struct mbl_cp *cp, uint32_t idx, struct mbl_sdp_local *l);
 int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result *res,
 		   char *why, size_t whylen);
 void cp_media_stop(struct mbl_cp *cp, uint32_t idx);
+/* RTP on or off as the agreed direction dir says (RFC 3264 5.1: only
+ * sendrecv and sendonly send); RTCP goes on. */
+void cp_media_dir(struct mbl_cp *cp, uint32_t idx, enum mbl_sdp_dir dir);
+/* res keeps the call's address, ports, codec, security and keys. */
+bool cp_media_same(const struct cp_call *c, const struct mbl_sdp_result *res);
 
 static inline uint32_t cp_idx(const struct mbl_cp *cp, const struct cp_call *c)
 {

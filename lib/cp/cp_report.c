@@ -3,6 +3,8 @@
  * (4.5, 4.8): ASR = answered / attempted; SEER counts as "effective" the
  * answered calls plus those a user ended (busy 486/600, declined 603,
  * unavailable 480), over attempts less those redirected (3xx). */
+#include <stdlib.h>
+
 #include "cp_priv.h"
 
 static double pct(uint64_t a, uint64_t b)
@@ -57,6 +59,39 @@ static void dtls_json(const struct mbl_cp *cp, struct mbl_json *j)
 	mbl_json_obj_close(j);
 }
 
+/* re-INVITEs: ours (sent counts each hold / resume step once; glare
+ * retries apart) and the peer's. */
+static void reinvites_json(const struct mbl_cp_stats *st, struct mbl_json *j)
+{
+	mbl_json_obj_open(j, "reinvites");
+	mbl_json_u64(j, "sent", st->reinv_sent);
+	mbl_json_u64(j, "answered_ok", st->reinv_ok);
+	mbl_json_u64(j, "failed", st->reinv_failed);
+	mbl_json_u64(j, "glare_retried", st->reinv_glare);
+	mbl_json_u64(j, "ended_call", st->reinv_ended_call);
+	mbl_json_u64(j, "received", st->reinv_received);
+	mbl_json_u64(j, "accepted", st->reinv_accepted);
+	mbl_json_u64(j, "refused_488", st->reinv_refused);
+	mbl_json_u64(j, "held_by_us", st->held_by_us);
+	mbl_json_u64(j, "held_by_peer", st->held_by_peer);
+	mbl_json_obj_close(j);
+}
+
+/* Packet times our held streams did not send (exact after the data plane
+ * stopped: the report is written after mbl_dp_join). */
+static uint64_t held_packet_times(const struct mbl_cp *cp)
+{
+	struct mbl_dp_totals *t;
+	uint64_t n = 0;
+
+	if (cp->dp == NULL || (t = calloc(1, sizeof(*t))) == NULL)
+		return 0;
+	mbl_dp_totals(cp->dp, t, false);
+	n = t->c.tx_held;
+	free(t);
+	return n;
+}
+
 void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_json *j)
 {
 	const struct mbl_cp_stats *st = &cp->st;
@@ -96,6 +131,7 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_json_u64(j, "plain", st->media_plain);
 	mbl_json_u64(j, "fell_back_to_plain", st->media_fell_back);
 	mbl_json_u64(j, "dtls", st->media_dtls);
+	mbl_json_u64(j, "held_packet_times", held_packet_times(cp));
 	mbl_json_obj_close(j);
 	if (cp->dp != NULL && cp->conf.sdp.fingerprint[0] != '\0')
 		dtls_json(cp, j);
@@ -111,6 +147,13 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_json_u64(j, "unmatched", us->unmatched);
 	mbl_json_u64(j, "send_errors", us->send_errors);
 	mbl_json_u64(j, "refused_503", us->no_resources);
+	reinvites_json(st, j);
+	mbl_json_obj_open(j, "auth");
+	mbl_json_u64(j, "challenged", st->auth_challenged);
+	mbl_json_u64(j, "stale", st->auth_stale);
+	mbl_json_u64(j, "accepted", st->auth_accepted);
+	mbl_json_u64(j, "refused", st->auth_refused);
+	mbl_json_obj_close(j);
 	mbl_hist_json(j, "pdd_ms", &st->pdd_us, 1e3);
 	mbl_hist_json(j, "setup_ms", &st->setup_us, 1e3);
 	mbl_json_obj_open(j, "transport_stats");

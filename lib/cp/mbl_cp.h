@@ -39,6 +39,14 @@ struct mbl_cp_conf {
 	uint32_t max_txns;                 /* 0 = max(8 * limit, 65536) */
 	struct mbl_sip_tls_conf tls;       /* strings owned by the caller */
 	char auth_user[64], auth_password[128]; /* secret */
+	/* UAS: challenge INVITE and REGISTER in this realm ("" = never), one
+	 * WWW-Authenticate per algorithm in this order (RFC 8760 2.4); users
+	 * and passwords from auth_user / auth_password ([fieldN] of the CSV
+	 * rows when inject_file is given) */
+	char auth_realm[128];
+	enum mbl_sip_auth_alg auth_algs[MBL_SIP_AUTH_ALG_MAX];
+	unsigned n_auth_algs;
+	uint32_t auth_nonce_ttl_s;
 	uint32_t rate, ramp_ms, limit;
 	uint64_t total;
 	enum mbl_cp_hold hold;
@@ -46,6 +54,9 @@ struct mbl_cp_conf {
 	uint32_t answer_delay_ms, fail_pct;
 	uint16_t answer_code, fail_code;
 	bool uas_hangup;
+	/* Hold (either role): re-INVITE a=sendonly hold_after_ms after the
+	 * answer, a=sendrecv hold_for_ms later; 0 = never. */
+	uint32_t hold_after_ms, hold_for_ms;
 	uint32_t timeout_ms;
 	bool media;                        /* start data-plane streams per call */
 	struct mbl_sdp_local sdp;          /* template: enc, policy, codecs, addr... */
@@ -71,6 +82,15 @@ struct mbl_cp_stats {
 	uint64_t media_sdes, media_plain, media_fell_back, media_dtls;
 	uint64_t dtls_failed;                    /* calls failed by their handshake */
 	uint64_t bye_failed;
+	/* re-INVITEs: ours (sent = first sends of each step, glare retries
+	 * not included) and the peer's */
+	uint64_t reinv_sent, reinv_ok, reinv_failed, reinv_glare, reinv_ended_call;
+	uint64_t reinv_received, reinv_accepted, reinv_refused;
+	uint64_t held_by_us, held_by_peer;       /* hold answers agreed */
+	/* UAS digest: requests answered 401 (stale ones included), requests
+	 * whose credentials verified, requests refused 403 */
+	uint64_t auth_challenged, auth_stale, auth_accepted, auth_refused;
+	uint64_t register_ok;                    /* UAS: REGISTERs answered 200 */
 	struct mbl_hist pdd_us, setup_us;        /* INVITE -> 18x (or final), -> 2xx */
 	uint64_t first_ns, last_ns;              /* first INVITE, last call end */
 	uint64_t first_answer_ns, last_answer_ns; /* 2xx of the first / last answered call */

@@ -68,6 +68,7 @@ static void apply_start(struct dp_worker *w, struct dp_msg *m)
 	s->frame_idx = 0;
 	s->marker_next = true;
 	s->rtcp_octets = 0;
+	s->held = false;
 	s->srtp = m->ctx;
 	memset(r, 0, sizeof(*r));
 	mbl_rx_seq_init(&r->seq);
@@ -135,6 +136,20 @@ static int apply_keys(struct dp_worker *w, struct dp_msg *m)
 	return 0;
 }
 
+/* Hold / resume: only the RTP pacer looks at held (dp_tx.c); a resumed
+ * stream starts a new talkspurt. */
+static int apply_send(struct dp_worker *w, struct dp_msg *m)
+{
+	struct dp_stream *s = &w->dp->s[m->stream];
+
+	if (s->state == DP_S_STOPPED)
+		return -EINVAL;
+	if (s->held && m->send_on)
+		s->marker_next = true;
+	s->held = !m->send_on;
+	return 0;
+}
+
 void dp_ctl_apply(struct dp_worker *w, struct dp_msg *m)
 {
 	if (m->stream < w->first || m->stream >= w->first + w->n) {
@@ -158,6 +173,9 @@ void dp_ctl_apply(struct dp_worker *w, struct dp_msg *m)
 		break;
 	case DP_MSG_KEYS:
 		m->rc = apply_keys(w, m);
+		break;
+	case DP_MSG_SEND:
+		m->rc = apply_send(w, m);
 		break;
 	default:
 		m->rc = -ENOTSUP;
@@ -387,6 +405,25 @@ fail:
 	mbl_srtp_ctx_free(msg->ctx_rx);
 	free(msg);
 	return rc;
+}
+
+int mbl_dp_stream_send(struct mbl_dp *dp, uint32_t stream, bool on)
+{
+	struct dp_msg *msg;
+
+	if (!dp->conf.dynamic || stream >= dp->conf.streams || !dp->busy[stream])
+		return -EINVAL;
+	msg = calloc(1, sizeof(*msg));
+	if (msg == NULL)
+		return -ENOMEM;
+	msg->type = DP_MSG_SEND;
+	msg->stream = stream;
+	msg->send_on = on;
+	if (dp_ctl_post(dp, msg) < 0) {
+		free(msg);
+		return -ENOBUFS;
+	}
+	return 0;
 }
 
 int mbl_dp_stream_stop(struct mbl_dp *dp, uint32_t stream, void *user)

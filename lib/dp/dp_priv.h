@@ -46,6 +46,7 @@ struct __rte_cache_aligned dp_stream {
 	uint8_t dtmf_next;              /* index into conf.dtmf */
 	bool keys_wait;                 /* DTLS-SRTP: no media until DP_MSG_KEYS */
 	bool dtls;                      /* DTLS-SRTP stream: DTLS goes to the service */
+	bool held;                      /* call mode: RTP withheld (SDP hold, RFC 3264 5.1) */
 	struct mbl_dtmf_tx dtmf;
 	/* RTCP sender state */
 	uint32_t rtcp_octets;           /* SR sender octet count (mod 2^32) */
@@ -170,7 +171,8 @@ struct mbl_dp {
 	X(REKEY_RX, "hold the peer's next key beside the current one")       \
 	X(START, "call mode: start a slot with a call's addresses and keys")   \
 	X(STOP, "call mode: stop a slot and report what it did")              \
-	X(KEYS, "DTLS-SRTP: install the keys a stream's handshake exported")
+	X(KEYS, "DTLS-SRTP: install the keys a stream's handshake exported") \
+	X(SEND, "call mode: stop or resume a slot's RTP (hold), RTCP goes on")
 
 #define DP_MSG_ENUM_(n, d) DP_MSG_##n,
 enum dp_msg_type { DP_MSG_LIST(DP_MSG_ENUM_) DP_MSG_MAX };
@@ -189,6 +191,7 @@ struct dp_msg {
 	uint32_t ssrc;
 	uint8_t pt;
 	bool dtls;                      /* no media until KEYS */
+	bool send_on;                   /* SEND */
 	/* STOP: filled by the worker */
 	struct mbl_dp_stream_result res;
 };
@@ -254,6 +257,8 @@ static inline struct dp_worker *dp_owner(const struct mbl_dp *dp, uint32_t strea
 uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint8_t *buf,
 		      uint64_t now_ns, bool *is_dtmf);
 void dp_tx_poll(struct dp_worker *w, uint64_t now);
+/* One packet time of a held stream (call on hold): timestamp only. */
+void dp_tx_held(const struct mbl_dp *dp, struct dp_stream *s);
 void dp_tx_flush(struct dp_worker *w, uint64_t now);
 int dp_tx_frame(struct dp_worker *w, const uint8_t *frame, uint16_t len);
 void dp_rtcp_poll(struct dp_worker *w, uint64_t now);

@@ -123,6 +123,16 @@ uint16_t dp_build_rtp(struct mbl_dp *dp, struct dp_stream *s, uint32_t idx, uint
 	return (uint16_t)(s->tmpl.len + rlen);
 }
 
+/* A held stream's packet time passes unsent (RFC 3264 5.1: a recvonly or
+ * inactive stream sends no RTP; RTCP goes on). The timestamp follows the
+ * clock as if the packet had been sampled (RFC 3550 5.1), the sequence
+ * number does not move, so the peer counts no loss and its jitter sees no
+ * step when we resume. Owner worker only. */
+void dp_tx_held(const struct mbl_dp *dp, struct dp_stream *s)
+{
+	s->ts += dp->ts_step;
+}
+
 /* Mbufs come raw from the pool (no rte_pktmbuf_reset: a freed mbuf
  * already has refcnt 1, one segment and no next), so every field TX reads
  * is set here. */
@@ -307,6 +317,12 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 			if (mbl_likely(s->state != DP_S_STOPPED))
 				dp_wheel_add(&w->wheel, li, sched + w->ptime_tsc);
 			if (!stream_ready(w, s, gi, now_ns) || mbl_unlikely(s->keys_wait)) {
+				rte_mempool_put(dp->pool, m);
+				continue;
+			}
+			if (mbl_unlikely(s->held)) {
+				dp_tx_held(dp, s);
+				w->c.tx_held++;
 				rte_mempool_put(dp->pool, m);
 				continue;
 			}

@@ -114,7 +114,8 @@ struct mbl_dp_conf {
 	X(streams_stopped) /* call mode: streams stopped */                   \
 	X(dtls_rx)         /* DTLS datagrams handed to the handshake service */ \
 	X(dtls_tx)         /* DTLS datagrams sent for it */                    \
-	X(dtls_keyed)      /* streams that got their DTLS-SRTP keys */
+	X(dtls_keyed)      /* streams that got their DTLS-SRTP keys */ \
+	X(tx_held)         /* call mode: packet times not sent: call on hold */
 
 /* Drop reasons owned by the data plane (the net and rtp layers have their
  * own lists; the report merges all three under media.dropped). */
@@ -256,6 +257,15 @@ int mbl_dp_stream_start(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_
 /* Stop slot stream; its result comes back through mbl_dp_ctl_reap's
  * callback with user. Returns 0, -ENOBUFS or -EINVAL. Control plane. */
 int mbl_dp_stream_stop(struct mbl_dp *dp, uint32_t stream, void *user);
+/* Stop (on false) or resume (on true) sending RTP on slot stream, as an
+ * SDP direction without "send" asks (RFC 3264 5.1, 8.4: hold). RTCP goes
+ * on, SRTP contexts and the schedule stay: while held the RTP timestamp
+ * keeps advancing with the clock and the sequence number does not, so
+ * the peer sees neither loss nor a jitter step; the first packet after
+ * the resume carries the marker bit (a new talkspurt, RFC 3551 4.1).
+ * Returns 0, -ENOBUFS (owner's ring full: reap and retry), -ENOMEM or
+ * -EINVAL (not call mode, slot not started). Control plane. */
+int mbl_dp_stream_send(struct mbl_dp *dp, uint32_t stream, bool on);
 /* Local address and port of slot stream (for SDP c= and m=). */
 void mbl_dp_stream_local(const struct mbl_dp *dp, uint32_t stream, uint8_t ip[16],
 			 uint16_t *port);

@@ -305,6 +305,30 @@ static int in_dialog(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl_sip_me
 	return 0;
 }
 
+char *mbl_ua_authorization(osip_message_t *req)
+{
+	osip_authorization_t *a = osip_list_get(&req->authorizations, 0);
+
+	if (a == NULL)
+		a = osip_list_get(&req->proxy_authorizations, 0);
+	return a != NULL ? UA_DUP_STR(osip_authorization_to_str, a) : NULL;
+}
+
+bool mbl_ua_extra_ok(const char *x)
+{
+	size_t n = strlen(x);
+
+	if (n >= 2 && (strncmp(x, "\r\n", 2) == 0 || strcmp(x + n - 2, "\r\n") == 0))
+		return false;
+	for (const char *p = x; *p; p++) {
+		if (*p == '\r' && (p[1] != '\n' || p[2] == '\r' || p[2] == '\n'))
+			return false; /* lone CR, or an empty line */
+		if (*p == '\n' && (p == x || p[-1] != '\r'))
+			return false;
+	}
+	return true;
+}
+
 static void strs_free(char **s, unsigned n)
 {
 	while (n--)
@@ -318,7 +342,7 @@ static int options_register(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl
 	struct mbl_sip_ev ev = {.type = m == MBL_SIP_M_OPTIONS ? MBL_SIP_EV_OPTIONS
 					: MBL_SIP_EV_REGISTER, .reason = "", .reply_status = 200};
 	struct ua_txn *t = mbl_ua_txn_server(ua, msg, m, src, srclen, conn_id);
-	char *s[4] = {NULL}, tag[17], extra[1024] = "";
+	char *s[5] = {NULL}, tag[17], extra[2048] = "";
 	osip_message_t *req;
 
 	if (!t)
@@ -329,12 +353,13 @@ static int options_register(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl
 	ev.request_uri = s[2] = UA_DUP_STR(osip_uri_to_str, req->req_uri);
 	ev.src = src;
 	ev.srclen = srclen;
+	ev.authorization = s[4] = mbl_ua_authorization(req);
 	if (m == MBL_SIP_M_REGISTER && (s[3] = UA_DUP_STR(osip_contact_to_str,
 			(osip_contact_t *)osip_list_get(&req->contacts, 0))) != NULL)
 		snprintf(extra, sizeof(extra), "Contact: %s", s[3]);
 	if (m == MBL_SIP_M_OPTIONS || ua->conf.register_event) {
 		mbl_ua_call_emit(ua, NULL, &ev);
-		if (ev.reply_hdr)
+		if (ev.reply_hdr && mbl_ua_extra_ok(ev.reply_hdr))
 			snprintf(extra, sizeof(extra), "%s", ev.reply_hdr);
 	}
 	if (ev.reply_status < 200 || ev.reply_status > 699)
@@ -342,7 +367,7 @@ static int options_register(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl
 	mbl_ua_rand_hex(ua, tag, 16);
 	mbl_ua_txn_respond(ua, t, m == MBL_SIP_M_OPTIONS ? 200 : ev.reply_status, tag,
 			   *extra ? extra : NULL, NULL, NULL, NULL);
-	strs_free(s, 4);
+	strs_free(s, 5);
 	return 0;
 }
 

@@ -118,6 +118,9 @@ struct mbl_sip_ev {
 	const char *content_type;    /* "application/sdp" etc. or NULL */
 	const char *from, *to, *request_uri; /* INCOMING, OPTIONS, REGISTER */
 	const char *challenge;       /* CHALLENGE: the WWW-/Proxy-Authenticate value */
+	/* INCOMING, REGISTER: the value of the first Authorization header (else
+	 * Proxy-Authorization), "Digest username=..."; NULL when none. */
+	const char *authorization;
 	bool proxy_auth;             /* CHALLENGE: it came in a 407 */
 	bool reinvite;               /* ANSWERED / ACKED belong to a re-INVITE */
 	const struct sockaddr *src;  /* INCOMING / REGISTER / OPTIONS: the sender */
@@ -218,7 +221,10 @@ struct mbl_sip_call *mbl_sip_call_invite(struct mbl_sip_ua *ua, const char *targ
  * To tag is set, an early dialog exists), 200..299 with sdp (the UAS core
  * retransmits it until ACK, RFC 3261 13.3.1.4), 300..699 failure (ends an
  * initial call: the handle is invalid after return; a re-INVITE's call goes
- * on). extra_hdr: one header line without CRLF, or NULL. -EPERM when no
+ * on). extra_hdr: NULL, or header lines joined by CRLF without a final one
+ * (several WWW-Authenticate challenges, RFC 8760 2.4); a lone CR or LF, an
+ * empty line or a leading / trailing CRLF is -EINVAL. REGISTER's
+ * reply_hdr follows the same rule. -EPERM when no
  * incoming INVITE is pending or a final answer was already sent; -EIO when
  * the transport refused a final answer to an initial INVITE: the call is
  * gone (no event), the handle invalid. */

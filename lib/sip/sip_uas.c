@@ -19,16 +19,18 @@ static void emit_incoming(struct mbl_sip_ua *ua, struct ua_call *c, osip_message
 			  const struct sockaddr *src, socklen_t srclen)
 {
 	struct mbl_sip_ev ev = {.type = MBL_SIP_EV_INCOMING, .reason = ""};
-	char *s[3], *ct = NULL;
+	char *s[3], *ct = NULL, *authz = mbl_ua_authorization(inv);
 
 	ev.from = s[0] = UA_DUP_STR(osip_from_to_str, inv->from);
 	ev.to = s[1] = UA_DUP_STR(osip_to_to_str, inv->to);
 	ev.request_uri = s[2] = UA_DUP_STR(osip_uri_to_str, inv->req_uri);
+	ev.authorization = authz;
 	ev.src = src;
 	ev.srclen = srclen;
 	mbl_ua_ev_body(&ev, inv, &ct);
 	mbl_ua_call_emit(ua, c, &ev);
 	free(ct);
+	free(authz);
 	free3(s);
 }
 
@@ -127,7 +129,7 @@ int mbl_sip_call_respond(struct mbl_sip_call *call, int status, const char *sdp,
 	struct ua_call *c = (struct ua_call *)call;
 	struct ua_txn *t;
 
-	if (!c || status < 100 || status > 699 || (extra_hdr && strpbrk(extra_hdr, "\r\n")))
+	if (!c || status < 100 || status > 699 || (extra_hdr && !mbl_ua_extra_ok(extra_hdr)))
 		return -EINVAL;
 	mbl_ua_clock(c->ua, now_ns);
 	t = c->inv;

@@ -357,6 +357,12 @@ void mbl_ua_ev_body(struct mbl_sip_ev *ev, osip_message_t *msg, char **ct_buf);
 
 /* to_str of an osip header into malloc'ed memory (osip may use its own
  * allocator). */
+/* sip_dialog.c: the first Authorization (else Proxy-Authorization) value
+ * of req, malloc'd, or NULL; extra header lines well formed (CRLF only
+ * between lines, none empty). */
+char *mbl_ua_authorization(osip_message_t *req);
+bool mbl_ua_extra_ok(const char *x);
+
 #define UA_DUP_STR(fn, hdr)                                                     \
 	({                                                                     \
 		char *s_ = NULL, *d_ = NULL;                                   \
