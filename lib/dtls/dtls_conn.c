@@ -124,7 +124,7 @@ static int conn_ssl(struct mbl_dtls_conn *c, char *err, size_t errlen)
 	SSL_set_app_data(c->ssl, c);
 	/* after the BIO: OpenSSL's floor for the MTU asks the BIO for its
 	 * overhead */
-	if (SSL_set_mtu(c->ssl, MBL_DTLS_MTU) != 1) {
+	if (SSL_set_mtu(c->ssl, MBL_DTLS_MTU) <= 0) { /* it returns the MTU */
 		snprintf(err, errlen, "dtls: OpenSSL refused MTU %d", MBL_DTLS_MTU);
 		return -EIO;
 	}
