@@ -423,12 +423,12 @@ static void test_output_enospc(void **state)
 /* The queue behind output: order kept across -ENOSPC, bounded, reusable. */
 static void test_datagram_queue(void **state)
 {
-	static uint8_t d[1000], out[1000];
+	static uint8_t d[1100], out[1000];
 	struct mbl_dtls_dgq q = { 0 };
 	unsigned n = 0;
 
 	(void)state;
-	for (int i = 0; i < 1000; i++)
+	for (int i = 0; i < 1100; i++)
 		d[i] = (uint8_t)(i * 7 + 1);
 	assert_int_equal(mbl_dtls_dgq_pop(&q, out, sizeof(out)), 0);
 	assert_int_equal(mbl_dtls_dgq_push(&q, d, 0), -ENOBUFS);
