@@ -18,16 +18,36 @@
 
 #include "dtls_test_util.h"
 
-#define RTO_MS 40
 #define MS 1000000ULL
+
+/* Long enough that a loaded machine under ASan finishes the rest of a
+ * handshake within one timeout (the exact retransmission counts depend on
+ * it), short enough for a quick test. */
+#define RTO_MS 200
+/* for the silent peer, whose counts are ranges */
+#define RTO_SHORT_MS 40
+/* for the tests that must see no retransmission at all */
+#define RTO_LONG_MS 10000
+
+/* Exact retransmission counts hold when no exchange took longer than a
+ * timeout (less OpenSSL's 15 ms early firing); a machine stalled longer
+ * makes OpenSSL retransmit on its own, which is right but uncountable. */
+static bool timely(const struct tu_pair *p, unsigned rto_ms)
+{
+	if (p->max_settle_ns < (rto_ms - 16) * MS)
+		return true;
+	print_message("slow machine (an exchange took %.0f ms): exact counts not checked\n",
+		      (double)p->max_settle_ns / 1e6);
+	return false;
+}
 
 static const enum mbl_srtp_suite s80 = MBL_SRTP_AES_CM_128_HMAC_SHA1_80;
 
-static void pair_up(struct tu_pair *p, uint64_t timeout_ns)
+static void pair_up(struct tu_pair *p, uint64_t timeout_ns, unsigned rto_ms)
 {
 	tu_init(p, &s80, 1, &s80, 1);
-	mbl_dtls_ctx_set_rto_ms(p->cctx, RTO_MS);
-	mbl_dtls_ctx_set_rto_ms(p->sctx, RTO_MS);
+	mbl_dtls_ctx_set_rto_ms(p->cctx, rto_ms);
+	mbl_dtls_ctx_set_rto_ms(p->sctx, rto_ms);
 	tu_conns(p, NULL, NULL, NULL, NULL, timeout_ns);
 }
 
@@ -89,7 +109,7 @@ static void test_lost_client_hello(void **state)
 	uint64_t t0, d;
 
 	(void)state;
-	pair_up(&p, 0);
+	pair_up(&p, 0, RTO_MS);
 	p.drop = drop_listed;
 	p.arg = &l;
 	t0 = mbl_time_ns();
@@ -98,8 +118,8 @@ static void test_lost_client_hello(void **state)
 	assert_int_equal(p.dropped[1], 1);
 	d = mbl_dtls_conn_deadline(p.cli);
 	assert_true(d > t0 && d <= t0 + (RTO_MS + 5) * MS);
-	/* before the deadline a tick does nothing */
-	assert_int_equal(mbl_dtls_conn_tick(p.cli, mbl_time_ns()), MBL_DTLS_HANDSHAKING);
+	/* before the deadline (in the caller's clock) a tick does nothing */
+	assert_int_equal(mbl_dtls_conn_tick(p.cli, d - 1), MBL_DTLS_HANDSHAKING);
 	assert_int_equal(mbl_dtls_conn_output(p.cli, buf, sizeof(buf)), 0);
 	stats(p.cli, &cs);
 	assert_int_equal(cs.retransmits, 0);
@@ -112,11 +132,14 @@ static void test_lost_client_hello(void **state)
 	tu_assert_keys(&p, s80);
 	stats(p.cli, &cs);
 	stats(p.srv, &ss);
-	assert_int_equal(cs.tx_datagrams, 3);
-	assert_int_equal(ss.rx_datagrams, 2);
-	assert_int_equal(cs.retransmits, 1);
-	assert_int_equal(ss.retransmits, 0);
 	assert_true(cs.handshake_ns >= (RTO_MS - 15) * MS);
+	assert_true(cs.retransmits >= 1);
+	if (timely(&p, RTO_MS)) {
+		assert_int_equal(cs.tx_datagrams, 3);
+		assert_int_equal(ss.rx_datagrams, 2);
+		assert_int_equal(cs.retransmits, 1);
+		assert_int_equal(ss.retransmits, 0);
+	}
 	tu_fini(&p);
 }
 
@@ -131,7 +154,7 @@ static void test_lost_server_last_flight(void **state)
 	struct tu_pair p;
 
 	(void)state;
-	pair_up(&p, 0);
+	pair_up(&p, 0, RTO_MS);
 	p.drop = drop_listed;
 	p.arg = &l;
 	tu_start(&p);
@@ -148,14 +171,18 @@ static void test_lost_server_last_flight(void **state)
 	assert_memory_equal(&srx, &srx0, sizeof(srx));
 	stats(p.cli, &cs);
 	stats(p.srv, &ss);
-	assert_int_equal(cs.retransmits, 1);
-	assert_int_equal(ss.retransmits, 1); /* the answer */
-	/* OpenSSL 3.0 sends a flight again one message per datagram: the
-	 * client's five (Certificate, ClientKeyExchange, CertificateVerify,
-	 * ChangeCipherSpec, Finished), the server's two */
-	assert_int_equal(cs.tx_datagrams, 2 + 5);
-	assert_int_equal(ss.tx_datagrams, 2 + 2);
+	assert_true(cs.retransmits >= 1 && ss.retransmits >= 1); /* the answer */
 	assert_int_equal(cs.rx_ignored + ss.rx_ignored, 0);
+	if (timely(&p, RTO_MS)) {
+		assert_int_equal(cs.retransmits, 1);
+		assert_int_equal(ss.retransmits, 1);
+		/* OpenSSL 3.0 sends a flight again one message per datagram:
+		 * the client's five (Certificate, ClientKeyExchange,
+		 * CertificateVerify, ChangeCipherSpec, Finished), the
+		 * server's two */
+		assert_int_equal(cs.tx_datagrams, 2 + 5);
+		assert_int_equal(ss.tx_datagrams, 2 + 2);
+	}
 	tu_fini(&p);
 }
 
@@ -168,7 +195,7 @@ static void test_lost_server_first_flight(void **state)
 	struct tu_pair p;
 
 	(void)state;
-	pair_up(&p, 0);
+	pair_up(&p, 0, RTO_MS);
 	p.drop = drop_listed;
 	p.arg = &l;
 	tu_start(&p);
@@ -183,18 +210,19 @@ static void test_lost_server_first_flight(void **state)
 /* ---- silence ----------------------------------------------------------------------------- */
 
 /* Nobody answers: ClientHello at 0, again at ~40, ~120, ~280 ms (the timer
- * doubles), TIMEOUT at 300 ms; nothing is due afterwards. */
+ * doubles), TIMEOUT at 300 ms; nothing is due afterwards. Every tick at a
+ * retransmission deadline sends the flight once more. */
 static void test_peer_never_answers(void **state)
 {
 	const uint64_t limit = 300 * MS;
 	struct mbl_dtls_conn_stats st;
-	uint64_t t0, prev, d, gap = RTO_MS * MS;
+	uint64_t t0, prev, d, gap = RTO_SHORT_MS * MS;
 	uint8_t buf[MBL_DTLS_MTU];
-	unsigned sent = 0, ticks = 0;
+	unsigned sent = 0, rtx_ticks = 0;
 	struct tu_pair p;
 
 	(void)state;
-	pair_up(&p, limit);
+	pair_up(&p, limit, RTO_SHORT_MS);
 	t0 = prev = mbl_time_ns();
 	mbl_dtls_conn_start(p.cli, t0);
 	while (mbl_dtls_conn_state(p.cli) == MBL_DTLS_HANDSHAKING) {
@@ -206,16 +234,22 @@ static void test_peer_never_answers(void **state)
 		assert_true(d == t0 + limit || d + 16 * MS >= prev + gap);
 		tu_sleep_until(d);
 		prev = mbl_time_ns();
-		mbl_dtls_conn_tick(p.cli, prev);
+		if (mbl_dtls_conn_tick(p.cli, prev) != MBL_DTLS_HANDSHAKING)
+			break;
+		stats(p.cli, &st);
+		assert_int_equal(st.retransmits, ++rtx_ticks);
 		gap *= 2;
-		assert_true(++ticks < 10);
+		assert_true(rtx_ticks < 8);
 	}
 	assert_int_equal(mbl_dtls_conn_failure(p.cli), MBL_DTLS_FAIL_TIMEOUT);
 	assert_string_equal(mbl_dtls_conn_detail(p.cli), "");
 	assert_int_equal(mbl_dtls_conn_deadline(p.cli), UINT64_MAX);
-	assert_true(mbl_time_ns() >= t0 + limit);
+	assert_true(prev >= t0 + limit);
 	stats(p.cli, &st);
-	assert_true(st.retransmits >= 2 && st.retransmits <= 3);
+	assert_true(st.retransmits >= 1 && st.retransmits <= 3);
+	assert_int_equal(st.retransmits, rtx_ticks);
+	while (mbl_dtls_conn_output(p.cli, buf, sizeof(buf)) > 0)
+		sent++;
 	assert_int_equal(sent, 1 + st.retransmits);
 	assert_int_equal(st.tx_datagrams, sent);
 	/* failed for good */
@@ -234,7 +268,7 @@ static void test_server_limit_exact(void **state)
 	struct tu_pair p;
 
 	(void)state;
-	pair_up(&p, limit);
+	pair_up(&p, limit, RTO_SHORT_MS);
 	mbl_dtls_conn_start(p.srv, t0);
 	assert_int_equal(mbl_dtls_conn_deadline(p.srv), t0 + limit);
 	assert_int_equal(mbl_dtls_conn_tick(p.srv, t0 + limit - 1), MBL_DTLS_HANDSHAKING);
@@ -292,7 +326,7 @@ static void test_garbage_mixed_in(void **state)
 	struct tu_pair p;
 
 	(void)state;
-	pair_up(&p, 0);
+	pair_up(&p, 0, RTO_LONG_MS);
 	tu_start(&p);
 	/* junk before the server even heard from the client too */
 	junk_into(p.srv, (const uint8_t *)"\x16\xfe\xfd\0\0\0\0\0\0\0\0\0\x05hello", 18,
@@ -338,7 +372,7 @@ static void test_duplicates(void **state)
 	struct tu_pair p;
 
 	(void)state;
-	pair_up(&p, 0);
+	pair_up(&p, 0, RTO_LONG_MS);
 	p.drop = deliver_twice;
 	p.arg = &p;
 	tu_start(&p);

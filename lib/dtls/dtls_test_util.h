@@ -25,6 +25,7 @@ struct tu_pair {
 	struct mbl_dtls_conn *cli, *srv;
 	unsigned sent[2];    /* [0] server, [1] client: datagrams output */
 	unsigned dropped[2];
+	uint64_t max_settle_ns; /* longest tu_settle: was the machine stalled? */
 	tu_drop_fn drop;
 	void *arg;
 };
@@ -73,6 +74,7 @@ static inline void tu_conns(struct tu_pair *p, const char *c_alg, const char *c_
 		fail_msg("server: %s", err);
 	memset(p->sent, 0, sizeof(p->sent));
 	memset(p->dropped, 0, sizeof(p->dropped));
+	p->max_settle_ns = 0;
 }
 
 static inline void tu_conns_free(struct tu_pair *p)
@@ -119,11 +121,17 @@ static inline unsigned tu_move(struct tu_pair *p, bool from_client, uint64_t now
 /* Move datagrams both ways until neither end has anything to say. */
 static inline void tu_settle(struct tu_pair *p)
 {
+	uint64_t t0 = mbl_time_ns();
+
 	for (int i = 0; i < 32; i++) {
 		uint64_t now = mbl_time_ns();
 
-		if (tu_move(p, true, now) + tu_move(p, false, now) == 0)
+		if (tu_move(p, true, now) + tu_move(p, false, now) == 0) {
+			now = mbl_time_ns();
+			if (now - t0 > p->max_settle_ns)
+				p->max_settle_ns = now - t0;
 			return;
+		}
 	}
 	fail_msg("the two ends never stopped talking");
 }
