@@ -269,8 +269,9 @@ static int export_keys(struct mbl_dtls_conn *c, enum mbl_srtp_suite s)
 }
 
 /* The handshake is over: without an agreed use_srtp profile (RFC 5764
- * 4.1.3: the server leaves the extension out when it has none in common
- * with the client) there are no SRTP keys. */
+ * 4.1.1: the server leaves the extension out when it has none in common
+ * with the client, and the handshake goes on) there are no SRTP keys.
+ * Both ends see that by themselves, so no alert is sent. */
 static void conn_done(struct mbl_dtls_conn *c, uint64_t now_ns)
 {
 	const SRTP_PROTECTION_PROFILE *p = SSL_get_selected_srtp_profile(c->ssl);

@@ -31,7 +31,9 @@
 
 #include "dtls_test_util.h"
 
+#ifndef OPENSSL_BIN /* -DOPENSSL_BIN=\"/nowhere\" shows the skip */
 #define OPENSSL_BIN "/usr/bin/openssl"
+#endif
 #define MS 1000000ULL
 
 /* ---- temp dir with the peer's certificates ------------------------------------------- */
@@ -300,46 +302,51 @@ static struct mbl_dtls_ctx *our_ctx(struct mbl_dtls_ident **id)
 
 /* ---- we are the client, s_server the server -------------------------------------------------- */
 
+/* s_server with the RSA certificate, offering profile and printing kmlen
+ * bytes of keying material; returns its port. */
+static uint16_t s_server_spawn(struct child *ch, const struct certs *ce, const char *profile,
+			       char *kmlen)
+{
+	char *argv[] = { "openssl", "s_server", "-dtls1_2", "-accept", "127.0.0.1:0",
+			 "-cert", (char *)ce->rsa_c, "-key", (char *)ce->rsa_k,
+			 "-verify", "1", "-use_srtp", (char *)profile,
+			 "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", kmlen, NULL };
+	const char *acc;
+
+	child_spawn(ch, argv);
+	acc = child_line(ch, "ACCEPT 127.0.0.1:", 3000);
+	assert_non_null(acc);
+	assert_true(atoi(acc) > 0 && atoi(acc) < 65536);
+	return (uint16_t)atoi(acc);
+}
+
 static void against_s_server(const struct certs *ce, const char *profile, enum mbl_srtp_suite s,
 			     const char *hash, const char *fp_alg)
 {
 	const struct mbl_srtp_suite_info *si = mbl_srtp_suite_get(s);
+	const size_t kml = 2 * (size_t)(si->key_len + si->salt_len);
 	char kmlen[8], fp[MBL_DTLS_FP_LEN], err[160] = "";
-	const char *acc;
 	uint8_t km[2 * (MBL_SRTP_MAX_KEY + MBL_SRTP_MAX_SALT)];
 	struct mbl_dtls_ident *id;
 	struct mbl_dtls_ctx *ctx = our_ctx(&id);
 	struct mbl_dtls_conn *c;
 	struct child ch;
-	uint16_t port, myport;
+	uint16_t myport;
 	int fd;
 
-	snprintf(kmlen, sizeof(kmlen), "%d", 2 * (si->key_len + si->salt_len));
-	{
-		char *argv[] = { "openssl", "s_server", "-dtls1_2", "-accept", "127.0.0.1:0",
-				 "-cert", (char *)ce->rsa_c, "-key", (char *)ce->rsa_k,
-				 "-verify", "1", "-use_srtp", (char *)profile,
-				 "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", kmlen,
-				 NULL };
-
-		child_spawn(&ch, argv);
-	}
-	acc = child_line(&ch, "ACCEPT 127.0.0.1:", 3000);
-	assert_non_null(acc);
-	port = (uint16_t)atoi(acc);
-	assert_true(port > 0);
+	snprintf(kmlen, sizeof(kmlen), "%zu", kml);
+	fd = udp_socket(&myport);
+	udp_connect(fd, s_server_spawn(&ch, ce, profile, kmlen));
 	cli_fingerprint(ce->rsa_c, hash, fp, sizeof(fp));
 	c = mbl_dtls_conn_create(ctx, MBL_DTLS_CLIENT, fp_alg, fp, 5000 * MS, err, sizeof(err));
 	assert_non_null(c);
-	fd = udp_socket(&myport);
-	udp_connect(fd, port);
 	mbl_dtls_conn_start(c, mbl_time_ns());
 	pump_until_settled(c, fd, 5000);
 	if (mbl_dtls_conn_state(c) != MBL_DTLS_DONE)
 		fail_msg("state %d (%s: %s); s_server said:\n%s", mbl_dtls_conn_state(c),
 			 mbl_dtls_fail_name(mbl_dtls_conn_failure(c)), mbl_dtls_conn_detail(c),
 			 ch.out);
-	child_keymat(&ch, km, 2 * (si->key_len + si->salt_len));
+	child_keymat(&ch, km, kml);
 	assert_keymat(c, true, km, s);
 	/* s_server: "SRTP Extension negotiated, profile=..." */
 	assert_non_null(strstr(ch.out, profile));

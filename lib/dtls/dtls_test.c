@@ -233,9 +233,10 @@ static void test_handshake_each_profile(void **state)
 		handshake_one(all4[i]);
 }
 
-/* RFC 5764 4.1.3 lets the server choose among the client's profiles;
- * OpenSSL's server takes the first of its own list that the client
- * offered (its preference, not the client's). */
+/* RFC 5764 4.1.1: the server chooses one of the client's profiles (the
+ * client lists them by preference); OpenSSL's server takes the first of
+ * its own list that the client offered: its preference, not the
+ * client's. */
 static void pick(const enum mbl_srtp_suite *cs, const enum mbl_srtp_suite *ss,
 		 enum mbl_srtp_suite want)
 {
@@ -262,9 +263,9 @@ static void test_server_preference(void **state)
 	pick(gcm80, gcm80, MBL_SRTP_AEAD_AES_128_GCM);
 }
 
-/* No profile in common: the server leaves use_srtp out of its hello and
- * OpenSSL completes the handshake anyway; both ends then find no profile
- * selected and fail with NO_PROFILE, and have no keys. */
+/* No profile in common: the server leaves use_srtp out of its hello
+ * (RFC 5764 4.1.1) and OpenSSL completes the handshake anyway; both ends
+ * then find no profile selected, fail with NO_PROFILE and have no keys. */
 static void test_no_common_profile(void **state)
 {
 	const enum mbl_srtp_suite c80 = MBL_SRTP_AES_CM_128_HMAC_SHA1_80;
