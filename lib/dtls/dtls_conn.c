@@ -344,7 +344,10 @@ enum mbl_dtls_state mbl_dtls_conn_start(struct mbl_dtls_conn *c, uint64_t now_ns
 		return c->state;
 	c->started = true;
 	c->start_ns = now_ns;
-	c->limit_ns = now_ns + c->timeout_ns;
+	/* saturated: a huge timeout must not wrap into the past */
+	c->limit_ns = UINT64_MAX - 1;
+	if (now_ns < c->limit_ns && c->timeout_ns < c->limit_ns - now_ns)
+		c->limit_ns = now_ns + c->timeout_ns;
 	if (c->role == MBL_DTLS_CLIENT)
 		handshake_step(c, now_ns); /* the ClientHello */
 	timer_sync(c, now_ns);

@@ -275,6 +275,12 @@ static void test_server_limit_exact(void **state)
 	assert_int_equal(mbl_dtls_conn_tick(p.srv, t0 + limit), MBL_DTLS_FAILED);
 	assert_int_equal(mbl_dtls_conn_failure(p.srv), MBL_DTLS_FAIL_TIMEOUT);
 	assert_int_equal(mbl_dtls_conn_deadline(p.srv), UINT64_MAX);
+	/* a limit past the end of the clock saturates instead of wrapping */
+	tu_conns_free(&p);
+	tu_conns(&p, NULL, NULL, NULL, NULL, UINT64_MAX);
+	mbl_dtls_conn_start(p.srv, t0);
+	assert_int_equal(mbl_dtls_conn_deadline(p.srv), UINT64_MAX - 1);
+	assert_int_equal(mbl_dtls_conn_tick(p.srv, UINT64_MAX - 2), MBL_DTLS_HANDSHAKING);
 	tu_fini(&p);
 }
 
