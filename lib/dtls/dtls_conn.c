@@ -124,7 +124,7 @@ static int conn_ssl(struct mbl_dtls_conn *c, char *err, size_t errlen)
 	SSL_set_app_data(c->ssl, c);
 	/* after the BIO: OpenSSL's floor for the MTU asks the BIO for its
 	 * overhead */
-	if (SSL_set_mtu(c->ssl, MBL_DTLS_MTU) <= 0) { /* it returns the MTU set */
+	if (SSL_set_mtu(c->ssl, MBL_DTLS_MTU) <= 0) { /* it returns the MTU */
 		snprintf(err, errlen, "dtls: OpenSSL refused MTU %d", MBL_DTLS_MTU);
 		return -EIO;
 	}
@@ -269,8 +269,9 @@ static int export_keys(struct mbl_dtls_conn *c, enum mbl_srtp_suite s)
 }
 
 /* The handshake is over: without an agreed use_srtp profile (RFC 5764
- * 4.1.3: the server leaves the extension out when it has none in common
- * with the client) there are no SRTP keys. */
+ * 4.1.1: the server leaves the extension out when it has none in common
+ * with the client, and the handshake goes on) there are no SRTP keys.
+ * Both ends see that by themselves, so no alert is sent. */
 static void conn_done(struct mbl_dtls_conn *c, uint64_t now_ns)
 {
 	const SRTP_PROTECTION_PROFILE *p = SSL_get_selected_srtp_profile(c->ssl);
@@ -343,7 +344,10 @@ enum mbl_dtls_state mbl_dtls_conn_start(struct mbl_dtls_conn *c, uint64_t now_ns
 		return c->state;
 	c->started = true;
 	c->start_ns = now_ns;
-	c->limit_ns = now_ns + c->timeout_ns;
+	/* saturated: a huge timeout must not wrap into the past */
+	c->limit_ns = UINT64_MAX - 1;
+	if (now_ns < c->limit_ns && c->timeout_ns < c->limit_ns - now_ns)
+		c->limit_ns = now_ns + c->timeout_ns;
 	if (c->role == MBL_DTLS_CLIENT)
 		handshake_step(c, now_ns); /* the ClientHello */
 	timer_sync(c, now_ns);

@@ -106,6 +106,7 @@ struct mbl_dtls_conn *mbl_dtls_conn_create(struct mbl_dtls_ctx *ctx, enum mbl_dt
 					   const char *fp_alg, const char *fp, uint64_t timeout_ns,
 					   char *err, size_t errlen);
 void mbl_dtls_conn_free(struct mbl_dtls_conn *c); /* NULL is fine */
+/* (every connection is freed before its context) */
 
 /* Start at now_ns (monotonic, the caller's clock): a client makes its
  * first flight (ClientHello, read it with mbl_dtls_conn_output); a server
@@ -117,6 +118,11 @@ enum mbl_dtls_state mbl_dtls_conn_start(struct mbl_dtls_conn *c, uint64_t now_ns
  * what OpenSSL refuses as fatal does. Returns the state. */
 enum mbl_dtls_state mbl_dtls_conn_input(struct mbl_dtls_conn *c, const uint8_t *d, size_t len,
 					uint64_t now_ns);
+/* Input details: before start and once FAILED a datagram is only counted
+ * (rx_ignored), as is one that is not whole DTLS 1.2 records (RFC 7983
+ * first byte 20..63, record types 20..23, lengths that fit). After DONE,
+ * still call mbl_dtls_conn_output after input: a peer's retransmitted
+ * last flight gets our last flight again (counted in retransmits). */
 
 /* Take the next datagram to send into buf: its length, 0 when nothing is
  * waiting, -ENOSPC when cap < the datagram (it stays queued). */
