@@ -55,11 +55,17 @@ def hold(sipcap, medcap, uac, uas, calls, hold_for_ms):
           f"{rs['refused_488']}, held {rs['held_by_peer']}")
 
     # each dialog: INVITE sendrecv, 200; re-INVITE sendonly, 200 recvonly;
-    # re-INVITE sendrecv, 200 sendrecv - in that order
+    # re-INVITE sendrecv, 200 sendrecv - in that order. A retransmission
+    # (same CSeq number, same message: the VM stalls now and then) is one
+    # message, as the transaction layer sees it.
     seq = collections.defaultdict(list)
-    for cid, meth, st, cs, attr in sip_rows(sipcap, "sdp.media_attr"):
+    seen = set()
+    for cid, meth, st, cs, attr, num in sip_rows(sipcap, "sdp.media_attr", "sip.CSeq.seq"):
         dirs = [a for a in attr.split(",") if a in ("sendrecv", "sendonly", "recvonly",
                                                       "inactive")]
+        if (cid, num, meth, st) in seen:
+            continue
+        seen.add((cid, num, meth, st))
         if meth == "INVITE" or (st == "200" and cs == "INVITE"):
             seq[cid].append((meth or st, dirs[0] if dirs else ""))
     want = [("INVITE", "sendrecv"), ("200", "sendrecv"), ("INVITE", "sendonly"),
