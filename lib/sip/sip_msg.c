@@ -61,6 +61,7 @@ static void trace_sink(const char *fi, int li, osip_trace_level_t level, const c
 
 static void init_osip(void)
 {
+	mbl_sip_alloc_install();
 	osip_trace_initialize_func(TRACE_LEVEL0, trace_sink);
 	init_rc = parser_init() == OSIP_SUCCESS ? 0 : -ENOMEM;
 }

@@ -113,6 +113,10 @@ int mbl_sip_msg_err_status(enum mbl_sip_msg_err err);
  * it too, so calling it first is only a way to see the error early.
  * Returns 0, or -ENOMEM when osip2 could not build its table. */
 int mbl_sip_msg_init(void);
+/* sip_alloc.c: osip2's blocks from per-thread size-class free lists
+ * (called by mbl_sip_msg_init before osip allocates; not in sanitizer
+ * builds). */
+void mbl_sip_alloc_install(void);
 
 /* Parse and validate one SIP message as a UAS receives it.
  *
