@@ -42,8 +42,11 @@ expect "missing port profile" "nonexistent" -- "$MBL" --no-pci -- --set port.pro
 expect "payload file required" "media.payload_file" -- "$MBL" --no-pci -- --set media.payload=file
 expect "G.729 cannot make a tone" "media.payload" -- "$MBL" --no-pci -- --set media.codec=G729
 expect "a UAC needs a target" "sip.target: a UAC needs a target" -- "$MBL" --no-pci -- --role uac
-expect "DTLS media refused until the data plane has DTLS" "media.encryption: dtls" -- \
+expect "DTLS-SRTP needs RTCP muxed" "media.rtcp_mux: DTLS-SRTP" -- \
 	"$MBL" --no-pci -- --role uas --set media.encryption=dtls
+expect "DTLS-SRTP needs a suite with a use_srtp profile" "media.crypto_suites: none has" -- \
+	"$MBL" --no-pci -- --role uas --set media.encryption=dual --set media.rtcp_mux=true \
+	--set media.crypto_suites=AES_256_CM_HMAC_SHA1_80
 expect "bad hold time spec" "call.hold" -- "$MBL" --no-pci -- --role uac \
 	--set sip.target=127.0.0.1:5060 --set call.hold=forever
 expect "bad SDES suite list" "media.crypto_suites: unknown suite" -- "$MBL" --no-pci -- --role uas \
