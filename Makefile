@@ -65,6 +65,11 @@ $(O)/libmbl.a: $(LIB_OBJS)
 	@echo "  AR $@"
 	@ar rcs $@ $^
 
+# DTLS-SRTP handshakes/s of lib/dtls against bare OpenSSL (make bench)
+$(O)/dtls_bench: scripts/dtls_bench.c $(O)/libmbl.a
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(O)/libmbl.a $(PKG_LIBS)
+
 $(O)/mediablast: $(APP_OBJS) $(O)/libmbl.a
 	@echo "  LD $@"
 	@$(CC) $(LDFLAGS_ALL) -o $@ $(APP_OBJS) $(O)/libmbl.a $(PKG_LIBS)
@@ -112,7 +117,7 @@ check: deps-check
 demo: deps-check $(O)/mediablast
 	@sh scripts/demo.sh $(O)/mediablast
 
-bench: deps-check $(O)/mediablast
+bench: deps-check $(O)/mediablast $(O)/dtls_bench
 	@sh scripts/bench.sh $(O)/mediablast
 
 docs: $(O)/mediablast
