@@ -11,7 +11,10 @@
 #         DTLS: every call reports dtls;
 #  dual-sdes  the same offer to an SDES-only UAS: every call reports sdes;
 #  noprof the two ends share no use_srtp profile: every call fails on both
-#         sides with reason dtls_no_srtp_profile and no media is sent.
+#         sides with reason dtls_no_srtp_profile and no media is sent;
+#  hold   DTLS calls put on hold and resumed by re-INVITEs: the re-offers keep
+#         the DTLS association (same fingerprint and roles, RFC 8842 5), so
+#         no second handshake happens and every re-INVITE is answered 200.
 . tests/functional/lib.sh
 : "${CALLS:=400}" "${RATE:=100}" "${HOLD:=2000}"
 lab_init
@@ -118,6 +121,29 @@ for side, path in (("uac", sys.argv[1]), ("uas", sys.argv[2])):
           r["media"]["rtp"]["tx_packets"] == 0 and c["dtls"]["completed"] == 0)
     print(("PASS" if ok else "FAIL") + f": noprof: {side}: {c['failed']}/{f} calls failed "
           f"{why}, {c['succeeded']} succeeded, RTP sent {r['media']['rtp']['tx_packets']}")
+    bad += not ok
+sys.exit(1 if bad else 0)
+PY
+[ -n "${KEEP:-}" ] || rm -f "$cap" "$mcap"
+
+# 5. hold and resume on DTLS-SRTP calls
+h=20
+run hold "$h" "--set media.encryption=dtls --set call.hold_after_ms=800 --set call.hold_for_ms=800" \
+	"--set media.encryption=dtls"
+python3 - "$OUT/dtls-hold-uac.json" "$OUT/dtls-hold-uas.json" "$h" <<'PY' || FAILS=$((FAILS + 1))
+import json, sys
+h, bad = int(sys.argv[3]), 0
+for side, path in (("uac", sys.argv[1]), ("uas", sys.argv[2])):
+    r = json.load(open(path))
+    c, d, ri = r["calls"], r["calls"]["dtls"], r["sip"]["reinvites"]
+    n = ri["answered_ok"] if side == "uac" else ri["accepted"]
+    ok = (c["succeeded"] == h and c["failed"] == 0 and d["handshakes"] == h and
+          d["completed"] == h and n == 2 * h and c["media"]["flowed_both_ways"] == h and
+          r["media"]["dropped"]["srtp_auth_fail"] == 0)
+    print(("PASS" if ok else "FAIL") + f": hold: {side}: {c['succeeded']}/{h} calls, "
+          f"{d['completed']}/{d['handshakes']} handshakes (one per call), re-INVITEs "
+          f"{'answered 200' if side == 'uac' else 'accepted'} {n}/{2 * h} {ri}, "
+          f"auth failures {r['media']['dropped']['srtp_auth_fail']}")
     bad += not ok
 sys.exit(1 if bad else 0)
 PY
