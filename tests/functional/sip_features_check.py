@@ -153,15 +153,18 @@ def register(sipcap, uac, uas, calls, users):
     rows = tshark(sipcap, "-d", "udp.port==5060,sip", "-Y", "sip", "-T", "fields",
                   "-e", "frame.time_epoch", "-e", "sip.to.user", "-e", "sip.Method",
                   "-e", "sip.Status-Code", "-e", "sip.CSeq.method", "-e", "sip.Expires",
-                  "-e", "sip.Authorization")
-    rows = [r + [""] * (7 - len(r)) for r in rows]
+                  "-e", "sip.Authorization", "-e", "sip.Contact")
+    rows = [r + [""] * (8 - len(r)) for r in rows]
     first_invite = min((float(r[0]) for r in rows if r[2] == "INVITE"), default=0)
     seq = collections.defaultdict(list)
-    for t, user, meth, st, cs, exp, authz in rows:
+    bound = collections.Counter()
+    for t, user, meth, st, cs, exp, authz, contact in rows:
         if meth == "REGISTER":
             seq[user].append((float(t), "REGISTER" + ("+auth" if authz else ""), exp))
         elif cs == "REGISTER":
             seq[user].append((float(t), st, ""))
+            # RFC 3261 10.3 step 8: the 200 lists the binding with its expiry
+            bound[user] += st == "200" and contact.endswith(";expires=3600")
     first = [("REGISTER", "3600"), ("401", ""), ("REGISTER+auth", "3600"), ("200", "")]
     last = [("REGISTER", "0"), ("401", ""), ("REGISTER+auth", "0"), ("200", "")]
     for u in users:
@@ -171,6 +174,8 @@ def register(sipcap, uac, uas, calls, users):
               f"tshark: {u}: REGISTER 401 REGISTER 200, then Expires: 0 the same way: {got}")
         check(len(s) >= 4 and 0 < s[3][0] < first_invite,
               f"tshark: {u} registered before the first INVITE")
+        check(bound[u] == 1, f"tshark: {u}: the registrar's 200 lists the binding with "
+              f";expires=3600 once (and none after Expires: 0): {bound[u]}")
     ru, rs = uac["sip"]["register"], uas["sip"]["register"]
     n = len(users)
     check(ru["attempted"] == n and ru["succeeded"] == n and ru["failed"] == 0 and
