@@ -265,6 +265,14 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 	c->t4_ms = s->t4_ms;
 	c->max_txns = s->max_transactions;
 	c->inject_file = s->inject_file[0] ? s->inject_file : NULL;
+	if (s->reg && !c->uac) {
+		snprintf(err, errlen, "sip.register: only a UAC registers (a UAS answers "
+			 "REGISTER, challenging with sip.auth_realm)");
+		return -EINVAL;
+	}
+	c->reg = s->reg;
+	c->reg_expires = s->reg_expires;
+	c->reg_rate = s->reg_rate;
 	c->rate = k->rate;
 	c->ramp_ms = k->ramp_ms;
 	c->limit = k->limit;

@@ -269,6 +269,16 @@ const struct mbl_config_key mbl_config_keys[] = {
 	    "(RFC 8760 2.4): MD5, SHA-256, SHA-512-256 and their -sess forms."),
 	UINT("sip", "auth_nonce_ttl_s", sip.auth_nonce_ttl_s, 1, 86400, "300",
 	     "UAS: seconds a nonce stays fresh; an older one gets 401 stale=true."),
+	BOOL("sip", "register", sip.reg, "false",
+	     "UAC: REGISTER every user (each sip.inject_file row's sip.from_user, else "
+	     "sip.from_user) with sip.target as registrar before calls start (RFC 3261 10.2); "
+	     "401/407 answered with sip.auth_user / sip.auth_password; refreshed at half the "
+	     "granted expiry; Expires: 0 at the end of the run. Calls start once every user "
+	     "registered or failed, and are placed for every user either way."),
+	UINT("sip", "register_expires", sip.reg_expires, 1, 604800, "3600",
+	     "UAC: Expires asked for in each REGISTER, in seconds."),
+	UINT("sip", "register_rate", sip.reg_rate, 0, 100000, "0",
+	     "UAC: first REGISTERs per second (refreshes follow their grants). 0 = call.rate."),
 	STR("sip", "inject_file", sip.inject_file, NULL, "path", "",
 	    "CSV injection file as SIPp writes them (SEQUENTIAL, RANDOM or USER; fields by ';'): "
 	    "[field0] ... in sip.to_user / from_user / auth_user / auth_password."),

@@ -177,6 +177,9 @@ struct mbl_config_sip {
 	char auth_realm[128];               /* UAS: challenge in this realm; "" never */
 	char auth_algorithms[64];           /* UAS: offered, preferred first */
 	uint32_t auth_nonce_ttl_s;          /* UAS: older nonces are stale */
+	bool reg;                           /* UAC: sip.register */
+	uint32_t reg_expires;               /* UAC: Expires asked for (s) */
+	uint32_t reg_rate;                  /* UAC: first REGISTERs/s; 0 = call.rate */
 };
 
 struct mbl_config_call {

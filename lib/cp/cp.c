@@ -163,7 +163,7 @@ struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, 
 		rc = -EINVAL;
 		goto fail;
 	}
-	if ((rc = cp_auth_init(cp, err, errlen)) < 0)
+	if ((rc = cp_auth_init(cp, err, errlen)) < 0 || (rc = cp_reg_init(cp, err, errlen)) < 0)
 		goto fail;
 	if (dp != NULL) {
 		mbl_dp_set_result_cb(dp, cp_media_result, cp);
@@ -185,6 +185,7 @@ void mbl_cp_free(struct mbl_cp *cp)
 	mbl_sip_ua_destroy(cp->ua);
 	mbl_sip_csv_free(cp->csv);
 	cp_auth_free(cp);
+	cp_reg_free(cp);
 	mbl_sip_tp_free(cp->tp);
 	if (cp->dp != NULL)
 		mbl_dp_set_result_cb(cp->dp, NULL, NULL);
@@ -211,7 +212,7 @@ static void pace(struct mbl_cp *cp, uint64_t now)
 {
 	unsigned n = 0;
 
-	if (!cp->conf.uac || cp->stopping)
+	if (!cp->conf.uac || cp->stopping || !cp->calls_go)
 		return;
 	while (now >= cp->next_call_ns && n++ < 256) {
 		if (cp->conf.total != 0 && cp->placed >= cp->conf.total)
@@ -231,7 +232,8 @@ static uint64_t next_wake(const struct mbl_cp *cp)
 {
 	uint64_t t = MBL_MIN(cp_timer_next(cp), mbl_sip_ua_next_timer_ns(cp->ua));
 
-	if (cp->conf.uac && !cp->stopping && cp->free_head != UINT32_MAX &&
+	t = MBL_MIN(t, cp_reg_next(cp));
+	if (cp->conf.uac && !cp->stopping && cp->calls_go && cp->free_head != UINT32_MAX &&
 	    (cp->conf.total == 0 || cp->placed < cp->conf.total))
 		t = MBL_MIN(t, cp->next_call_ns);
 	return t;
@@ -254,6 +256,7 @@ int mbl_cp_poll(struct mbl_cp *cp, int max_wait_ms)
 	if (cp->dp != NULL)
 		cp->dtls_active = mbl_dp_dtls_poll(cp->dp, now);
 	mbl_sip_ua_timers(cp->ua, now);
+	cp_reg_poll(cp, now);
 	pace(cp, now);
 	while ((idx = cp_timer_due(cp, now)) != UINT32_MAX)
 		cp_timer_fire(cp, idx, now);
@@ -267,15 +270,21 @@ void mbl_cp_stop(struct mbl_cp *cp)
 {
 	uint64_t now = mbl_time_ns();
 
-	cp->stopping = true;
+	if (!cp->stopping) {
+		cp->stopping = true;
+		cp_reg_stop(cp, now);
+	}
 	for (uint32_t i = 0; i < cp->conf.limit; i++)
 		if (cp->calls[i].state != CP_FREE)
 			cp_hangup(cp, i, now);
+	mbl_sip_tp_flush(cp->tp);
 }
 
+/* After mbl_cp_stop, REGISTERs in flight (the Expires: 0 ones) keep the
+ * engine alive too: the caller's bounded wait lets them end. */
 uint64_t mbl_cp_live(const struct mbl_cp *cp)
 {
-	return cp->live;
+	return cp->live + (cp->stopping ? cp->reg_inflight : 0);
 }
 
 bool mbl_cp_done(const struct mbl_cp *cp)

@@ -142,6 +142,7 @@ void cp_auth_register(struct mbl_cp *cp, struct mbl_sip_ev *ev)
 	int st = cp->auth != NULL ? verdict(cp, ev->authorization, "REGISTER", cp->reg_hdr,
 					    sizeof(cp->reg_hdr)) : 0;
 
+	cp->st.register_received++;
 	ev->reply_status = st == 0 ? 200 : st;
 	ev->reply_hdr = st == 401 ? cp->reg_hdr : NULL;
 	cp->st.register_ok += st == 0;

@@ -504,6 +504,10 @@ void cp_event(void *arg, struct mbl_sip_ev *ev)
 		cp_auth_register(cp, ev);
 		return;
 	}
+	if (ev->type == MBL_SIP_EV_RESPONSE) {
+		cp_reg_response(cp, ev, now);
+		return;
+	}
 	if (c == NULL || c->state == CP_FREE)
 		return;
 	switch (ev->type) {

@@ -68,6 +68,29 @@ struct cp_call {
 	uint32_t next_free;
 };
 
+/* One binding of a UAC registration (cp_register.c). */
+enum cp_reg_state {
+	CP_R_IDLE = 0,  /* not sent yet (the first round is paced) */
+	CP_R_PENDING,   /* a REGISTER in flight */
+	CP_R_BOUND,     /* registered; refresh due at due_ns */
+	CP_R_FAILED,    /* its last REGISTER failed: no more tries */
+	CP_R_DONE,      /* unregistered, or stopped before it was sent */
+};
+
+struct cp_reg {
+	uint64_t row;                   /* CSV row of its user (0 without CSV) */
+	uint64_t due_ns;                /* CP_R_BOUND: refresh time */
+	uint32_t cseq;                  /* last CSeq sent (RFC 3261 10.2: +1 each) */
+	uint32_t expires;               /* asked for in the pending request (0: unREGISTER) */
+	uint32_t heap_pos;              /* index in cp->reg_heap + 1; 0 = not queued */
+	uint8_t state;                  /* enum cp_reg_state */
+	bool first;                     /* the first registration is still pending */
+	bool answered;                  /* the pending request carries our credentials */
+	bool stale_retried;             /* the one stale=true retry was used */
+	char call_id[64];               /* kept across refreshes (RFC 3261 10.2) */
+	char tag[20];
+};
+
 struct mbl_cp {
 	struct mbl_cp_conf conf;
 	struct mbl_dp *dp;
@@ -88,6 +111,13 @@ struct mbl_cp {
 	struct mbl_sip_auth_server *auth; /* UAS challenging (sip.auth_realm), or NULL */
 	char auth_pw[160];              /* secret: the password the lookup returned last */
 	char reg_hdr[2048];             /* REGISTER reply header lines (ev->reply_hdr) */
+	struct cp_reg *regs;            /* UAC with conf.reg: one per user */
+	uint32_t n_regs, reg_sent;      /* bindings; first REGISTERs sent so far */
+	uint32_t reg_open;              /* bindings whose first registration has not ended */
+	uint32_t reg_inflight;          /* REGISTERs waiting for their final answer */
+	uint32_t *reg_heap, reg_heap_n; /* bound bindings by refresh time */
+	uint64_t reg_next_ns;           /* pacing of the first round */
+	bool calls_go;                  /* UAC: the registration phase is over (or none) */
 	const char *tp_err;             /* last transport failure toward the target */
 	uint64_t tp_err_ns;
 	struct mbl_cp_stats st;
@@ -137,6 +167,16 @@ void cp_auth_free(struct mbl_cp *cp);
 int cp_auth_invite(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_t now);
 /* REGISTER event: sets ev->reply_status / reply_hdr. */
 void cp_auth_register(struct mbl_cp *cp, struct mbl_sip_ev *ev);
+
+/* cp_register.c: UAC registrations (RFC 3261 10.2) */
+int cp_reg_init(struct mbl_cp *cp, char *err, size_t errlen);
+void cp_reg_free(struct mbl_cp *cp);
+/* First round (paced), refreshes due, the end of the phase. */
+void cp_reg_poll(struct mbl_cp *cp, uint64_t now);
+uint64_t cp_reg_next(const struct mbl_cp *cp);
+void cp_reg_response(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_t now);
+/* unREGISTER (Expires: 0) every binding. */
+void cp_reg_stop(struct mbl_cp *cp, uint64_t now);
 
 /* cp_media.c */
 /* Our side of call idx's SDP into l: the template, the slot's media address

@@ -29,6 +29,43 @@ static void reasons_json(const struct mbl_cp *cp, struct mbl_json *j)
 	mbl_json_obj_close(j);
 }
 
+/* sip.register: the UAC's bindings (sip.register), the UAS's REGISTERs. */
+static void register_json(const struct mbl_cp *cp, struct mbl_json *j)
+{
+	const struct mbl_cp_stats *st = &cp->st;
+
+	mbl_json_obj_open(j, "register");
+	if (!cp->conf.uac) {
+		mbl_json_u64(j, "received", st->register_received);
+		mbl_json_u64(j, "accepted", st->register_ok);
+		mbl_json_obj_close(j);
+		return;
+	}
+	mbl_json_u64(j, "attempted", st->reg_attempted);
+	mbl_json_u64(j, "succeeded", st->reg_succeeded);
+	mbl_json_u64(j, "failed", st->reg_failed);
+	mbl_json_u64(j, "refreshed", st->reg_refreshed);
+	mbl_json_u64(j, "refresh_failed", st->reg_refresh_failed);
+	mbl_json_u64(j, "unregistered", st->reg_unregistered);
+	mbl_json_u64(j, "unregister_failed", st->reg_unreg_failed);
+	mbl_json_u64(j, "challenged", st->reg_challenged);
+	mbl_json_u64(j, "stale", st->reg_stale);
+	mbl_json_obj_open(j, "failed_by_status");
+	for (unsigned s = 0; s < 700; s++)
+		if (st->reg_by_status[s] != 0) {
+			char k[8];
+
+			snprintf(k, sizeof(k), "%u", s);
+			mbl_json_u64(j, k, st->reg_by_status[s]);
+		}
+	mbl_json_obj_close(j);
+	mbl_json_obj_open(j, "failed_by_reason");
+	for (unsigned i = 0; i < MBL_CP_MAX_REASONS && st->reg_reason[i] != NULL; i++)
+		mbl_json_u64(j, st->reg_reason[i], st->reg_reason_n[i]);
+	mbl_json_obj_close(j);
+	mbl_json_obj_close(j);
+}
+
 /* calls.dtls: the handshakes of the calls that chose DTLS-SRTP. */
 static void dtls_json(const struct mbl_cp *cp, struct mbl_json *j)
 {
@@ -148,6 +185,7 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_json_u64(j, "send_errors", us->send_errors);
 	mbl_json_u64(j, "refused_503", us->no_resources);
 	reinvites_json(st, j);
+	register_json(cp, j);
 	mbl_json_obj_open(j, "auth");
 	mbl_json_u64(j, "challenged", st->auth_challenged);
 	mbl_json_u64(j, "stale", st->auth_stale);

@@ -66,6 +66,12 @@ struct mbl_cp_conf {
 	uint64_t seed;
 	FILE *key_log;                     /* run.key_log: one line per call and direction */
 	const char *inject_file;           /* UAC: SIPp CSV; [fieldN] in users/credentials */
+	/* UAC: REGISTER (RFC 3261 10.2) every user - each CSV row's from_user,
+	 * or from_user - with sip.target as registrar before calls start,
+	 * refresh at half the granted expiry, unREGISTER at mbl_cp_stop. */
+	bool reg;
+	uint32_t reg_expires;              /* seconds asked for (> 0) */
+	uint32_t reg_rate;                 /* REGISTERs/s of the first round; 0 = rate */
 };
 
 /* Reasons a call failed: a static string each (the UA's, ours). */
@@ -91,6 +97,17 @@ struct mbl_cp_stats {
 	 * whose credentials verified, requests refused 403 */
 	uint64_t auth_challenged, auth_stale, auth_accepted, auth_refused;
 	uint64_t register_ok;                    /* UAS: REGISTERs answered 200 */
+	uint64_t register_received;              /* UAS: REGISTERs received */
+	/* UAC registrations: attempted / succeeded / failed count bindings
+	 * (their first registration); refreshed and refresh_failed count the
+	 * refreshes, unregistered the Expires: 0 answered 2xx, challenged every
+	 * 401/407 answered with credentials (stale ones included). Failures of
+	 * any of them by final status (0: no response sent / local error). */
+	uint64_t reg_attempted, reg_succeeded, reg_failed, reg_refreshed, reg_refresh_failed;
+	uint64_t reg_unregistered, reg_unreg_failed, reg_challenged, reg_stale;
+	uint64_t reg_by_status[700];
+	const char *reg_reason[MBL_CP_MAX_REASONS];
+	uint64_t reg_reason_n[MBL_CP_MAX_REASONS];
 	struct mbl_hist pdd_us, setup_us;        /* INVITE -> 18x (or final), -> 2xx */
 	uint64_t first_ns, last_ns;              /* first INVITE, last call end */
 	uint64_t first_answer_ns, last_answer_ns; /* 2xx of the first / last answered call */

@@ -335,6 +335,31 @@ static void strs_free(char **s, unsigned n)
 		free(s[n]);
 }
 
+/* RFC 3261 10.3 steps 7-8: the 200 to a REGISTER lists the binding with
+ * the expiry granted - the Contact's expires parameter, else the request's
+ * Expires header, else an hour (the RFC's suggested default). A binding
+ * removed (0) or "Contact: *" is not listed. */
+static void register_contact(osip_message_t *req, char *out, size_t len)
+{
+	osip_contact_t *c = osip_list_get(&req->contacts, 0);
+	osip_generic_param_t *p = NULL;
+	osip_header_t *h = NULL;
+	unsigned long exp = 3600;
+	char *uri = NULL;
+
+	*out = '\0';
+	if (!c || !c->url)
+		return;
+	if (osip_contact_param_get_byname(c, "expires", &p) == 0 && p && p->gvalue)
+		exp = strtoul(p->gvalue, NULL, 10);
+	else if (osip_message_get_expires(req, 0, &h) >= 0 && h && h->hvalue)
+		exp = strtoul(h->hvalue, NULL, 10);
+	if (exp == 0 || osip_uri_to_str(c->url, &uri) != 0 || !uri)
+		return;
+	snprintf(out, len, "Contact: <%s>;expires=%lu", uri, MBL_MIN(exp, 0xffffffffUL));
+	osip_free(uri);
+}
+
 /* OPTIONS and REGISTER outside a dialog: answered here. */
 static int options_register(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl_sip_method m,
 			    const struct sockaddr *src, socklen_t srclen, uint32_t conn_id)
@@ -342,7 +367,7 @@ static int options_register(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl
 	struct mbl_sip_ev ev = {.type = m == MBL_SIP_M_OPTIONS ? MBL_SIP_EV_OPTIONS
 					: MBL_SIP_EV_REGISTER, .reason = "", .reply_status = 200};
 	struct ua_txn *t = mbl_ua_txn_server(ua, msg, m, src, srclen, conn_id);
-	char *s[5] = {NULL}, tag[17], extra[2048] = "";
+	char *s[4] = {NULL}, tag[17], extra[2048] = "";
 	osip_message_t *req;
 
 	if (!t)
@@ -353,12 +378,13 @@ static int options_register(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl
 	ev.request_uri = s[2] = UA_DUP_STR(osip_uri_to_str, req->req_uri);
 	ev.src = src;
 	ev.srclen = srclen;
-	ev.authorization = s[4] = mbl_ua_authorization(req);
-	if (m == MBL_SIP_M_REGISTER && (s[3] = UA_DUP_STR(osip_contact_to_str,
-			(osip_contact_t *)osip_list_get(&req->contacts, 0))) != NULL)
-		snprintf(extra, sizeof(extra), "Contact: %s", s[3]);
+	ev.authorization = s[3] = mbl_ua_authorization(req);
+	if (m == MBL_SIP_M_REGISTER)
+		register_contact(req, extra, sizeof(extra));
 	if (m == MBL_SIP_M_OPTIONS || ua->conf.register_event) {
 		mbl_ua_call_emit(ua, NULL, &ev);
+		if (ev.reply_status / 100 != 2)
+			extra[0] = '\0'; /* no binding was made */
 		if (ev.reply_hdr && mbl_ua_extra_ok(ev.reply_hdr))
 			snprintf(extra, sizeof(extra), "%s", ev.reply_hdr);
 	}
@@ -367,7 +393,7 @@ static int options_register(struct mbl_sip_ua *ua, osip_message_t *msg, enum mbl
 	mbl_ua_rand_hex(ua, tag, 16);
 	mbl_ua_txn_respond(ua, t, m == MBL_SIP_M_OPTIONS ? 200 : ev.reply_status, tag,
 			   *extra ? extra : NULL, NULL, NULL, NULL);
-	strs_free(s, 5);
+	strs_free(s, 4);
 	return 0;
 }
 

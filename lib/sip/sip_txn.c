@@ -99,6 +99,7 @@ static void txn_free(struct mbl_sip_ua *ua, struct ua_txn *t)
 	free(t->out);
 	free(t->ack);
 	free(t->prefix);
+	free(t->req_contact);
 	if (t->key != t->key_buf)
 		free(t->key);
 	t->live = false;
@@ -274,6 +275,8 @@ static void txn_exec(struct mbl_sip_ua *ua, struct ua_txn *t, type_t type, osip_
 		t->note = UA_NOTE_NONE;
 	if (t->note && t->call && !t->hold)
 		mbl_ua_call_note(ua, t);
+	else if (t->note && t->req_out && !t->hold)
+		mbl_ua_req_note(ua, t);
 	t->in_exec = false;
 	if (t->hold)
 		return;
@@ -329,8 +332,10 @@ static char *memdup(const char *s, size_t n)
 	return d;
 }
 
-struct ua_txn *mbl_ua_txn_client(struct mbl_sip_ua *ua, struct ua_call *c, const struct ua_req *r,
-				 const char *bytes, size_t len)
+static struct ua_txn *txn_client(struct mbl_sip_ua *ua, struct ua_call *c, const struct ua_req *r,
+				 const char *bytes, size_t len,
+				 const struct sockaddr_storage *peer, socklen_t peer_len,
+				 uint32_t conn_id)
 {
 	bool inv = r->method == MBL_SIP_M_INVITE;
 	struct ua_txn *t = txn_alloc(ua);
@@ -353,9 +358,9 @@ struct ua_txn *mbl_ua_txn_client(struct mbl_sip_ua *ua, struct ua_call *c, const
 		errno = ENOMEM;
 		return NULL;
 	}
-	memcpy(&t->peer, &c->peer, sizeof(t->peer));
-	t->peer_len = c->peer_len;
-	t->conn_id = c->conn_id;
+	memcpy(&t->peer, peer, sizeof(t->peer));
+	t->peer_len = peer_len;
+	t->conn_id = conn_id;
 	t->call = c;
 	mbl_ua_match_add(ua, t);
 	t->hold = true;
@@ -368,6 +373,19 @@ struct ua_txn *mbl_ua_txn_client(struct mbl_sip_ua *ua, struct ua_call *c, const
 		return NULL;
 	}
 	return t;
+}
+
+struct ua_txn *mbl_ua_txn_client(struct mbl_sip_ua *ua, struct ua_call *c, const struct ua_req *r,
+				 const char *bytes, size_t len)
+{
+	return txn_client(ua, c, r, bytes, len, &c->peer, c->peer_len, c->conn_id);
+}
+
+struct ua_txn *mbl_ua_txn_client_to(struct mbl_sip_ua *ua, const struct ua_req *r,
+				    const char *bytes, size_t len,
+				    const struct sockaddr_storage *peer, socklen_t peer_len)
+{
+	return txn_client(ua, NULL, r, bytes, len, peer, peer_len, 0);
 }
 
 /* Where responses go: the source for reliable transports and symmetric

@@ -96,7 +96,8 @@ void mbl_sip_ua_conf_defaults(struct mbl_sip_ua_conf *c);
 	X(REINVITE_FAILED) /* our re-INVITE got >= 300 or timed out; call goes on */ \
 	X(CHALLENGE)      /* 401/407 to our INVITE: call mbl_sip_call_auth() */ \
 	X(OPTIONS)        /* informational: OPTIONS answered 200 */            \
-	X(REGISTER)       /* REGISTER (register_event): set reply_status */
+	X(REGISTER)       /* REGISTER (register_event): set reply_status */    \
+	X(RESPONSE)       /* final answer to mbl_sip_request_send (or timeout) */
 #define MBL_SIP_EV_ENUM_(e) MBL_SIP_EV_##e,
 enum mbl_sip_ev_type { MBL_SIP_EV_LIST(MBL_SIP_EV_ENUM_) MBL_SIP_EV_MAX };
 #undef MBL_SIP_EV_ENUM_
@@ -130,6 +131,10 @@ struct mbl_sip_ev {
 	 * a WWW-Authenticate challenge); it must stay valid until return. */
 	int reply_status;
 	const char *reply_hdr;
+	/* RESPONSE to a REGISTER, 2xx: the seconds the registrar granted our
+	 * binding - the expires parameter of the Contact that names our
+	 * address, else the Expires header (RFC 3261 10.2.4); -1 when neither. */
+	int expires;
 };
 
 struct mbl_sip_ua_ops {
@@ -250,6 +255,39 @@ int mbl_sip_call_reinvite(struct mbl_sip_call *call, const char *sdp, uint64_t n
  * header "Authorization: <value>" (401) or "Proxy-Authorization: <value>"
  * (407). -EPERM unless the call's last event was CHALLENGE. */
 int mbl_sip_call_auth(struct mbl_sip_call *call, const char *authorization, uint64_t now_ns);
+
+/* ---- requests outside a dialog (REGISTER) -----------------------------------
+ * One non-INVITE client transaction (RFC 3261 17.1.2) outside any dialog.
+ * The caller keeps what RFC 3261 10.2 asks a registration to keep (Call-ID,
+ * CSeq, From tag) and passes it on each request; the UA adds Via (new
+ * branch), Max-Forwards, User-Agent and Content-Length 0. Provisional
+ * responses are absorbed; the final one (or timer F: 408 "timer F", a
+ * transport failure: 503 "transport error") comes back as one RESPONSE
+ * event carrying user, with challenge / proxy_auth set for 401 / 407 and
+ * expires for a 2xx. */
+struct mbl_sip_request {
+	const char *method;          /* "REGISTER" (a token; not INVITE/ACK/CANCEL) */
+	const char *uri;             /* Request-URI, "sip:example.com" */
+	const char *to_uri;          /* To (the address of record), no tag */
+	const char *from_uri;        /* From */
+	const char *from_tag;        /* required, token characters */
+	const char *call_id;         /* required, no blanks */
+	uint32_t cseq;
+	/* Contact <sip:contact_user@local_host:port> (NULL: no Contact) */
+	const char *contact_user;
+	/* header lines joined by CRLF, none final (Expires, Authorization), or
+	 * NULL; the same rule as mbl_sip_call_respond's extra_hdr */
+	const char *extra_hdr;
+};
+
+/* Send r to dest. Returns 0 (RESPONSE follows, also after a later
+ * transport failure), -EINVAL (a field missing or malformed, an INVITE,
+ * ACK or CANCEL), -ENOBUFS (transaction table full), -ENOMEM, -EIO (a
+ * reliable transport refused it at once: no event). May be called from
+ * the event callback. */
+int mbl_sip_request_send(struct mbl_sip_ua *ua, const struct mbl_sip_request *r,
+			 const struct sockaddr *dest, socklen_t destlen, void *user,
+			 uint64_t now_ns);
 
 void *mbl_sip_call_user(const struct mbl_sip_call *call);
 void mbl_sip_call_set_user(struct mbl_sip_call *call, void *user);

@@ -105,6 +105,9 @@ struct ua_txn {
 	bool live;                   /* allocated (not on the free list) */
 	osip_transaction_t *tr;      /* NULL for linger records */
 	struct ua_call *call;        /* weak: cleared when the call is freed */
+	void *req_user;              /* mbl_sip_request_send: the caller's user */
+	char *req_contact;           /* its Contact user ("" none), for the 2xx's expires */
+	bool req_out;                /* a RESPONSE event is still owed */
 	osip_message_t *note_msg;    /* response that raised the note (owned by tr) */
 	const void *sent_msg;        /* last osip message sent: same again = retransmission */
 	struct ua_tm tm[3];          /* osip timers by position: ICT A,B,D; NICT E,F,K; IST G,H,I; NIST J */
@@ -264,6 +267,12 @@ void mbl_ua_txn_teardown(struct mbl_sip_ua *ua);
  * the transaction or NULL with errno. */
 struct ua_txn *mbl_ua_txn_client(struct mbl_sip_ua *ua, struct ua_call *c, const struct ua_req *r,
 				 const char *bytes, size_t len);
+/* The same without a call: sent to peer (sip_req.c's requests). */
+struct ua_txn *mbl_ua_txn_client_to(struct mbl_sip_ua *ua, const struct ua_req *r,
+				    const char *bytes, size_t len,
+				    const struct sockaddr_storage *peer, socklen_t peer_len);
+/* A request of sip_req.c reported t->note (sip_req.c). */
+void mbl_ua_req_note(struct mbl_sip_ua *ua, struct ua_txn *t);
 /* Server transaction for a new request (msg is consumed in every case). */
 struct ua_txn *mbl_ua_txn_server(struct mbl_sip_ua *ua, osip_message_t *msg,
 				 enum mbl_sip_method m, const struct sockaddr *src,

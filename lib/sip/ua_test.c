@@ -404,7 +404,8 @@ static void test_register(void **state)
 	snprintf(req, sizeof(req), REGISTER_REQ, 1, 1, 1, 1);
 	assert_int_equal(pair_inject(&p, 1, req, "127.0.0.9", 5080), 0);
 	r = pair_sent(&p, 1, "SIP/2.0 200 OK\r\n", 0)->buf;
-	assert_string_equal(hdr(r, "Contact"), "<sip:u1@127.0.0.9:5080>");
+	/* RFC 3261 10.3 step 8: the binding with the expiry granted */
+	assert_string_equal(hdr(r, "Contact"), "<sip:u1@127.0.0.9:5080>;expires=600");
 	assert_string_equal(hdr(r, "CSeq"), "1 REGISTER");
 	assert_int_equal(p.nev, 0);
 	pair_fini(&p);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Check one phase of t_sip_features.sh against its captures and reports.
 Usage: sip_features_check.py hold SIPCAP MEDIACAP UAC UAS CALLS HOLD_FOR_MS
-       sip_features_check.py auth-right|auth-wrong SIPCAP UAC UAS CALLS"""
+       sip_features_check.py auth-right|auth-wrong SIPCAP UAC UAS CALLS
+       sip_features_check.py register SIPCAP UAC UAS CALLS USER..."""
 import collections
 import json
 import subprocess
@@ -152,7 +153,51 @@ def auth(sipcap, uac, uas, calls, right):
               f"by reason {us['failed_by_reason']}")
 
 
-if PHASE.startswith("auth-"):
+def register(sipcap, uac, uas, calls, users):
+    """Per user: REGISTER 401 REGISTER 200 before the first INVITE; at the end
+    REGISTER Expires: 0, 401, REGISTER Expires: 0, 200."""
+    rows = tshark(sipcap, "-d", "udp.port==5060,sip", "-Y", "sip", "-T", "fields",
+                  "-e", "frame.time_epoch", "-e", "sip.to.user", "-e", "sip.Method",
+                  "-e", "sip.Status-Code", "-e", "sip.CSeq.method", "-e", "sip.Expires",
+                  "-e", "sip.Authorization", "-e", "sip.Contact")
+    rows = [r + [""] * (8 - len(r)) for r in rows]
+    first_invite = min((float(r[0]) for r in rows if r[2] == "INVITE"), default=0)
+    seq = collections.defaultdict(list)
+    bound = collections.Counter()
+    for t, user, meth, st, cs, exp, authz, contact in rows:
+        if meth == "REGISTER":
+            seq[user].append((float(t), "REGISTER" + ("+auth" if authz else ""), exp))
+        elif cs == "REGISTER":
+            seq[user].append((float(t), st, ""))
+            # RFC 3261 10.3 step 8: the 200 lists the binding with its expiry
+            bound[user] += st == "200" and contact.endswith(";expires=3600")
+    first = [("REGISTER", "3600"), ("401", ""), ("REGISTER+auth", "3600"), ("200", "")]
+    last = [("REGISTER", "0"), ("401", ""), ("REGISTER+auth", "0"), ("200", "")]
+    for u in users:
+        s = seq.get(u, [])
+        got = [(m, e) for _, m, e in s]
+        check(got == first + last,
+              f"tshark: {u}: REGISTER 401 REGISTER 200, then Expires: 0 the same way: {got}")
+        check(len(s) >= 4 and 0 < s[3][0] < first_invite,
+              f"tshark: {u} registered before the first INVITE")
+        check(bound[u] == 1, f"tshark: {u}: the registrar's 200 lists the binding with "
+              f";expires=3600 once (and none after Expires: 0): {bound[u]}")
+    ru, rs = uac["sip"]["register"], uas["sip"]["register"]
+    n = len(users)
+    check(ru["attempted"] == n and ru["succeeded"] == n and ru["failed"] == 0 and
+          ru["unregistered"] == n and ru["challenged"] == 2 * n and ru["refreshed"] == 0,
+          f"uac: register {ru}")
+    check(rs["received"] == 4 * n and rs["accepted"] == 2 * n,
+          f"uas: REGISTERs received {rs['received']} (want {4 * n}), accepted "
+          f"{rs['accepted']} (want {2 * n})")
+    calls_ok("uac", uac, calls)
+    calls_ok("uas", uas, calls)
+
+
+if PHASE == "register":
+    sipcap, uac_p, uas_p, calls = sys.argv[2:6]
+    register(sipcap, json.load(open(uac_p)), json.load(open(uas_p)), int(calls), sys.argv[6:])
+elif PHASE.startswith("auth-"):
     sipcap, uac_p, uas_p, calls = sys.argv[2:6]
     auth(sipcap, json.load(open(uac_p)), json.load(open(uas_p)), int(calls),
          PHASE == "auth-right")
