@@ -2,9 +2,10 @@
 # make demo: the main job on the embedded default scenario. A UAC and a UAS
 # mediablast instance in two lab namespaces joined by a veth pair
 # (198.18.0.0/15): SIP on kernel sockets (198.18.0.1 -> 198.18.0.2), media on
-# net_af_packet (198.18.1.1 <-> 198.18.1.2). The same load runs four times -
-# plain RTP and SDES-SRTP, over SIP/UDP and SIP/TLS - and the four UAC
-# reports are printed side by side: what encryption costs, measured.
+# net_af_packet (198.18.1.1 <-> 198.18.1.2). The same load runs five times -
+# plain RTP and SDES-SRTP over SIP/UDP and SIP/TLS, and DTLS-SRTP (the
+# handshake on the media port, on the data plane's mbufs) over SIP/UDP - and
+# the five reports are printed side by side: what encryption costs, measured.
 set -u
 MBL=${1:-build/mediablast}
 CALLS=${CALLS:-300}
@@ -44,15 +45,15 @@ openssl x509 -req -in "$PKI/uas.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAc
 	-days 1 -extfile "$PKI/ext.cnf" -out "$PKI/uas.pem" 2>/dev/null ||
 	{ echo "demo: cannot make the TLS certificates (openssl)"; exit 1; }
 
-# run NAME ENCRYPTION TRANSPORT
+# run NAME ENCRYPTION TRANSPORT [OPTIONS FOR BOTH]
 run() {
-	name=$1 enc=$2 tp=$3 port=5060 uas_tls="" uac_tls="" console=false
+	name=$1 enc=$2 tp=$3 extra=${4:-} port=5060 uas_tls="" uac_tls="" console=false
 	[ "$tp" = tls ] && port=5061 && uas_tls="--set sip.tls.cert_file=$PKI/uas.pem \
 		--set sip.tls.key_file=$PKI/uas.key" && uac_tls="--set sip.tls.ca_file=$PKI/ca.pem"
 	[ "$name" = plain-udp ] && console=true
 	common="--set port.profile=net_af_packet --set media.payload=probe \
 	 --set media.encryption=$enc --set media.srtp_engine=cryptodev --set sip.transport=$tp \
-	 --set call.limit=1000"
+	 --set call.limit=1000 $extra"
 	dur=$((CALLS / RATE + HOLD / 1000 + 3))
 	echo "== $name: $CALLS calls at $RATE/s, ${HOLD} ms each, media $enc, SIP over $tp"
 	# shellcheck disable=SC2086
@@ -83,11 +84,12 @@ run plain-udp none udp
 run sdes-udp sdes udp
 run plain-tls none tls
 run sdes-tls sdes tls
+run dtls-udp dtls udp "--set media.rtcp_mux=true"
 
 python3 - "$OUT" <<'PY'
 import json, sys
 out = sys.argv[1]
-names = ["plain-udp", "sdes-udp", "plain-tls", "sdes-tls"]
+names = ["plain-udp", "sdes-udp", "plain-tls", "sdes-tls", "dtls-udp"]
 uac = {n: json.load(open(f"{out}/{n}-uac.json")) for n in names}
 uas = {n: json.load(open(f"{out}/{n}-uas.json")) for n in names}
 rows = [
@@ -99,7 +101,8 @@ rows = [
     ("setup p50 (ms)", lambda a, b: a["sip"]["setup_ms"]["p50"]),
     ("setup p99 (ms)", lambda a, b: a["sip"]["setup_ms"]["p99"]),
     ("SIP retransmissions", lambda a, b: a["sip"]["retransmissions"]),
-    ("media: SDES / plain", lambda a, b: f'{a["calls"]["media"]["sdes"]}/{a["calls"]["media"]["plain"]}'),
+    ("media: SDES/DTLS/plain", lambda a, b: f'{a["calls"]["media"]["sdes"]}/{a["calls"]["media"]["dtls"]}/{a["calls"]["media"]["plain"]}'),
+    ("DTLS handshake p50 (ms)", lambda a, b: a["calls"]["dtls"]["handshake_ms"]["p50"] if "dtls" in a["calls"] else "-"),
     ("media both ways (calls)", lambda a, b: a["calls"]["media"]["flowed_both_ways"]),
     ("RTP sent (UAC)", lambda a, b: a["media"]["rtp"]["tx_packets"]),
     ("RTP received (UAS)", lambda a, b: b["media"]["rtp"]["rx_packets"]),
