@@ -99,11 +99,12 @@ functional: deps-check $(O)/mediablast
 	@sh tests/functional/run-all.sh $(O)/mediablast
 
 # The lab tests that exercise bad input and the whole pipeline again, on the
-# ASan+UBSan binary (shorter runs: the sanitizers are slow).
-ASAN_FUNCTIONAL := t_cli_errors t_memif t_malformed t_srtp_memif t_sip_bad_input
+# ASan+UBSan binary (shorter runs: the sanitizers are slow), DTLS-SRTP calls
+# included (the handshake service, OpenSSL and the key hand-over).
+ASAN_FUNCTIONAL := t_cli_errors t_memif t_malformed t_srtp_memif t_sip_bad_input t_sip_dtls
 functional-asan: deps-check
 	@$(MAKE) --no-print-directory SAN=1 build-asan/mediablast
-	@STREAMS=200 DURATION=3 TESTS="$(ASAN_FUNCTIONAL)" \
+	@STREAMS=200 DURATION=3 CALLS=40 RATE=20 TESTS="$(ASAN_FUNCTIONAL)" \
 	  SUITES="AES_CM_128_HMAC_SHA1_80 AEAD_AES_128_GCM" \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  sh tests/functional/run-all.sh build-asan/mediablast
