@@ -48,11 +48,11 @@ void dp_dtls_rx(struct dp_worker *w, struct rte_mbuf *m, uint16_t off, uint16_t 
 {
 	const struct dp_stream *s = &w->dp->s[stream];
 
-	/* a peer's first flight may overtake its stream's START (the control
-	 * ring is polled every DP_CTL_TURNS): apply what is queued, look again */
-	if (s->state == DP_S_STOPPED)
-		dp_ctl_poll(w);
-	if (s->state == DP_S_STOPPED || !s->dtls || m->nb_segs != 1) {
+	/* A stream that runs without DTLS drops it here. A stopped one may
+	 * be a call whose START is still in the control ring (the peer's
+	 * first flight can overtake it): the service knows whether a
+	 * handshake waits on this slot and drops the datagram if none does. */
+	if ((s->state != DP_S_STOPPED && !s->dtls) || m->nb_segs != 1) {
 		w->c.drop_dp[MBL_DP_DROP_dtls_unhandled]++;
 		rte_pktmbuf_free(m);
 		return;
@@ -198,7 +198,13 @@ int dp_hs_open(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_media *m,
 	if (hc->c == NULL)
 		return -EINVAL;
 	hc->ssrc = ssrc;
-	hc->deadline = 0; /* the next poll starts it, after the START message */
+	hc->deadline = 0;
+	/* a server takes the peer's first flight at once; a client speaks
+	 * first, at the next poll, after the owner has the START message */
+	if (m->dtls_role == MBL_DTLS_SERVER) {
+		hc->started = true;
+		mbl_dtls_conn_start(hc->c, mbl_time_ns());
+	}
 	active_add(hs, stream);
 	hs->st.started++;
 	return 0;
