@@ -68,26 +68,58 @@ void dp_dtls_rx(struct dp_worker *w, struct rte_mbuf *m, uint16_t off, uint16_t 
 	w->c.dtls_rx++;
 }
 
-/* The service's datagrams: framed with the stream's headers once its next
- * hop is known (a datagram before that is lost; DTLS retransmits it). */
+/* Frame one of the service's datagrams for its stream and queue it.
+ * Returns false when the stream's next hop is not known yet. */
+static bool dtls_send(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
+{
+	uint32_t gi = m->hash.usr;
+	struct dp_stream *s = &w->dp->s[gi];
+
+	if (gi < w->first || gi >= w->first + w->n || s->state == DP_S_STOPPED || !s->dtls) {
+		w->c.drop_dp[MBL_DP_DROP_dtls_tx_failed]++;
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	if (!dp_stream_ready(w, gi, now_ns))
+		return false;
+	dp_tx_udp_mbuf(w, m, &s->tmpl);
+	w->c.dtls_tx++;
+	return true;
+}
+
+/* The service's datagrams: framed with the stream's headers. One whose
+ * next hop is still being resolved waits (up to DP_HS_WAIT_NS, DP_HS_WAIT
+ * of them) instead of costing the handshake a retransmission timeout. */
 void dp_dtls_tx_poll(struct dp_worker *w)
 {
 	struct rte_mbuf *m[32];
-	unsigned n = rte_ring_sc_dequeue_burst(w->hs_tx, (void **)m, RTE_DIM(m), NULL);
 	uint64_t now_ns = mbl_time_ns();
+	uint16_t keep = 0;
+	unsigned n;
 
+	for (uint16_t i = 0; i < w->n_hs_wait; i++) {
+		if (dtls_send(w, w->hs_wait[i], now_ns))
+			continue;
+		if (now_ns >= w->hs_wait_until[i]) {
+			w->c.drop_dp[MBL_DP_DROP_dtls_tx_failed]++;
+			rte_pktmbuf_free(w->hs_wait[i]);
+			continue;
+		}
+		w->hs_wait_until[keep] = w->hs_wait_until[i];
+		w->hs_wait[keep++] = w->hs_wait[i];
+	}
+	w->n_hs_wait = keep;
+	n = rte_ring_sc_dequeue_burst(w->hs_tx, (void **)m, RTE_DIM(m), NULL);
 	for (unsigned i = 0; i < n; i++) {
-		uint32_t gi = m[i]->hash.usr;
-		struct dp_stream *s = &w->dp->s[gi];
-
-		if (gi < w->first || gi >= w->first + w->n || s->state == DP_S_STOPPED ||
-		    !s->dtls || !dp_stream_ready(w, gi, now_ns)) {
+		if (dtls_send(w, m[i], now_ns))
+			continue;
+		if (w->n_hs_wait == DP_HS_WAIT) {
 			w->c.drop_dp[MBL_DP_DROP_dtls_tx_failed]++;
 			rte_pktmbuf_free(m[i]);
 			continue;
 		}
-		dp_tx_udp_mbuf(w, m[i], &s->tmpl);
-		w->c.dtls_tx++;
+		w->hs_wait_until[w->n_hs_wait] = now_ns + DP_HS_WAIT_NS;
+		w->hs_wait[w->n_hs_wait++] = m[i];
 	}
 }
 
@@ -139,6 +171,9 @@ void dp_hs_free(struct mbl_dp *dp)
 	struct dp_hs *hs = dp->hs;
 
 	for (unsigned i = 0; dp->w != NULL && i < dp->n_workers; i++) {
+		for (uint16_t k = 0; k < dp->w[i].n_hs_wait; k++)
+			rte_pktmbuf_free(dp->w[i].hs_wait[k]);
+		dp->w[i].n_hs_wait = 0;
 		ring_free(dp->w[i].hs_rx);
 		ring_free(dp->w[i].hs_tx);
 		dp->w[i].hs_rx = dp->w[i].hs_tx = NULL;

@@ -15,6 +15,8 @@
 #define DP_BURST_MAX 256
 #define DP_TX_ROUNDS 8          /* TX bursts per loop turn before polling RX */
 #define DP_HOUSEKEEP_TURNS 1024 /* loop turns between housekeeping runs */
+#define DP_HS_WAIT 32            /* DTLS datagrams held for a next hop */
+#define DP_HS_WAIT_NS 500000000ull
 #define DP_DISPATCH_RING 16384 /* absorbs an owner descheduled for ms */
 #define DP_NOTIFY_RING 1024
 #define DP_RTCP_MAX 256         /* bytes of one RTCP compound we send */
@@ -96,6 +98,11 @@ struct dp_worker {
 	struct rte_ring *ctl_done;      /* applied dp_msg back to it (SP/SC) */
 	struct rte_ring *hs_rx;         /* DTLS datagrams to the handshake service */
 	struct rte_ring *hs_tx;         /* DTLS datagrams from it, to be framed */
+	/* DTLS datagrams whose next hop is being resolved (ARP / ND): a
+	 * call's first flight would otherwise wait a retransmission timeout */
+	struct rte_mbuf *hs_wait[DP_HS_WAIT];
+	uint64_t hs_wait_until[DP_HS_WAIT]; /* ns: then dropped */
+	uint16_t n_hs_wait;
 
 	/* dataplane: rw; ctlplane: ro (live views may be slightly stale) */
 	struct mbl_dp_counters c __rte_cache_aligned;
