@@ -459,8 +459,8 @@ static int64_t listen_walk(const char *v, uint32_t *i, struct listen_item *hit, 
 			return -EINVAL;
 		}
 	}
-	if (total == 0) {
-		snprintf(why, len, "expected IP:PORT");
+	if (total == 0 || i != NULL) { /* empty, or index i beyond the end */
+		snprintf(why, len, total == 0 ? "expected IP:PORT" : "no such address");
 		return -EINVAL;
 	}
 	return (int64_t)total;
@@ -477,8 +477,7 @@ int mbl_config_listen_nth(const char *v, uint32_t i, char *ip, size_t iplen, uin
 	char why[160];
 	uint32_t k = i, lo;
 
-	if (listen_walk(v, &k, &it, why, sizeof(why)) < 0 ||
-	    (uint64_t)k >= (uint64_t)it.n_ip * it.n_port)
+	if (listen_walk(v, &k, &it, why, sizeof(why)) < 0)
 		return -EINVAL;
 	/* addresses vary fastest: consecutive calls leave from different IPs */
 	lo = low32(it.first) + k % it.n_ip;
