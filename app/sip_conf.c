@@ -44,6 +44,38 @@ static int resolve(const char *key, const char *hp, struct sockaddr_storage *ss,
 	return 0;
 }
 
+/* sip.listen: address 0 into listen, the others (ranges) into more[]. */
+static int listen_addrs(const char *v, struct mbl_cp_conf *c, char *err, size_t errlen)
+{
+	char why[160], ip[64], hp[80];
+	int n = mbl_config_listen_count(v, why, sizeof(why));
+	uint16_t port;
+
+	if (n < 0 || n > MBL_CP_MAX_LOCAL) {
+		snprintf(err, errlen, "sip.listen: %s", n < 0 ? why : "too many addresses");
+		return -EINVAL;
+	}
+	for (int i = 0; i < n; i++) {
+		if (mbl_config_listen_nth(v, (uint32_t)i, ip, sizeof(ip), &port) < 0)
+			return -EINVAL;
+		if (i == 0) {
+			snprintf(hp, sizeof(hp), strchr(ip, ':') ? "[%s]:%u" : "%s:%u", ip, port);
+			if (resolve("sip.listen", hp, &c->listen, &c->listen_len, NULL, 0, err,
+				    errlen) < 0)
+				return -EINVAL;
+			continue;
+		}
+		if ((mbl_parse_ip(ip, c->more[i - 1].ip) == 6) !=
+		    (c->listen.ss_family == AF_INET6)) {
+			snprintf(err, errlen, "sip.listen: IPv4 and IPv6 addresses mixed");
+			return -EINVAL;
+		}
+		c->more[i - 1].port = port;
+	}
+	c->n_more = (unsigned)n - 1;
+	return 0;
+}
+
 static int hold_spec(const char *v, struct mbl_cp_conf *c)
 {
 	unsigned long a = 0, b = 0;
@@ -245,7 +277,7 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 	memset(c, 0, sizeof(*c));
 	c->uac = a->cfg.run.role == MBL_CONFIG_ROLE_UAC;
 	c->proto = (enum mbl_sip_proto)s->transport;
-	if (resolve("sip.listen", s->listen, &c->listen, &c->listen_len, NULL, 0, err, errlen) < 0)
+	if (listen_addrs(s->listen, c, err, errlen) < 0)
 		return -EINVAL;
 	if (c->uac && s->target[0] == '\0') {
 		snprintf(err, errlen, "sip.target: a UAC needs a target (HOST:PORT)");

@@ -359,29 +359,140 @@ static int port_of(const char *p, char *why, size_t len)
 	return 0;
 }
 
-/* IP:PORT or [IPv6]:PORT, comma-separated for several. */
-int mbl_config_check_hostport(const char *v, char *why, size_t len)
+/* One sip.listen item "IPS:PORTS": IPS an address or a range a-b (IPv6 in
+ * brackets; a range varies in its low 32 bits only), PORTS p or p-q. */
+struct listen_item {
+	int fam;
+	uint8_t first[16];
+	uint32_t n_ip;
+	unsigned port_lo, n_port;
+};
+
+static uint32_t low32(const uint8_t ip[16])
+{
+	return (uint32_t)ip[12] << 24 | (uint32_t)ip[13] << 16 | (uint32_t)ip[14] << 8 | ip[15];
+}
+
+static int listen_ips(char *t, struct listen_item *it, char *why, size_t len)
+{
+	char *dash = strchr(t, '-');
+	uint8_t last[16];
+
+	if (dash)
+		*dash = '\0';
+	it->fam = mbl_parse_ip(t, it->first);
+	if (it->fam < 0 || (dash && mbl_parse_ip(dash + 1, last) != it->fam)) {
+		snprintf(why, len, "\"%s%s%s\" is not an address or a range a-b of one family", t,
+			 dash ? "-" : "", dash ? dash + 1 : "");
+		return -EINVAL;
+	}
+	if (!dash) {
+		it->n_ip = 1;
+		return 0;
+	}
+	if (memcmp(it->first, last, 12) != 0 || low32(last) < low32(it->first)) {
+		snprintf(why, len, "range %s-%s: the last address must follow the first (and share "
+			 "its upper 96 bits)", t, dash + 1);
+		return -EINVAL;
+	}
+	it->n_ip = low32(last) - low32(it->first) + 1;
+	return 0;
+}
+
+static int listen_ports(const char *p, struct listen_item *it, char *why, size_t len)
+{
+	char *end;
+	unsigned long lo = strtoul(p, &end, 10), hi = lo;
+
+	if (*end == '-' && end != p)
+		hi = strtoul(end + 1, &end, 10);
+	if (*p == '\0' || *end != '\0' || lo == 0 || hi > 65535 || lo > hi) {
+		snprintf(why, len, "port \"%s\": expected PORT or PORT-PORT within 1..65535", p);
+		return -EINVAL;
+	}
+	it->port_lo = (unsigned)lo;
+	it->n_port = (unsigned)(hi - lo + 1);
+	return 0;
+}
+
+static int listen_item(char *t, struct listen_item *it, char *why, size_t len)
+{
+	char *c = t[0] == '[' ? strstr(t, "]:") : strrchr(t, ':');
+
+	if (c == NULL || (t[0] != '[' && strchr(t, ':') != c)) {
+		snprintf(why, len, "\"%s\": expected IP:PORT, IP-IP:PORT, IP:PORT-PORT or "
+			 "[IPv6]:PORT", t);
+		return -EINVAL;
+	}
+	*c = '\0';
+	if (listen_ips(t[0] == '[' ? t + 1 : t, it, why, len) < 0)
+		return -EINVAL;
+	return listen_ports(c + (t[0] == '[' ? 2 : 1), it, why, len);
+}
+
+/* Walk v's items; stop at item k holding index *i (then *i is the index
+ * within it). Returns the total count, or -EINVAL with why. */
+static int64_t listen_walk(const char *v, uint32_t *i, struct listen_item *hit, char *why,
+			   size_t len)
 {
 	char buf[MBL_CONFIG_HOST_LEN], *save = NULL;
+	uint64_t total = 0;
 
 	snprintf(buf, sizeof(buf), "%s", v);
 	for (char *t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
-		char *c = t[0] == '[' ? strstr(t, "]:") : strrchr(t, ':');
-		uint8_t ip[16];
+		struct listen_item it;
+		uint64_t n;
 
-		if (c == NULL) {
-			snprintf(why, len, "expected IP:PORT");
+		if (listen_item(t, &it, why, len) < 0)
+			return -EINVAL;
+		n = (uint64_t)it.n_ip * it.n_port;
+		if (i != NULL && *i < n) {
+			*hit = it;
+			return (int64_t)(total + n);
+		}
+		if (i != NULL)
+			*i -= (uint32_t)n;
+		total += n;
+		if (total > MBL_CONFIG_LISTEN_MAX) {
+			snprintf(why, len, "more than %u local addresses (sockets)",
+				 MBL_CONFIG_LISTEN_MAX);
 			return -EINVAL;
 		}
-		*c = '\0';
-		if (mbl_parse_ip(t[0] == '[' ? t + 1 : t, ip) < 0) {
-			snprintf(why, len, "\"%s\" is not an IP address", t[0] == '[' ? t + 1 : t);
-			return -EINVAL;
-		}
-		if (port_of(c + (t[0] == '[' ? 2 : 1), why, len) < 0)
-			return -EINVAL;
 	}
+	if (total == 0 || i != NULL) { /* empty, or index i beyond the end */
+		snprintf(why, len, total == 0 ? "expected IP:PORT" : "no such address");
+		return -EINVAL;
+	}
+	return (int64_t)total;
+}
+
+int mbl_config_listen_count(const char *v, char *why, size_t len)
+{
+	return (int)listen_walk(v, NULL, NULL, why, len);
+}
+
+int mbl_config_listen_nth(const char *v, uint32_t i, char *ip, size_t iplen, uint16_t *port)
+{
+	struct listen_item it;
+	char why[160];
+	uint32_t k = i, lo;
+
+	if (listen_walk(v, &k, &it, why, sizeof(why)) < 0)
+		return -EINVAL;
+	/* addresses vary fastest: consecutive calls leave from different IPs */
+	lo = low32(it.first) + k % it.n_ip;
+	it.first[12] = (uint8_t)(lo >> 24);
+	it.first[13] = (uint8_t)(lo >> 16);
+	it.first[14] = (uint8_t)(lo >> 8);
+	it.first[15] = (uint8_t)lo;
+	mbl_fmt_ip(it.fam, it.first, ip, iplen);
+	*port = (uint16_t)(it.port_lo + k / it.n_ip);
 	return 0;
+}
+
+int mbl_config_check_hostport(const char *v, char *why, size_t len)
+{
+	return mbl_config_listen_count(v, why, len) < 0 ? -EINVAL : 0;
 }
 
 /* HOST:PORT (host a name or an address), or "" when not a UAC. */

@@ -225,8 +225,13 @@ const struct mbl_config_key mbl_config_keys[] = {
 
 	ENUM("sip", "transport", sip.transport, transports, "udp",
 	     "SIP transport: udp, tcp or tls (TLS 1.2/1.3 with OpenSSL)."),
-	STR("sip", "listen", sip.listen, mbl_config_check_hostport, "IP:PORT", "127.0.0.1:5060",
-	    "Local signaling address (a kernel socket; not a media address)."),
+	STR("sip", "listen", sip.listen, mbl_config_check_hostport, "IP:PORT, ranges",
+	    "127.0.0.1:5060",
+	    "Local signaling address(es), kernel sockets (not media addresses): IP:PORT, "
+	    "a range of addresses IP-IP:PORT, of ports IP:PORT-PORT, or both (IPv6 in "
+	    "brackets), comma-separated, at most 1024 in all. The UAC places call i from "
+	    "address i mod N (the addresses vary fastest); the UAS answers from the one "
+	    "each INVITE came to."),
 	STR("sip", "target", sip.target, mbl_config_check_target, "HOST:PORT", "",
 	    "UAC: where calls go (the peer, an SBC or a proxy)."),
 	STR("sip", "from_user", sip.from_user, NULL, "user", "mediablast",

@@ -160,7 +160,7 @@ struct mbl_config_media {
 
 struct mbl_config_sip {
 	enum mbl_config_transport transport;
-	char listen[MBL_CONFIG_HOST_LEN];   /* local IP:port (several: comma list) */
+	char listen[MBL_CONFIG_HOST_LEN];   /* local IP:port, ranges, comma list */
 	char target[MBL_CONFIG_HOST_LEN];   /* UAC: peer host:port or sip: URI */
 	char from_user[64], to_user[64], domain[MBL_CONFIG_HOST_LEN];
 	char user_agent[64];
@@ -301,5 +301,18 @@ int mbl_config_parse_args(struct mbl_config *cfg, int argc, char **argv,
  * Returns 0, or -EINVAL for an unknown placeholder, ${iface} with an empty
  * port.iface, or a result longer than eal.args can hold. */
 int mbl_config_expand_eal(struct mbl_config *cfg, char *err, size_t errlen);
+
+/* sip.listen: ITEM[,ITEM...], ITEM = IPS:PORTS where IPS is an address or a
+ * range a-b (IPv6 in brackets, varying in its low 32 bits) and PORTS a port
+ * or a range p-q; each item gives IPS x PORTS local addresses. At most
+ * MBL_CONFIG_LISTEN_MAX in all. */
+#define MBL_CONFIG_LISTEN_MAX 1024
+/* The number of local addresses (>= 1), or -EINVAL with why. */
+int mbl_config_listen_count(const char *v, char *why, size_t len);
+/* The i-th local address of v as IP text and port: items in order, and in
+ * an item the addresses vary fastest (198.18.0.1-198.18.0.2:5060-5061 is
+ * .1:5060, .2:5060, .1:5061, .2:5061), so round-robin over the indexes
+ * changes the source IP at every step. 0, or -EINVAL (bad v, i too large). */
+int mbl_config_listen_nth(const char *v, uint32_t i, char *ip, size_t iplen, uint16_t *port);
 
 #endif /* MBL_CONFIG_H */

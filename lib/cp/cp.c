@@ -30,8 +30,9 @@ static void tp_msg(void *arg, const struct mbl_sip_tp_src *src, const char *buf,
 {
 	struct mbl_cp *cp = arg;
 
-	mbl_sip_ua_input(cp->ua, buf, len, (const struct sockaddr *)&src->peer, src->peer_len,
-			 src->conn_id, mbl_time_ns());
+	mbl_sip_ua_input_local(cp->ua, cp_local_of(cp, src), buf, len,
+			       (const struct sockaddr *)&src->peer, src->peer_len, src->conn_id,
+			       mbl_time_ns());
 }
 
 /* A failed connection toward our target names the reason later failures of
@@ -48,12 +49,14 @@ static void tp_err(void *arg, uint32_t conn_id, const struct sockaddr *peer,
 	MBL_LOG_RL(MBL_LOG_WARN, "sip: connection failed: %s", mbl_sip_tp_err_desc(why));
 }
 
-static int ua_send(void *arg, const struct sockaddr *to, socklen_t tolen, uint32_t conn_id,
-		   const char *buf, size_t len)
+/* From the message's local address: the socket (UDP), the connection's
+ * source IP (TCP/TLS: one connection per local IP and peer, reused). */
+static int ua_send(void *arg, unsigned local, const struct sockaddr *to, socklen_t tolen,
+		   uint32_t conn_id, const char *buf, size_t len)
 {
 	struct mbl_cp *cp = arg;
-	int rc = mbl_sip_tp_send(cp->tp, cp->conf.proto, to, tolen, NULL, conn_id,
-				 cp->conf.uac ? cp->conf.target_host : NULL, buf, len);
+	int rc = mbl_sip_tp_send(cp->tp, cp->conf.proto, to, tolen, cp_local_sa(cp, local),
+				 conn_id, cp->conf.uac ? cp->conf.target_host : NULL, buf, len);
 
 	/* TCP/TLS answer with the connection id; the UA wants 0 or -errno */
 	return rc < 0 ? rc : 0;
@@ -76,8 +79,7 @@ static int make_transport(struct mbl_cp *cp, char *err, size_t errlen)
 	 * dialogs come back on the connections it opened (RFC 3261 18) */
 	if (cp->conf.uac && cp->conf.proto == MBL_SIP_TLS && cp->conf.tls.cert_file == NULL)
 		return 0;
-	if (mbl_sip_tp_listen(cp->tp, cp->conf.proto, (const struct sockaddr *)&cp->conf.listen,
-			      cp->conf.listen_len, err, errlen) < 0)
+	if (cp_local_listen(cp, err, errlen) < 0)
 		return -EADDRNOTAVAIL;
 	return 0;
 }
@@ -85,7 +87,7 @@ static int make_transport(struct mbl_cp *cp, char *err, size_t errlen)
 static int make_ua(struct mbl_cp *cp, char *err, size_t errlen)
 {
 	struct mbl_sip_ua_conf uc;
-	struct mbl_sip_ua_ops ops = { .send = ua_send, .event = cp_event, .arg = cp };
+	struct mbl_sip_ua_ops ops = { .send_local = ua_send, .event = cp_event, .arg = cp };
 	char host[64];
 	uint16_t port;
 
@@ -110,7 +112,7 @@ static int make_ua(struct mbl_cp *cp, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the SIP user agent (%s)", strerror(errno));
 		return -errno;
 	}
-	return 0;
+	return cp_local_ua(cp, err, errlen);
 }
 
 static void uris(struct mbl_cp *cp)
@@ -155,7 +157,8 @@ struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, 
 	cp->free_tail = conf->limit - 1;
 	if (getrandom(&cp->rng, sizeof(cp->rng), 0) < 0 || cp->rng == 0)
 		cp->rng = 0x2545f491u;
-	if ((rc = make_transport(cp, err, errlen)) < 0 || (rc = make_ua(cp, err, errlen)) < 0)
+	if ((rc = cp_local_init(cp, err, errlen)) < 0 || (rc = make_transport(cp, err, errlen)) < 0 ||
+	    (rc = make_ua(cp, err, errlen)) < 0)
 		goto fail;
 	uris(cp);
 	if (conf->inject_file != NULL && conf->inject_file[0] != '\0' &&
@@ -187,6 +190,7 @@ void mbl_cp_free(struct mbl_cp *cp)
 	cp_auth_free(cp);
 	cp_reg_free(cp);
 	mbl_sip_tp_free(cp->tp);
+	cp_local_free(cp);
 	if (cp->dp != NULL)
 		mbl_dp_set_result_cb(cp->dp, NULL, NULL);
 	free(cp->calls);

@@ -201,12 +201,19 @@ static int csv_text(const struct mbl_cp *cp, const struct cp_call *c, const char
 static int call_uris(struct mbl_cp *cp, const struct cp_call *c, char *to, size_t tolen,
 		     char *from, size_t fromlen)
 {
+	const char *scheme = cp->conf.proto == MBL_SIP_TLS ? "sips" : "sip";
 	char tu[128], fu[128];
 	const char *at;
 
 	if (cp->csv == NULL) {
 		snprintf(to, tolen, "%s", cp->target_uri);
-		snprintf(from, fromlen, "%s", cp->from_uri);
+		/* From names the call's own local address (as it names the one
+		 * listen address with a single one) */
+		if (cp->n_loc > 1)
+			snprintf(from, fromlen, "%s:%s@%s", scheme, cp->conf.from_user,
+				 mbl_sip_ua_local_hostport(cp->ua, c->local));
+		else
+			snprintf(from, fromlen, "%s", cp->from_uri);
 		return 0;
 	}
 	if (csv_text(cp, c, cp->conf.to_user, tu, sizeof(tu)) < 0 ||
@@ -216,9 +223,7 @@ static int call_uris(struct mbl_cp *cp, const struct cp_call *c, char *to, size_
 	at = strchr(cp->target_uri, '@');
 	snprintf(to, tolen, "%s:%s%s", cp->conf.proto == MBL_SIP_TLS ? "sips" : "sip", tu,
 		 at != NULL ? at : "");
-	at = strchr(cp->from_uri, '@');
-	snprintf(from, fromlen, "%s:%s%s", cp->conf.proto == MBL_SIP_TLS ? "sips" : "sip", fu,
-		 at != NULL ? at : "");
+	snprintf(from, fromlen, "%s:%s@%s", scheme, fu, mbl_sip_ua_local_hostport(cp->ua, c->local));
 	return 0;
 }
 
@@ -242,6 +247,7 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now)
 		return n;
 	}
 	c->csv_row = cp->csv != NULL ? mbl_sip_csv_pick(cp->csv, cp->placed) : 0;
+	c->local = (uint16_t)(cp->placed % cp->n_loc); /* round-robin over sip.listen */
 	if (call_uris(cp, c, to, sizeof(to), from, sizeof(from)) < 0) {
 		cp_fail(cp, c, 0, "sip.inject_file: a [field] of this row is missing");
 		cp->placed++;
@@ -255,9 +261,10 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now)
 		cp->st.first_ns = now;
 	c->t_invite = now;
 	c->state = CP_INVITING;
-	c->sc = mbl_sip_call_invite(cp->ua, to, from,
-				    (const struct sockaddr *)&cp->conf.target, cp->conf.target_len,
-				    sdp, user_of(cp, c), now);
+	cp_local_count(cp, c->local);
+	c->sc = mbl_sip_call_invite_from(cp->ua, c->local, to, from,
+					 (const struct sockaddr *)&cp->conf.target,
+					 cp->conf.target_len, sdp, user_of(cp, c), now);
 	if (c->sc == NULL) {
 		cp_fail(cp, c, 0, errno == ENOBUFS ? "sip table full" : "cannot send INVITE");
 		call_free(cp, c);
@@ -430,6 +437,8 @@ static void uas_incoming(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_
 	if (cp->st.first_ns == 0)
 		cp->st.first_ns = now;
 	c->sc = ev->call;
+	c->local = (uint16_t)mbl_sip_call_local(ev->call);
+	cp_local_count(cp, c->local);
 	c->t_invite = now;
 	mbl_sip_call_set_user(ev->call, user_of(cp, c));
 	if (cp->conf.fail_pct != 0 && rnd(cp) % 100 < cp->conf.fail_pct) {

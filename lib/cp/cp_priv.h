@@ -65,6 +65,7 @@ struct cp_call {
 	struct mbl_srtp_key keys[MBL_SDP_MAX_CRYPTO]; /* our SDES keys offered/answered */
 	struct cp_answer *ans;          /* UAS: the answer waiting for answer_delay */
 	uint64_t csv_row;               /* UAC with sip.inject_file: this call's row */
+	uint16_t local;                 /* local signaling address index */
 	uint32_t next_free;
 };
 
@@ -118,6 +119,13 @@ struct mbl_cp {
 	uint32_t *reg_heap, reg_heap_n; /* bound bindings by refresh time */
 	uint64_t reg_next_ns;           /* pacing of the first round */
 	bool calls_go;                  /* UAC: the registration phase is over (or none) */
+	/* local signaling addresses (cp_local.c): [0] is conf.listen */
+	struct sockaddr_storage *loc;   /* [n_loc] */
+	socklen_t loc_len;
+	unsigned n_loc;
+	uint16_t *lis_loc;              /* transport listener index -> local index */
+	unsigned n_lis;
+	uint64_t *loc_calls;            /* [n_loc] calls attempted per address */
 	const char *tp_err;             /* last transport failure toward the target */
 	uint64_t tp_err_ns;
 	struct mbl_cp_stats st;
@@ -177,6 +185,24 @@ uint64_t cp_reg_next(const struct mbl_cp *cp);
 void cp_reg_response(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_t now);
 /* unREGISTER (Expires: 0) every binding. */
 void cp_reg_stop(struct mbl_cp *cp, uint64_t now);
+
+/* cp_local.c: local signaling addresses (sip.listen ranges) */
+int cp_local_init(struct mbl_cp *cp, char *err, size_t errlen);
+/* Listen on every address (transport made); 0 or -errno with err. */
+int cp_local_listen(struct mbl_cp *cp, char *err, size_t errlen);
+/* Register addresses 1.. with the UA (made). 0 or -errno with err. */
+int cp_local_ua(struct mbl_cp *cp, char *err, size_t errlen);
+void cp_local_free(struct mbl_cp *cp);
+/* The local address index a received message arrived on. */
+unsigned cp_local_of(const struct mbl_cp *cp, const struct mbl_sip_tp_src *src);
+/* The socket address to send from for local index i (NULL with one
+ * address: the transport's default, the one listener). */
+static inline const struct sockaddr *cp_local_sa(const struct mbl_cp *cp, unsigned i)
+{
+	return cp->n_loc > 1 && i < cp->n_loc ? (const struct sockaddr *)&cp->loc[i] : NULL;
+}
+/* Count a call attempted on local address i. */
+void cp_local_count(struct mbl_cp *cp, unsigned i);
 
 /* cp_media.c */
 /* Our side of call idx's SDP into l: the template, the slot's media address

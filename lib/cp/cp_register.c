@@ -209,6 +209,7 @@ static void reg_send(struct mbl_cp *cp, struct cp_reg *r, uint32_t expires, cons
 		      authz ? (proxy ? "\r\nProxy-Authorization: " : "\r\nAuthorization: ") : "",
 		      authz ? authz : "");
 	q.cseq = ++r->cseq;
+	q.local = (unsigned)(r - cp->regs) % cp->n_loc; /* a binding per address in turn */
 	if (rc >= (int)sizeof(extra) ||
 	    (rc = mbl_sip_request_send(cp->ua, &q, (const struct sockaddr *)&cp->conf.target,
 				       cp->conf.target_len, reg_user(cp, r), now)) < 0) {

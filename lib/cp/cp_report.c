@@ -129,6 +129,20 @@ static uint64_t held_packet_times(const struct mbl_cp *cp)
 	return n;
 }
 
+/* How evenly calls spread over the local addresses (sip.listen ranges). */
+static void local_json(const struct mbl_cp *cp, struct mbl_json *j)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (unsigned i = 0; i < mbl_cp_n_local(cp); i++) {
+		lo = MBL_MIN(lo, mbl_cp_local_calls(cp, i));
+		hi = MBL_MAX(hi, mbl_cp_local_calls(cp, i));
+	}
+	mbl_json_u64(j, "local_addresses", mbl_cp_n_local(cp));
+	mbl_json_u64(j, "calls_per_local_min", lo == UINT64_MAX ? 0 : lo);
+	mbl_json_u64(j, "calls_per_local_max", hi);
+}
+
 void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_json *j)
 {
 	const struct mbl_cp_stats *st = &cp->st;
@@ -177,6 +191,7 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_sip_tp_stats(cp->tp, &ts);
 	mbl_json_obj_open(j, "sip");
 	mbl_json_str(j, "transport", mbl_sip_proto_name(cp->conf.proto));
+	local_json(cp, j);
 	mbl_json_u64(j, "retransmissions", us->rtx_out);
 	mbl_json_u64(j, "retransmissions_received", us->rtx_in);
 	mbl_json_u64(j, "parse_errors", us->parse_errors);

@@ -26,11 +26,26 @@
 
 enum mbl_cp_hold { MBL_CP_HOLD_FIXED, MBL_CP_HOLD_UNIFORM, MBL_CP_HOLD_EXP };
 
+/* Local signaling addresses (sip.listen ranges): SBCs limit per source IP,
+ * so tests spread calls over many. */
+#define MBL_CP_MAX_LOCAL 1024
+struct mbl_cp_local {
+	uint8_t ip[16];                    /* IPv4 v4-mapped (mbl_parse_ip) */
+	uint16_t port;
+};
+
 struct mbl_cp_conf {
 	bool uac;                          /* else UAS */
 	enum mbl_sip_proto proto;
-	struct sockaddr_storage listen;
+	struct sockaddr_storage listen;    /* local address 0 */
 	socklen_t listen_len;
+	/* Local addresses 1..n_more, listen's family. The engine listens on
+	 * every one; the UAC places call i (and REGISTERs binding i) from
+	 * address i mod (1 + n_more): socket, Via sent-by, Contact and From host
+	 * name it; TCP/TLS open one connection per local IP, reused by its
+	 * calls. The UAS answers from the address each request came to. */
+	struct mbl_cp_local more[MBL_CP_MAX_LOCAL - 1];
+	unsigned n_more;
 	struct sockaddr_storage target;    /* UAC */
 	socklen_t target_len;
 	char target_host[256];             /* host as the user wrote it (TLS name) */
@@ -133,6 +148,11 @@ uint64_t mbl_cp_live(const struct mbl_cp *cp);
 bool mbl_cp_done(const struct mbl_cp *cp);
 
 const struct mbl_cp_stats *mbl_cp_stats(const struct mbl_cp *cp);
+/* Local signaling addresses (1 + conf.n_more) and the calls attempted on
+ * address i (UAC: placed from it; UAS: INVITEs that came to it); 0 when i
+ * is out of range. */
+unsigned mbl_cp_n_local(const struct mbl_cp *cp);
+uint64_t mbl_cp_local_calls(const struct mbl_cp *cp, unsigned i);
 /* "calls" and "sip" objects of the report. */
 void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_json *j);
 

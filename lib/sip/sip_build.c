@@ -154,14 +154,14 @@ void mbl_ua_rand_hex(struct mbl_sip_ua *ua, char *out, unsigned nhex)
 }
 
 /* ---- requests -------------------------------------------------------------------- */
-static void wr_contact(struct mbl_sip_ua *ua, struct ua_wr *w, const char *user)
+static void wr_contact(struct mbl_sip_ua *ua, struct ua_wr *w, const char *user, uint16_t local)
 {
 	mbl_ua_wr_str(w, "Contact: <sip:");
 	if (user && *user) {
 		mbl_ua_wr_str(w, user);
 		mbl_ua_wr_str(w, "@");
 	}
-	mbl_ua_wr_str(w, ua->hostport);
+	mbl_ua_wr_str(w, ua->local_hp[local]);
 	if (ua->conf.transport == MBL_SIP_TCP)
 		mbl_ua_wr_str(w, ";transport=tcp");
 	else if (ua->conf.transport == MBL_SIP_TLS)
@@ -197,14 +197,14 @@ int mbl_ua_build_request(struct mbl_sip_ua *ua, const struct ua_req *r)
 
 	mbl_ua_wr_init(&w, ua->scratch, ua->scratch_cap);
 	mbl_ua_wr_fmt(&w, "%s %s SIP/2.0\r\nVia: SIP/2.0/%s %s;branch=%s%s\r\n"
-		      "Max-Forwards: 70\r\n", r->method_name, r->uri, ua->proto, ua->hostport,
+		      "Max-Forwards: 70\r\n", r->method_name, r->uri, ua->proto, ua->local_hp[r->local],
 		      r->branch, ua->reliable ? "" : ";rport");
 	if (r->route)
 		mbl_ua_wr_str(&w, r->route);
 	mbl_ua_wr_fmt(&w, "From: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %u %s\r\n", r->from, r->to,
 		      r->call_id, r->cseq, r->method_name);
 	if (r->contact_user)
-		wr_contact(ua, &w, r->contact_user);
+		wr_contact(ua, &w, r->contact_user, r->local);
 	mbl_ua_wr_fmt(&w, "User-Agent: %s\r\n", ua->conf.user_agent);
 	wr_tail(ua, &w, r->extra, r->body, full && r->method != MBL_SIP_M_BYE);
 	return wr_done(&w);
@@ -243,7 +243,8 @@ osip_message_t *mbl_ua_skeleton_request(struct mbl_sip_ua *ua, const struct ua_r
 		return NULL;
 	m->sip_method = osip_strdup(r->method_name);
 	m->sip_version = osip_strdup("SIP/2.0");
-	snprintf(buf, sizeof(buf), "SIP/2.0/%s %s;branch=%s%s", ua->proto, ua->hostport, r->branch,
+	snprintf(buf, sizeof(buf), "SIP/2.0/%s %s;branch=%s%s", ua->proto, ua->local_hp[r->local],
+		 r->branch,
 		 ua->reliable ? "" : ";rport");
 	rc |= osip_uri_init(&m->req_uri) || osip_uri_parse(m->req_uri, r->uri);
 	rc |= osip_message_set_via(m, buf);
@@ -382,7 +383,7 @@ int mbl_ua_build_response(struct mbl_sip_ua *ua, const struct ua_txn *t, int sta
 	mbl_ua_wr_str(&w, "\r\n");
 	mbl_ua_wr_mem(&w, t->prefix + t->prefix_len, t->suffix_len);
 	if (dialog)
-		wr_contact(ua, &w, c ? c->contact_user : NULL);
+		wr_contact(ua, &w, c ? c->contact_user : NULL, t->local);
 	mbl_ua_wr_fmt(&w, "Server: %s\r\n", ua->conf.user_agent);
 	wr_tail(ua, &w, extra, body, allow);
 	return wr_done(&w);

@@ -133,7 +133,7 @@ static void send_ack_2xx(struct mbl_sip_ua *ua, struct ua_call *c)
 	c->ack_len = (uint32_t)n;
 	c->ack_cseq = c->inv_cseq;
 	ua->st.req_out[MBL_SIP_M_ACK]++;
-	mbl_ua_send(ua, &c->peer, c->peer_len, c->conn_id, c->ack, c->ack_len);
+	mbl_ua_send(ua, c->local, &c->peer, c->peer_len, c->conn_id, c->ack, c->ack_len);
 }
 
 /* BYE on the dialog. With orphan set nobody waits for its outcome. */
@@ -361,11 +361,20 @@ struct mbl_sip_call *mbl_sip_call_invite(struct mbl_sip_ua *ua, const char *targ
 					 socklen_t destlen, const char *sdp, void *user,
 					 uint64_t now_ns)
 {
+	return mbl_sip_call_invite_from(ua, 0, target_uri, from_uri, dest, destlen, sdp, user,
+					now_ns);
+}
+
+struct mbl_sip_call *mbl_sip_call_invite_from(struct mbl_sip_ua *ua, unsigned local,
+					      const char *target_uri, const char *from_uri,
+					      const struct sockaddr *dest, socklen_t destlen,
+					      const char *sdp, void *user, uint64_t now_ns)
+{
 	struct ua_call *c;
 	int rc;
 
-	if (!ua || !uri_ok(target_uri) || !uri_ok(from_uri) || !dest || !destlen ||
-	    destlen > sizeof(struct sockaddr_storage)) {
+	if (!ua || local >= ua->n_local || !uri_ok(target_uri) || !uri_ok(from_uri) || !dest ||
+	    !destlen || destlen > sizeof(struct sockaddr_storage)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -376,6 +385,7 @@ struct mbl_sip_call *mbl_sip_call_invite(struct mbl_sip_ua *ua, const char *targ
 		return NULL;
 	}
 	c->uac = 1;
+	c->local = (uint16_t)local;
 	c->user = user;
 	c->state = UA_CS_CALLING;
 	memcpy(&c->peer, dest, destlen);
@@ -504,6 +514,11 @@ void mbl_sip_call_set_user(struct mbl_sip_call *call, void *user)
 const char *mbl_sip_call_id(const struct mbl_sip_call *call)
 {
 	return call ? ((const struct ua_call *)call)->call_id : NULL;
+}
+
+unsigned mbl_sip_call_local(const struct mbl_sip_call *call)
+{
+	return call ? ((const struct ua_call *)call)->local : 0;
 }
 
 static void drop_ict(struct mbl_sip_ua *ua, struct ua_call *c)

@@ -219,6 +219,7 @@ int mbl_ua_dialog_uas_init(struct mbl_sip_ua *ua, struct ua_call *c, osip_messag
 	memcpy(&c->peer, src, srclen);
 	c->peer_len = srclen;
 	c->conn_id = conn_id;
+	c->local = ua->in_local;
 	return c->call_id && c->local_tag && c->remote_tag && c->local_hdr && c->remote_hdr &&
 	       c->remote_target ? 0 : -ENOMEM;
 }
@@ -239,6 +240,7 @@ void mbl_ua_dialog_req(struct mbl_sip_ua *ua, struct ua_call *c, struct ua_req *
 	r->to = c->remote_hdr;
 	r->call_id = c->call_id;
 	r->route = c->route;
+	r->local = c->local;
 	if (m == MBL_SIP_M_INVITE)
 		r->contact_user = c->contact_user ? c->contact_user : "";
 }
@@ -471,7 +473,7 @@ void mbl_ua_dialog_stray_response(struct mbl_sip_ua *ua, osip_message_t *msg)
 	if (c && c->ack && strtoul(msg->cseq->number, NULL, 10) == c->ack_cseq) {
 		ua->st.rtx_in++;
 		ua->st.rtx_out++;
-		mbl_ua_send(ua, &c->peer, c->peer_len, c->conn_id, c->ack, c->ack_len);
+		mbl_ua_send(ua, c->local, &c->peer, c->peer_len, c->conn_id, c->ack, c->ack_len);
 	} else {
 		ua->st.unmatched++;
 	}

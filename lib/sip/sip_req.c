@@ -45,7 +45,8 @@ int mbl_sip_request_send(struct mbl_sip_ua *ua, const struct mbl_sip_request *r,
 	struct ua_txn *t;
 	int n;
 
-	if (!ua || !request_ok(r) || !dest || !destlen || destlen > sizeof(peer))
+	if (!ua || !request_ok(r) || !dest || !destlen || destlen > sizeof(peer) ||
+	    r->local >= ua->n_local)
 		return -EINVAL;
 	mbl_ua_clock(ua, now_ns);
 	memcpy(branch, "z9hG4bK", 7);
@@ -65,6 +66,7 @@ int mbl_sip_request_send(struct mbl_sip_ua *ua, const struct mbl_sip_request *r,
 	q.cseq = r->cseq;
 	q.contact_user = r->contact_user;
 	q.extra = r->extra_hdr;
+	q.local = (uint16_t)r->local;
 	n = mbl_ua_build_request(ua, &q);
 	if (n < 0)
 		return n;

@@ -361,6 +361,7 @@ static struct ua_txn *txn_client(struct mbl_sip_ua *ua, struct ua_call *c, const
 	memcpy(&t->peer, peer, sizeof(t->peer));
 	t->peer_len = peer_len;
 	t->conn_id = conn_id;
+	t->local = r->local;
 	t->call = c;
 	mbl_ua_match_add(ua, t);
 	t->hold = true;
@@ -417,6 +418,7 @@ struct ua_txn *mbl_ua_txn_server(struct mbl_sip_ua *ua, osip_message_t *msg,
 	t->kind = inv ? UA_IST : UA_NIST;
 	t->method = (uint8_t)m;
 	t->conn_id = conn_id;
+	t->local = ua->in_local;
 	if (mbl_ua_match_server_key(ua, t, msg, m) != 0 ||
 	    mbl_ua_response_prefix(ua, t, msg, src, srclen) != 0 ||
 	    txn_osip(ua, t, inv ? IST : NIST, msg) != 0) {

@@ -145,6 +145,11 @@ struct mbl_sip_ua_ops {
 	 * transaction with a transport error. Must not call into the UA. */
 	int (*send)(void *arg, const struct sockaddr *to, socklen_t tolen, uint32_t conn_id,
 		    const char *buf, size_t len);
+	/* Optional; when set it replaces send and also names the local address
+	 * (mbl_sip_ua_add_local index, 0 = conf.local_host) the bytes must
+	 * leave from: the one the message's Via sent-by and Contact name. */
+	int (*send_local)(void *arg, unsigned local, const struct sockaddr *to, socklen_t tolen,
+			  uint32_t conn_id, const char *buf, size_t len);
 	void (*event)(void *arg, struct mbl_sip_ev *ev);
 	void *arg;
 };
@@ -179,6 +184,27 @@ struct mbl_sip_ua *mbl_sip_ua_create(const struct mbl_sip_ua_conf *conf,
  * NULL is fine. */
 void mbl_sip_ua_destroy(struct mbl_sip_ua *ua);
 
+/* ---- local addresses -------------------------------------------------------
+ * A UA may speak from many local addresses (SBCs limit per source IP, so
+ * load tests spread calls over address ranges). Index 0 is conf.local_host
+ * and local_port; each added one gets the next index. A call keeps the
+ * address it was placed from (mbl_sip_call_invite_from) or its INVITE
+ * arrived on (mbl_sip_ua_input_local): the Via sent-by and Contact of every
+ * message of its dialog name it, and ops->send_local is told to send from
+ * it. The "host:port" text is made once here, never per message. */
+#define MBL_SIP_UA_MAX_LOCAL 4096
+
+/* Add host (IP or name, as local_host) and port (0 = the default port of
+ * the transport). Call before the first call or input. Returns the index
+ * (>= 1), -EINVAL (bad host), -ENOSPC (MBL_SIP_UA_MAX_LOCAL reached) or
+ * -ENOMEM. */
+int mbl_sip_ua_add_local(struct mbl_sip_ua *ua, const char *host, uint16_t port);
+/* Number of local addresses (1 + those added). */
+unsigned mbl_sip_ua_n_local(const struct mbl_sip_ua *ua);
+/* "host:port" of local address i, as Via and Contact carry it; NULL when i
+ * is out of range. */
+const char *mbl_sip_ua_local_hostport(const struct mbl_sip_ua *ua, unsigned i);
+
 /* One received SIP message (a UDP datagram, or one framed message from a
  * TCP/TLS stream) from src on connection conn_id (0 for UDP). Matches it to a
  * transaction (RFC 3261 17.1.3 / 17.2.3: branch + sent-by + method, ACK and
@@ -190,6 +216,12 @@ void mbl_sip_ua_destroy(struct mbl_sip_ua *ua);
 int mbl_sip_ua_input(struct mbl_sip_ua *ua, const char *buf, size_t len,
 		     const struct sockaddr *src, socklen_t srclen, uint32_t conn_id,
 		     uint64_t now_ns);
+/* The same for a message that arrived on local address `local` (an index
+ * of mbl_sip_ua_add_local; 0 for mbl_sip_ua_input): responses to it, and a
+ * dialog it creates, use that address. -EINVAL when local is out of range. */
+int mbl_sip_ua_input_local(struct mbl_sip_ua *ua, unsigned local, const char *buf, size_t len,
+			   const struct sockaddr *src, socklen_t srclen, uint32_t conn_id,
+			   uint64_t now_ns);
 
 /* Fire every timer due at now_ns (retransmissions, timeouts, lingering
  * transactions ending). Returns how many fired. */
@@ -222,6 +254,14 @@ struct mbl_sip_call *mbl_sip_call_invite(struct mbl_sip_ua *ua, const char *targ
 					 const char *from_uri, const struct sockaddr *dest,
 					 socklen_t destlen, const char *sdp, void *user,
 					 uint64_t now_ns);
+/* The same from local address `local` (mbl_sip_ua_add_local index; 0 is
+ * what mbl_sip_call_invite uses): the INVITE and every later request of the
+ * dialog (ACK, CANCEL, BYE, re-INVITE) go out from it and name it in Via
+ * and Contact. EINVAL when local is out of range. */
+struct mbl_sip_call *mbl_sip_call_invite_from(struct mbl_sip_ua *ua, unsigned local,
+					      const char *target_uri, const char *from_uri,
+					      const struct sockaddr *dest, socklen_t destlen,
+					      const char *sdp, void *user, uint64_t now_ns);
 /* Answer the pending incoming INVITE or re-INVITE: 101..199 provisional (the
  * To tag is set, an early dialog exists), 200..299 with sdp (the UAS core
  * retransmits it until ACK, RFC 3261 13.3.1.4), 300..699 failure (ends an
@@ -278,6 +318,7 @@ struct mbl_sip_request {
 	/* header lines joined by CRLF, none final (Expires, Authorization), or
 	 * NULL; the same rule as mbl_sip_call_respond's extra_hdr */
 	const char *extra_hdr;
+	unsigned local;              /* local address to send from (Via, Contact) */
 };
 
 /* Send r to dest. Returns 0 (RESPONSE follows, also after a later
@@ -292,5 +333,7 @@ int mbl_sip_request_send(struct mbl_sip_ua *ua, const struct mbl_sip_request *r,
 void *mbl_sip_call_user(const struct mbl_sip_call *call);
 void mbl_sip_call_set_user(struct mbl_sip_call *call, void *user);
 const char *mbl_sip_call_id(const struct mbl_sip_call *call);
+/* The call's local address index (see mbl_sip_ua_add_local). */
+unsigned mbl_sip_call_local(const struct mbl_sip_call *call);
 
 #endif /* MBL_SIP_UA_H */

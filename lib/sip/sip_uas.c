@@ -82,7 +82,7 @@ void mbl_ua_uas_ok_rtx(struct mbl_sip_ua *ua, struct ua_call *c)
 	if (!c->ok2xx)
 		return;
 	ua->st.rtx_out++;
-	mbl_ua_send(ua, &c->peer, c->peer_len, c->conn_id, c->ok2xx, c->ok2xx_len);
+	mbl_ua_send(ua, c->local, &c->peer, c->peer_len, c->conn_id, c->ok2xx, c->ok2xx_len);
 	c->ok_rtx_ms = MBL_MIN(c->ok_rtx_ms * 2, ua->t2);
 	mbl_ua_wheel_add(&ua->wheel, &c->tm_rtx, ua->now + (uint64_t)c->ok_rtx_ms * 1000000ULL);
 }

@@ -38,7 +38,8 @@ static osip_message_t *ua_parse(struct mbl_sip_ua *ua, const char *buf, size_t l
 		return m;
 	if (v.kind == MBL_SIP_REJECT) {
 		n = mbl_sip_msg_error_response(m, buf, len, &v, out, sizeof(out));
-		if (n > 0 && ua->ops.send(ua->ops.arg, src, srclen, conn_id, out, (size_t)n) == 0)
+		if (n > 0 && mbl_ua_send(ua, ua->in_local, (const struct sockaddr_storage *)src,
+					 srclen, conn_id, out, (size_t)n) == 0)
 			ua->st.rejected++;
 	}
 	if (m != NULL)
@@ -72,12 +73,23 @@ int mbl_sip_ua_input(struct mbl_sip_ua *ua, const char *buf, size_t len,
 		     const struct sockaddr *src, socklen_t srclen, uint32_t conn_id,
 		     uint64_t now_ns)
 {
+	return mbl_sip_ua_input_local(ua, 0, buf, len, src, srclen, conn_id, now_ns);
+}
+
+int mbl_sip_ua_input_local(struct mbl_sip_ua *ua, unsigned local, const char *buf, size_t len,
+			   const struct sockaddr *src, socklen_t srclen, uint32_t conn_id,
+			   uint64_t now_ns)
+{
 	osip_message_t *m;
 	enum mbl_sip_method meth;
 
-	if (!ua || !buf || !len || !src || !srclen || srclen > sizeof(struct sockaddr_storage))
+	if (!ua || !buf || !len || !src || !srclen || srclen > sizeof(struct sockaddr_storage) ||
+	    local >= ua->n_local)
 		return -EINVAL;
 	mbl_ua_clock(ua, now_ns);
+	/* read by whatever this input creates: server transactions, the
+	 * stateless answers, a new dialog */
+	ua->in_local = (uint16_t)local;
 	m = ua_parse(ua, buf, len, src, srclen, conn_id);
 	if (!m || !msg_ok(m)) {
 		if (m)
@@ -143,6 +155,59 @@ const char *mbl_sip_ev_name(enum mbl_sip_ev_type t)
 }
 
 /* ---- creation ---------------------------------------------------------------------- */
+/* An IPv6 literal goes in brackets (RFC 3261 25.1 hostport). */
+static void fmt_hostport(char *out, size_t cap, const char *h, uint16_t port)
+{
+	snprintf(out, cap, strchr(h, ':') && h[0] != '[' ? "[%s]:%u" : "%s:%u", h, port);
+}
+
+static bool host_ok(const char *h)
+{
+	return h && *h && strlen(h) < 256 && !strpbrk(h, " \r\n;<>");
+}
+
+static int local_grow(struct mbl_sip_ua *ua)
+{
+	uint16_t cap = ua->local_cap ? (uint16_t)MBL_MIN(2u * ua->local_cap,
+						       (unsigned)MBL_SIP_UA_MAX_LOCAL) : 8;
+	char **n = realloc(ua->local_hp, cap * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	ua->local_hp = n;
+	ua->local_cap = cap;
+	return 0;
+}
+
+int mbl_sip_ua_add_local(struct mbl_sip_ua *ua, const char *host, uint16_t port)
+{
+	char hp[300];
+
+	if (!ua || !host_ok(host))
+		return -EINVAL;
+	if (ua->n_local >= MBL_SIP_UA_MAX_LOCAL)
+		return -ENOSPC;
+	if (ua->n_local == ua->local_cap && local_grow(ua) < 0)
+		return -ENOMEM;
+	if (!port)
+		port = ua->conf.transport == MBL_SIP_TLS ? 5061 : 5060;
+	fmt_hostport(hp, sizeof(hp), host, port);
+	ua->local_hp[ua->n_local] = strdup(hp);
+	if (!ua->local_hp[ua->n_local])
+		return -ENOMEM;
+	return ua->n_local++;
+}
+
+unsigned mbl_sip_ua_n_local(const struct mbl_sip_ua *ua)
+{
+	return ua ? ua->n_local : 0;
+}
+
+const char *mbl_sip_ua_local_hostport(const struct mbl_sip_ua *ua, unsigned i)
+{
+	return ua && i < ua->n_local ? ua->local_hp[i] : NULL;
+}
+
 static int conf_copy(struct mbl_sip_ua *ua, const struct mbl_sip_ua_conf *c)
 {
 	uint16_t port = c->local_port ? c->local_port
@@ -163,8 +228,7 @@ static int conf_copy(struct mbl_sip_ua *ua, const struct mbl_sip_ua_conf *c)
 	ua->reliable = c->transport != MBL_SIP_UDP;
 	ua->proto = c->transport == MBL_SIP_TCP ? "TCP" : c->transport == MBL_SIP_TLS
 		    ? "TLS" : "UDP";
-	snprintf(ua->hostport, sizeof(ua->hostport), strchr(h, ':') && h[0] != '[' ? "[%s]:%u"
-		 : "%s:%u", h, port);
+	fmt_hostport(ua->hostport, sizeof(ua->hostport), h, port);
 	ua->call_cap = c->max_calls ? c->max_calls : 65536;
 	ua->txn_cap = c->max_txns ? c->max_txns : 8 * ua->call_cap;
 	return 0;
@@ -172,8 +236,7 @@ static int conf_copy(struct mbl_sip_ua *ua, const struct mbl_sip_ua_conf *c)
 
 static bool conf_valid(const struct mbl_sip_ua_conf *c, const struct mbl_sip_ua_ops *ops)
 {
-	return c && ops && ops->send && ops->event && c->local_host && *c->local_host &&
-	       strlen(c->local_host) < 256 && !strpbrk(c->local_host, " \r\n;<>") &&
+	return c && ops && (ops->send || ops->send_local) && ops->event && host_ok(c->local_host) &&
 	       (unsigned)c->transport <= MBL_SIP_TLS && c->t1_ms <= 60000 &&
 	       (!c->t2_ms || !c->t1_ms || c->t1_ms <= c->t2_ms) && c->max_calls <= UA_MAX_TABLE &&
 	       c->max_txns <= UA_MAX_TABLE && (c->max_txns || c->max_calls <= UA_MAX_TABLE / 8) &&
@@ -232,6 +295,12 @@ struct mbl_sip_ua *mbl_sip_ua_create(const struct mbl_sip_ua_conf *conf,
 	ua->scratch = malloc(UA_SCRATCH);
 	rc = ua->scratch ? conf_copy(ua, conf) : -ENOMEM;
 	if (rc == 0)
+		rc = local_grow(ua);
+	if (rc == 0) {
+		ua->local_hp[0] = ua->hostport;
+		ua->n_local = 1;
+	}
+	if (rc == 0)
 		rc = calls_setup(ua);
 	if (rc == 0)
 		rc = mbl_ua_txn_setup(ua);
@@ -257,6 +326,9 @@ void mbl_sip_ua_destroy(struct mbl_sip_ua *ua)
 	free(ua->call_pool);
 	free(ua->call_hash);
 	free(ua->scratch);
+	for (i = 1; i < ua->n_local; i++)
+		free(ua->local_hp[i]);
+	free(ua->local_hp);
 	free((char *)ua->conf.local_host);
 	free((char *)ua->conf.user_agent);
 	free((char *)ua->conf.supported);

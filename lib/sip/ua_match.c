@@ -176,7 +176,7 @@ static void linger_response(struct mbl_sip_ua *ua, struct ua_txn *t, int status)
 	ua->st.rtx_in++;
 	if (t->linger == UA_LINGER_ICT_COMPLETED && status >= 300 && t->ack) {
 		ua->st.rtx_out++;
-		mbl_ua_send(ua, &t->peer, t->peer_len, t->conn_id, t->ack, t->ack_len);
+		mbl_ua_send(ua, t->local, &t->peer, t->peer_len, t->conn_id, t->ack, t->ack_len);
 	}
 }
 
@@ -217,7 +217,7 @@ static int linger_request(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_
 	ua->st.rtx_in++;
 	if (t->linger == UA_LINGER_NIST_COMPLETED && t->out) {
 		ua->st.rtx_out++;
-		mbl_ua_send(ua, &t->peer, t->peer_len, t->conn_id, t->out, t->out_len);
+		mbl_ua_send(ua, t->local, &t->peer, t->peer_len, t->conn_id, t->out, t->out_len);
 	}
 	osip_message_free(msg);
 	return 1;
@@ -298,6 +298,7 @@ void mbl_ua_match_stateless(struct mbl_sip_ua *ua, osip_message_t *req, enum mbl
 
 	memset(&t, 0, offsetof(struct ua_txn, key_buf));
 	t.method = (uint8_t)m;
+	t.local = ua->in_local;
 	if (m == MBL_SIP_M_ACK || mbl_ua_response_prefix(ua, &t, req, src, srclen) != 0)
 		goto out;
 	memcpy(&t.peer, src, srclen);
@@ -309,7 +310,7 @@ void mbl_ua_match_stateless(struct mbl_sip_ua *ua, osip_message_t *req, enum mbl
 	if (n > 0) {
 		ua->st.resp_out[m]++;
 		ua->st.status_out[status - 100]++;
-		mbl_ua_send(ua, &t.peer, t.peer_len, conn_id, ua->scratch, (size_t)n);
+		mbl_ua_send(ua, t.local, &t.peer, t.peer_len, conn_id, ua->scratch, (size_t)n);
 	}
 out:
 	free(t.prefix);

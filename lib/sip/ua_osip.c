@@ -8,10 +8,13 @@
 #include "ua_priv.h"
 
 /* ---- sending ----------------------------------------------------------------- */
-int mbl_ua_send(struct mbl_sip_ua *ua, const struct sockaddr_storage *to, socklen_t tolen,
-		uint32_t conn_id, const char *buf, size_t len)
+int mbl_ua_send(struct mbl_sip_ua *ua, uint16_t local, const struct sockaddr_storage *to,
+		socklen_t tolen, uint32_t conn_id, const char *buf, size_t len)
 {
-	int rc = ua->ops.send(ua->ops.arg, (const struct sockaddr *)to, tolen, conn_id, buf, len);
+	const struct sockaddr *sa = (const struct sockaddr *)to;
+	int rc = ua->ops.send_local ? ua->ops.send_local(ua->ops.arg, local, sa, tolen, conn_id,
+							 buf, len)
+				    : ua->ops.send(ua->ops.arg, sa, tolen, conn_id, buf, len);
 
 	if (rc < 0)
 		ua->st.send_errors++;
@@ -79,7 +82,7 @@ static int cb_send(osip_transaction_t *tr, osip_message_t *msg, char *host, int 
 		t->sent_msg = msg;
 		count_first(ua, t, msg);
 	}
-	if (mbl_ua_send(ua, &t->peer, t->peer_len, t->conn_id, buf, len) < 0 && t->reliable)
+	if (mbl_ua_send(ua, t->local, &t->peer, t->peer_len, t->conn_id, buf, len) < 0 && t->reliable)
 		return -1;
 	return 0;
 }

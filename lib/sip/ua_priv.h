@@ -129,6 +129,9 @@ struct ua_txn {
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	uint32_t conn_id;
+	uint16_t local;              /* local address index (mbl_sip_ua_add_local):
+				      * client: it sends from it; server: the
+				      * request arrived on it */
 	char key_buf[UA_KEY_INLINE];
 };
 
@@ -183,6 +186,8 @@ struct ua_call {
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	uint32_t conn_id;
+	uint16_t local;              /* local address of the dialog: every request
+				      * and Contact of ours names it */
 };
 
 /* ---- the UA -------------------------------------------------------------- */
@@ -196,7 +201,12 @@ struct mbl_sip_ua {
 	const char *proto;           /* "UDP", "TCP", "TLS" */
 	bool reliable;
 	bool destroying;             /* mbl_sip_ua_destroy(): send nothing */
-	char hostport[300];          /* "host:port" for Via and Contact */
+	char hostport[300];          /* "host:port" for Via and Contact: local 0 */
+	/* Local addresses by index, "host:port" formatted once (Via sent-by and
+	 * Contact of every message sent from them); [0] is hostport. */
+	char **local_hp;
+	uint16_t n_local, local_cap;
+	uint16_t in_local;           /* local address of the message being input */
 	struct ua_txn **txn_hash;
 	uint32_t txn_mask;
 	struct ua_txn *txn_pool, *txn_free;
@@ -241,6 +251,7 @@ struct ua_req {
 	const char *contact_user;    /* Contact user part, or NULL: no Contact */
 	const char *extra;           /* extra header line without CRLF, or NULL */
 	const char *body;            /* SDP or NULL */
+	uint16_t local;              /* local address index: Via sent-by, Contact */
 };
 
 const char *mbl_ua_reason(int status);
@@ -310,8 +321,8 @@ struct ua_txn *mbl_ua_txn_find_invite(struct mbl_sip_ua *ua, osip_message_t *can
 /* A transaction's timer fired. */
 void mbl_ua_txn_timer(struct mbl_sip_ua *ua, struct ua_tm *tm);
 /* Send raw bytes to a peer, counting errors. */
-int mbl_ua_send(struct mbl_sip_ua *ua, const struct sockaddr_storage *to, socklen_t tolen,
-		uint32_t conn_id, const char *buf, size_t len);
+int mbl_ua_send(struct mbl_sip_ua *ua, uint16_t local, const struct sockaddr_storage *to,
+		socklen_t tolen, uint32_t conn_id, const char *buf, size_t len);
 void mbl_ua_txn_detach(struct ua_txn *t);
 /* Free a transaction nobody will hear from again (not while it executes). */
 void mbl_ua_txn_drop(struct mbl_sip_ua *ua, struct ua_txn *t);
