@@ -502,6 +502,50 @@ static void test_lifetime(void **state)
 	mbl_srtp_ctx_free(c);
 }
 
+/* Rekey of an any-SSRC receiver after its stream wrapped (ROC 1), the
+ * peer's first packet under the new key being SRTCP, then RTP with SEQ
+ * above 32767: the next context must carry the ROC and must not let the
+ * SRTCP start the RTP index (libsrtp would guess ROC - 1 then, forever). */
+static void test_rekey_any_ssrc_after_wrap(void **state)
+{
+	enum mbl_srtp_suite su = MBL_SRTP_AES_CM_128_HMAC_SHA1_32;
+	struct mbl_srtp_ctx *tx1, *rx1, *tx2, *rx2;
+	struct mbl_srtp_key k1, k2;
+	uint8_t b[MAXPKT];
+	uint32_t len;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(mbl_srtp_key_random(&k1, su), 0);
+	assert_int_equal(mbl_srtp_key_random(&k2, su), 0);
+	tx1 = mbl_srtp_ctx_create(MBL_SRTP_ENGINE_LIBSRTP, &k1, SSRC, true, err, sizeof(err));
+	rx1 = mbl_srtp_ctx_create(MBL_SRTP_ENGINE_LIBSRTP, &k1, 0, false, err, sizeof(err));
+	tx2 = mbl_srtp_ctx_create(MBL_SRTP_ENGINE_LIBSRTP, &k2, SSRC, true, err, sizeof(err));
+	rx2 = mbl_srtp_ctx_create(MBL_SRTP_ENGINE_LIBSRTP, &k2, 0, false, err, sizeof(err));
+	assert_true(tx1 && rx1 && tx2 && rx2);
+	/* 65530 .. 65535, 0 .. 40000 under the first key: ROC 1 */
+	for (uint32_t i = 65530; i <= 65536 + 40000; i++) {
+		len = rtp_make(b, (uint16_t)i, 20);
+		assert_int_equal(mbl_srtp_protect(tx1, b, &len, sizeof(b)), 0);
+		assert_int_equal(mbl_srtp_unprotect(rx1, b, &len), 0);
+	}
+	/* the switch: both sides carry the index over */
+	assert_int_equal(mbl_srtp_ctx_inherit(tx2, tx1), 0);
+	assert_int_equal(mbl_srtp_ctx_inherit(rx2, rx1), 0);
+	len = rtcp_make(b);
+	assert_int_equal(mbl_srtp_protect_rtcp(tx2, b, &len, sizeof(b)), 0);
+	assert_int_equal(mbl_srtp_unprotect_rtcp(rx2, b, &len), 0);
+	for (uint32_t seq = 40001; seq < 40100; seq++) {
+		len = rtp_make(b, (uint16_t)seq, 20);
+		assert_int_equal(mbl_srtp_protect(tx2, b, &len, sizeof(b)), 0);
+		assert_int_equal(mbl_srtp_unprotect(rx2, b, &len), 0);
+	}
+	mbl_srtp_ctx_free(tx1);
+	mbl_srtp_ctx_free(rx1);
+	mbl_srtp_ctx_free(tx2);
+	mbl_srtp_ctx_free(rx2);
+}
+
 static void test_create_errors(void **state)
 {
 	struct mbl_srtp_key k;
@@ -531,6 +575,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_rekey_any_ssrc_after_wrap),
 		cmocka_unit_test(test_wrap_reorder),
 		cmocka_unit_test(test_roc),
 		cmocka_unit_test(test_replay_tamper),

@@ -28,6 +28,11 @@ static void lib_init(void)
 struct lsrtp {
 	srtp_t session;
 	unsigned int use_mki;
+	/* the master key again (secret, wiped at free): a rekey's any-SSRC
+	 * receiver adds the SSRC's stream itself to carry the ROC */
+	uint8_t master[MBL_SRTP_MAX_KEY + MBL_SRTP_MAX_SALT];
+	uint8_t mki[MBL_SRTP_MAX_MKI];
+	uint8_t mki_len;
 };
 
 /* Suite -> libsrtp crypto policies (RTP, RTCP). The *_32 suites keep the
@@ -117,14 +122,36 @@ static void mki_bytes(const struct mbl_srtp_key *k, uint8_t *out)
 
 /* The master key buffer libsrtp wants is key || salt (salt 12 bytes for
  * GCM, RFC 7714; 14 otherwise). */
+/* One libsrtp policy from l's key: the suite's crypto (pol->rtp/rtcp
+ * already filled), SSRC kind and value, MKI. */
+static void fill_policy(struct lsrtp *l, srtp_policy_t *pol, srtp_master_key_t *mk,
+			srtp_master_key_t **mks, srtp_ssrc_type_t type, uint32_t ssrc)
+{
+	srtp_crypto_policy_t rtp = pol->rtp, rtcp = pol->rtcp;
+
+	memset(pol, 0, sizeof(*pol));
+	pol->rtp = rtp;
+	pol->rtcp = rtcp;
+	pol->ssrc.type = type;
+	pol->ssrc.value = ssrc;
+	if (l->mki_len != 0) {
+		mk->key = l->master;
+		mk->mki_id = l->mki;
+		mk->mki_size = l->mki_len;
+		pol->keys = mks;
+		pol->num_master_keys = 1;
+	} else {
+		pol->key = l->master;
+	}
+	pol->window_size = REPLAY_WINDOW;
+	pol->allow_repeat_tx = 0;
+}
+
 static int lsrtp_create(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, char *err,
 			size_t errlen)
 {
 	const struct mbl_srtp_suite_info *si = c->suite;
-	uint8_t master[MBL_SRTP_MAX_KEY + MBL_SRTP_MAX_SALT];
-	uint8_t mki[MBL_SRTP_MAX_MKI];
-	srtp_master_key_t mk = { .key = master, .mki_id = mki, .mki_size = k->mki_len };
-	srtp_master_key_t *mks[1] = { &mk };
+	srtp_master_key_t mk, *mks[1] = { &mk };
 	srtp_policy_t pol;
 	srtp_err_status_t st;
 	struct lsrtp *l;
@@ -145,7 +172,6 @@ static int lsrtp_create(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, ch
 		snprintf(err, errlen, "libsrtp: srtp_init failed (status %d)", (int)lib_status);
 		return -EIO;
 	}
-	memset(&pol, 0, sizeof(pol));
 	if (!suite_policy(si->id, &pol.rtp, &pol.rtcp)) {
 		snprintf(err, errlen, "libsrtp engine cannot do suite %s", si->name);
 		return -ENOTSUP;
@@ -159,27 +185,19 @@ static int lsrtp_create(struct mbl_srtp_ctx *c, const struct mbl_srtp_key *k, ch
 		snprintf(err, errlen, "out of memory for a libsrtp context");
 		return -ENOMEM;
 	}
-	memcpy(master, k->key, si->key_len);
-	memcpy(master + si->key_len, k->salt, si->salt_len);
-	mki_bytes(k, mki);
+	memcpy(l->master, k->key, si->key_len);
+	memcpy(l->master + si->key_len, k->salt, si->salt_len);
+	mki_bytes(k, l->mki);
+	l->mki_len = k->mki_len;
+	l->use_mki = k->mki_len != 0;
 	/* an any-SSRC context: libsrtp adds the stream at the first packet,
 	 * and the engine layer lets only that one SSRC through afterwards */
-	pol.ssrc.type = c->any_ssrc ? ssrc_any_inbound : ssrc_specific;
-	pol.ssrc.value = c->ssrc;
-	if (k->mki_len != 0) {
-		pol.keys = mks;
-		pol.num_master_keys = 1;
-		l->use_mki = 1;
-	} else {
-		pol.key = master;
-	}
-	pol.window_size = REPLAY_WINDOW;
-	pol.allow_repeat_tx = 0;
+	fill_policy(l, &pol, &mk, mks, c->any_ssrc ? ssrc_any_inbound : ssrc_specific, c->ssrc);
 	st = srtp_create(&l->session, &pol);
-	explicit_bzero(master, sizeof(master));
 	if (st != srtp_err_status_ok) {
 		snprintf(err, errlen, "libsrtp cannot create a session for suite %s "
 				      "(srtp_create status %d)", si->name, (int)st);
+		explicit_bzero(l, sizeof(*l));
 		free(l);
 		return st == srtp_err_status_alloc_fail ? -ENOMEM : -ENOTSUP;
 	}
@@ -194,6 +212,7 @@ static void lsrtp_free(struct mbl_srtp_ctx *c)
 	if (l == NULL)
 		return;
 	srtp_dealloc(l->session);
+	explicit_bzero(l, sizeof(*l));
 	free(l);
 	c->priv = NULL;
 }
@@ -235,6 +254,11 @@ static int lsrtp_protect_rtcp(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *le
 	return map_status(st);
 }
 
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 static int lsrtp_unprotect_rtcp(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len)
 {
 	struct lsrtp *l = c->priv;
@@ -245,9 +269,16 @@ static int lsrtp_unprotect_rtcp(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *
 	 * comes first; made from SRTCP, its RTP index starts at 0 and an RTP
 	 * SEQ above 32767 is then guessed a ROC of -1 and fails forever. So
 	 * SRTCP waits for the stream's first SRTP packet (refused as
-	 * wrong-SSRC until then). */
-	if (c->any_ssrc && !c->bound)
-		return -ESRCH;
+	 * wrong-SSRC until then). Asked of libsrtp itself, not of c->bound:
+	 * a rekey's next context is marked bound by inheritance before its
+	 * session has seen a packet of that SSRC. */
+	if (c->any_ssrc) {
+		uint32_t roc;
+
+		if (*len < 8 || srtp_get_stream_roc(l->session, rd32(pkt + 4), &roc) !=
+					srtp_err_status_ok)
+			return -ESRCH;
+	}
 
 	st = srtp_unprotect_rtcp_mki(l->session, pkt, &n, l->use_mki);
 	if (st == srtp_err_status_ok)
@@ -263,13 +294,24 @@ static int lsrtp_inherit(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *sr
 {
 	const struct lsrtp *s = src->priv;
 	struct lsrtp *d = dst->priv;
+	srtp_master_key_t mk, *mks[1] = { &mk };
+	srtp_policy_t pol;
 	uint32_t roc = 0;
 
 	if (srtp_get_stream_roc(s->session, src->ssrc, &roc) != srtp_err_status_ok)
 		return 0; /* src never saw a packet: nothing to carry */
-	if (roc == 0)
-		return 0;
-	if (srtp_set_stream_roc(d->session, dst->ssrc, roc) != srtp_err_status_ok)
+	/* an any-SSRC receiver has no stream of the SSRC yet: made from its
+	 * first packet, it would start at ROC 0 (wrong after a wrap) or, from
+	 * SRTCP, at RTP index 0. Add it now, then set its ROC. */
+	if (dst->any_ssrc && srtp_get_stream_roc(d->session, src->ssrc, &(uint32_t){0}) !=
+				     srtp_err_status_ok) {
+		if (!suite_policy(dst->suite->id, &pol.rtp, &pol.rtcp))
+			return -ENOTSUP;
+		fill_policy(d, &pol, &mk, mks, ssrc_specific, src->ssrc);
+		if (srtp_add_stream(d->session, &pol) != srtp_err_status_ok)
+			return -ENOMEM;
+	}
+	if (roc != 0 && srtp_set_stream_roc(d->session, src->ssrc, roc) != srtp_err_status_ok)
 		return -ENOTSUP;
 	return 0;
 }
