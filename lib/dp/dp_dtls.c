@@ -93,10 +93,14 @@ static bool dtls_send(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 void dp_dtls_tx_poll(struct dp_worker *w)
 {
 	struct rte_mbuf *m[32];
-	uint64_t now_ns = mbl_time_ns();
+	uint64_t now_ns;
 	uint16_t keep = 0;
 	unsigned n;
 
+	/* every DP_CTL_TURNS loop turns: between handshakes, no clock read */
+	if (w->n_hs_wait == 0 && rte_ring_empty(w->hs_tx))
+		return;
+	now_ns = mbl_time_ns();
 	for (uint16_t i = 0; i < w->n_hs_wait; i++) {
 		if (dtls_send(w, w->hs_wait[i], now_ns))
 			continue;
