@@ -488,7 +488,7 @@ int main(int argc, char **argv)
 		mbl_srtp_cdev_fini();
 	mbl_port_close(&a.port);
 	mbl_payload_free(&a.frames);
-	rte_eal_cleanup();
+	mbl_port_eal_cleanup();
 	free(ev);
 	return rc;
 }

@@ -59,6 +59,11 @@ int mbl_port_open(const struct mbl_port_conf *conf, struct mbl_port *p,
  * open (does nothing). */
 void mbl_port_close(struct mbl_port *p);
 
+/* rte_eal_cleanup() for a process that is about to exit: parks the EAL
+ * interrupt thread first so it cannot touch memory the cleanup unmaps (DPDK
+ * 22.11 leaves it running; see port.c). Close every port before. */
+void mbl_port_eal_cleanup(void);
+
 /* Number of DPDK ports EAL created. */
 uint16_t mbl_port_count(void);
 

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#define ALLOW_EXPERIMENTAL_API /* rte_intr_instance_alloc and its setters (22.11) */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <rte_alarm.h>
+#include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_interrupts.h>
 #include <rte_mbuf.h>
 
 #include "mbl_common.h"
@@ -181,24 +186,102 @@ unconfigured:
 	return rc;
 }
 
+struct close_job {
+	uint16_t port_id;
+	int done; /* set by the interrupt thread */
+};
+
+static void stop_and_close(uint16_t port_id)
+{
+	rte_eth_dev_stop(port_id);
+	rte_eth_dev_close(port_id);
+}
+
+static void close_on_intr_thread(void *arg)
+{
+	struct close_job *j = arg;
+
+	stop_and_close(j->port_id);
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+}
+
+/* Stop and close on the EAL interrupt thread. Drivers handle link and
+ * peer events there: net_memif (DPDK 22.11) tears its side down from that
+ * thread when the peer disconnects, without a lock shared with dev_stop, so
+ * the instance ending second could free the regions twice or close the
+ * device under a running handler (a SIGSEGV after the report, about one run
+ * in forty). Alarm callbacks run on that same thread, one at a time, so
+ * stopping from one cannot overlap any handler. */
+static void close_serialised(uint16_t port_id)
+{
+	struct close_job j = { .port_id = port_id };
+
+	if (rte_eal_alarm_set(1, close_on_intr_thread, &j) < 0) {
+		stop_and_close(port_id);
+		return;
+	}
+	for (unsigned waited = 0; !__atomic_load_n(&j.done, __ATOMIC_ACQUIRE); waited++) {
+		/* an interrupt thread stuck for 5 s: take the job back (cancel
+		 * returns only once a callback already running has finished) */
+		if (waited == 5000 && rte_eal_alarm_cancel(close_on_intr_thread, &j) > 0) {
+			mbl_log(MBL_LOG_WARN, "port %u: interrupt thread busy; closing here",
+				port_id);
+			stop_and_close(port_id);
+			return;
+		}
+		usleep(1000);
+	}
+}
+
 void mbl_port_close(struct mbl_port *p)
 {
-	if (p->driver[0] != '\0' && rte_eth_dev_is_valid_port(p->id)) {
-		rte_eth_dev_stop(p->id);
-		/* net_memif (DPDK 22.11): the peer's disconnect is handled on the
-		 * EAL interrupt thread; if it is still in its handler when close
-		 * frees the device, that thread faults (seen twice in one lab run:
-		 * the instance ending second crashed after its report). Stop has
-		 * torn our side of the control channel down; let any handler that
-		 * overlapped it finish before the memory goes. */
-		if (strstr(p->driver, "memif") != NULL)
-			usleep(100 * 1000);
-		rte_eth_dev_close(p->id);
-	}
+	if (p->driver[0] != '\0' && rte_eth_dev_is_valid_port(p->id))
+		close_serialised(p->id);
 	if (p->pool != NULL)
 		rte_mempool_free(p->pool);
 	p->pool = NULL;
 	p->driver[0] = '\0';
+}
+
+/* The interrupt thread, parked for good: it returns only at process exit. */
+static void park_intr_thread(void *arg)
+{
+	__atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
+	for (;;)
+		pause();
+}
+
+/* DPDK 22.11's rte_eal_cleanup() unmaps the memory heap while the
+ * interrupt thread still runs, and net_memif's server leaves its listener
+ * socket registered after close (its handle is in that heap). The cleanup
+ * itself wakes the thread (unregistering the alarm source rebuilds the
+ * epoll set), which then reads the unmapped handle: a SIGSEGV after the
+ * report, one run in ten with memif. Parking the thread in a callback of
+ * our own first leaves nothing to race: the alarm source is unregistered
+ * without it (its callback is not running) and exit ends it. */
+void mbl_port_eal_cleanup(void)
+{
+	static struct rte_intr_handle *h; /* held by the parked thread */
+	static int parked;
+	int efd = -1;
+
+	h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (h != NULL)
+		efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (efd >= 0 && rte_intr_fd_set(h, efd) == 0 &&
+	    rte_intr_type_set(h, RTE_INTR_HANDLE_EXT) == 0 &&
+	    rte_intr_callback_register(h, park_intr_thread, &parked) == 0 &&
+	    eventfd_write(efd, 1) == 0) {
+		for (unsigned waited = 0; waited < 2000; waited++) {
+			if (__atomic_load_n(&parked, __ATOMIC_ACQUIRE))
+				break;
+			usleep(1000);
+		}
+		if (!__atomic_load_n(&parked, __ATOMIC_ACQUIRE))
+			mbl_log(MBL_LOG_WARN, "EAL interrupt thread did not park in 2 s; "
+				"cleaning up anyway");
+	}
+	rte_eal_cleanup();
 }
 
 bool mbl_port_wait_link(const struct mbl_port *p, unsigned timeout_ms)
