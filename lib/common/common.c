@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,3 +83,41 @@ const char *mbl_fmt_ip(int family, const uint8_t ip[16], char *buf, size_t len)
 		inet_ntop(AF_INET6, ip, buf, (socklen_t)len);
 	return buf;
 }
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+void *mbl_pool_alloc(size_t bytes)
+{
+	return calloc(1, bytes ? bytes : 1);
+}
+
+void mbl_pool_free(void *p, size_t bytes)
+{
+	(void)bytes;
+	free(p);
+}
+#else
+#define POOL_HUGE (2u << 20)
+
+static size_t pool_round(size_t bytes)
+{
+	return (bytes + POOL_HUGE - 1) & ~(size_t)(POOL_HUGE - 1);
+}
+
+void *mbl_pool_alloc(size_t bytes)
+{
+	size_t len = pool_round(bytes ? bytes : 1);
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* a hint: "never" or an old kernel keep 4 KB pages and that is all */
+	(void)madvise(p, len, MADV_HUGEPAGE);
+	return p;
+}
+
+void mbl_pool_free(void *p, size_t bytes)
+{
+	if (p != NULL)
+		munmap(p, pool_round(bytes ? bytes : 1));
+}
+#endif

@@ -490,6 +490,26 @@ static void log_site_b(int i)
 	MBL_LOG_RL(MBL_LOG_WARN, "site b %d", i);
 }
 
+/* a pool is zeroed, writable end to end, and an odd size is fine */
+static void test_pool_alloc(void **state)
+{
+	size_t sizes[] = {1, 4096, (2u << 20) + 17, 9u << 20};
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint8_t *p = mbl_pool_alloc(sizes[i]);
+
+		assert_non_null(p);
+		assert_int_equal(p[0], 0);
+		assert_int_equal(p[sizes[i] - 1], 0);
+		assert_int_equal(p[sizes[i] / 2], 0);
+		memset(p, 0xa5, sizes[i]);
+		assert_int_equal(p[sizes[i] - 1], 0xa5);
+		mbl_pool_free(p, sizes[i]);
+	}
+	mbl_pool_free(NULL, 0);
+}
+
 static void test_log_rl(void **state)
 {
 	struct err_capture c;
@@ -560,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_tsc_init),
 		cmocka_unit_test(test_time_ns_monotonic),
 		cmocka_unit_test(test_log_rl),
+		cmocka_unit_test(test_pool_alloc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,6 +89,14 @@ static inline uint64_t mbl_ns_to_tsc(uint64_t ns)
 	return (uint64_t)((unsigned __int128)ns * mbl_tsc_hz / MBL_NS_PER_S);
 }
 
+/* Zeroed memory for a large pool that load grows into (SIP transactions,
+ * calls, osip blocks): backed by transparent huge pages where the kernel
+ * allows it on request, so growing costs a page fault per 2 MB instead of
+ * one per 4 KB. Plain calloc under the sanitizers. NULL when out of memory;
+ * give the same size back to mbl_pool_free(). */
+void *mbl_pool_alloc(size_t bytes);
+void mbl_pool_free(void *p, size_t bytes);
+
 /* Parse "a.b.c.d" or an IPv6 literal into 16 bytes (IPv4 as v4-mapped).
  * Returns 4 or 6 for the family, or -EINVAL. */
 int mbl_parse_ip(const char *s, uint8_t out[16]);

@@ -351,7 +351,7 @@ int mbl_ua_response_prefix(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message
 	osip_free(s);
 	if (w.over)
 		return -ENOSPC;
-	t->prefix = malloc(ua_wr_len(&w));
+	t->prefix = osip_malloc(ua_wr_len(&w));
 	if (!t->prefix)
 		return -ENOMEM;
 	memcpy(t->prefix, w.start, ua_wr_len(&w));

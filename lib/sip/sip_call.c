@@ -125,8 +125,8 @@ static void send_ack_2xx(struct mbl_sip_ua *ua, struct ua_call *c)
 	n = mbl_ua_build_request(ua, &r);
 	if (n < 0)
 		return;
-	free(c->ack);
-	c->ack = malloc((size_t)n);
+	osip_free(c->ack);
+	c->ack = osip_malloc((size_t)n);
 	if (!c->ack)
 		return;
 	memcpy(c->ack, ua->scratch, (size_t)n);
@@ -541,7 +541,8 @@ void mbl_ua_call_timer(struct mbl_sip_ua *ua, struct ua_tm *tm)
 		break;
 	case MBL_SIP_TIMER_NOACK:
 		/* RFC 3261 13.3.1.4: no ACK within 64*T1: end the session. */
-		free(c->ok2xx), c->ok2xx = NULL;
+		osip_free(c->ok2xx);
+		c->ok2xx = NULL;
 		mbl_ua_wheel_del(&ua->wheel, &c->tm_rtx);
 		c->state = UA_CS_CONFIRMED;
 		send_bye(ua, c, true);

@@ -116,7 +116,8 @@ void mbl_ua_call_release(struct mbl_sip_ua *ua, struct ua_call *c)
 	free(c->call_id), free(c->local_tag), free(c->remote_tag);
 	free(c->local_hdr), free(c->remote_hdr), free(c->req_uri), free(c->remote_target);
 	free(c->route), free(c->rr_echo), free(c->contact_user), free(c->offer);
-	free(c->ok2xx), free(c->ack);
+	osip_free(c->ok2xx);
+	osip_free(c->ack);
 	c->live = false;
 	c->hnext = ua->call_free;
 	ua->call_free = c;

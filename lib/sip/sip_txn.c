@@ -96,12 +96,12 @@ static void txn_free(struct mbl_sip_ua *ua, struct ua_txn *t)
 	mbl_ua_match_del(ua, t);
 	mbl_ua_txn_detach(t);
 	txn_free_osip(t);
-	free(t->out);
-	free(t->ack);
-	free(t->prefix);
+	osip_free(t->out);
+	osip_free(t->ack);
+	osip_free(t->prefix);
 	free(t->req_contact);
 	if (t->key != t->key_buf)
-		free(t->key);
+		osip_free(t->key);
 	t->live = false;
 	t->hnext = ua->txn_free;
 	ua->txn_free = t;
@@ -323,9 +323,11 @@ static int txn_osip(struct mbl_sip_ua *ua, struct ua_txn *t, osip_fsm_type_t typ
 	return 0;
 }
 
+/* from osip's allocator (sip_alloc.c): a lingering transaction keeps its
+ * bytes for 32 s, and those size-class lists sit on huge pages */
 static char *memdup(const char *s, size_t n)
 {
-	char *d = malloc(n ? n : 1);
+	char *d = osip_malloc(n ? n : 1);
 
 	if (d && n)
 		memcpy(d, s, n);
@@ -445,7 +447,7 @@ int mbl_ua_txn_respond(struct mbl_sip_ua *ua, struct ua_txn *t, int status, cons
 	n = mbl_ua_build_response(ua, t, status, to_tag, t->call, extra, body);
 	if (n < 0)
 		return n;
-	free(t->out);
+	osip_free(t->out);
 	t->out = memdup(ua->scratch, (size_t)n);
 	t->out_len = (uint32_t)n;
 	if (copy)

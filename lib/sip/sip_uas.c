@@ -63,7 +63,7 @@ int mbl_ua_call_incoming(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_t
  * only) and give up after 64*T1 without an ACK. */
 static void ok_start(struct mbl_sip_ua *ua, struct ua_call *c, char *ok, uint32_t len)
 {
-	free(c->ok2xx);
+	osip_free(c->ok2xx);
 	c->ok2xx = ok;
 	c->ok2xx_len = len;
 	c->ok_cseq = c->inv_cseq;
@@ -89,7 +89,7 @@ void mbl_ua_uas_ok_rtx(struct mbl_sip_ua *ua, struct ua_call *c)
 
 static void ok_stop(struct mbl_sip_ua *ua, struct ua_call *c)
 {
-	free(c->ok2xx);
+	osip_free(c->ok2xx);
 	c->ok2xx = NULL;
 	mbl_ua_wheel_del(&ua->wheel, &c->tm_rtx);
 	mbl_ua_wheel_del(&ua->wheel, &c->tm_end);
@@ -110,7 +110,7 @@ static int respond_final(struct mbl_sip_ua *ua, struct ua_call *c, struct ua_txn
 				c->state = UA_CS_ANSWERED;
 			return 0;
 		}
-		free(ok);
+		osip_free(ok);
 	} else {
 		rc = mbl_ua_txn_respond(ua, t, status, c->local_tag, extra, sdp, NULL, NULL);
 	}

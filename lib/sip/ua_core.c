@@ -266,7 +266,7 @@ static int calls_setup(struct mbl_sip_ua *ua)
 	while (n < 2 * ua->call_cap)
 		n <<= 1;
 	ua->call_hash = calloc(n, sizeof(*ua->call_hash));
-	ua->call_pool = calloc(ua->call_cap, sizeof(*ua->call_pool));
+	ua->call_pool = mbl_pool_alloc((size_t)ua->call_cap * sizeof(*ua->call_pool));
 	if (!ua->call_hash || !ua->call_pool)
 		return -ENOMEM;
 	ua->call_mask = n - 1;
@@ -323,7 +323,7 @@ void mbl_sip_ua_destroy(struct mbl_sip_ua *ua)
 		if (ua->call_pool[i].live)
 			mbl_ua_call_release(ua, &ua->call_pool[i]);
 	mbl_ua_txn_teardown(ua);
-	free(ua->call_pool);
+	mbl_pool_free(ua->call_pool, (size_t)ua->call_cap * sizeof(*ua->call_pool));
 	free(ua->call_hash);
 	free(ua->scratch);
 	for (i = 1; i < ua->n_local; i++)

@@ -94,7 +94,7 @@ static int key_store(struct ua_txn *t, const char *k, int n)
 	if ((size_t)n < sizeof(t->key_buf)) {
 		t->key = t->key_buf;
 	} else {
-		t->key = malloc((size_t)n + 1);
+		t->key = osip_malloc((size_t)n + 1);
 		if (!t->key)
 			return -ENOMEM;
 	}

@@ -43,7 +43,7 @@ static int ict_ack_bytes(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_t
 	osip_message_set_user_agent(ack, ua->conf.user_agent);
 	if (osip_message_to_str(ack, &s, &n) != 0 || !s)
 		return -ENOMEM;
-	t->ack = malloc(n);
+	t->ack = osip_malloc(n);
 	if (!t->ack) {
 		osip_free(s);
 		return -ENOMEM;
@@ -151,7 +151,7 @@ int mbl_ua_txn_setup(struct mbl_sip_ua *ua)
 		osip_set_kill_transaction_callback(ua->osip, kinds[i], cb_kill);
 		osip_set_transport_error_callback(ua->osip, errs[i], cb_tperr);
 	}
-	ua->txn_pool = calloc(ua->txn_cap, sizeof(*ua->txn_pool));
+	ua->txn_pool = mbl_pool_alloc((size_t)ua->txn_cap * sizeof(*ua->txn_pool));
 	if (!ua->txn_pool)
 		return -ENOMEM;
 	return mbl_ua_match_setup(ua);
@@ -170,7 +170,7 @@ void mbl_ua_txn_teardown(struct mbl_sip_ua *ua)
 			mbl_ua_txn_drop(ua, t);
 		}
 	}
-	free(ua->txn_pool);
+	mbl_pool_free(ua->txn_pool, (size_t)ua->txn_cap * sizeof(*ua->txn_pool));
 	mbl_ua_match_teardown(ua);
 	if (ua->osip)
 		osip_release(ua->osip);
