@@ -85,8 +85,9 @@ const char *mbl_fmt_ip(int family, const uint8_t ip[16], char *buf, size_t len)
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
-void *mbl_pool_alloc(size_t bytes)
+void *mbl_pool_alloc(size_t bytes, bool populate)
 {
+	(void)populate;
 	return calloc(1, bytes ? bytes : 1);
 }
 
@@ -103,15 +104,20 @@ static size_t pool_round(size_t bytes)
 	return (bytes + POOL_HUGE - 1) & ~(size_t)(POOL_HUGE - 1);
 }
 
-void *mbl_pool_alloc(size_t bytes)
+void *mbl_pool_alloc(size_t bytes, bool populate)
 {
 	size_t len = pool_round(bytes ? bytes : 1);
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
 	/* a hint: "never" or an old kernel keep 4 KB pages and that is all */
 	(void)madvise(p, len, MADV_HUGEPAGE);
+	/* after the hint, so the pages faulted in are huge ones; a kernel
+	 * before 5.14 has no MADV_POPULATE_WRITE: touch each page instead */
+	if (populate && madvise(p, len, MADV_POPULATE_WRITE) != 0)
+		for (size_t off = 0; off < len; off += 4096)
+			p[off] = 0;
 	return p;
 }
 

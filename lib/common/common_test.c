@@ -497,7 +497,7 @@ static void test_pool_alloc(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		uint8_t *p = mbl_pool_alloc(sizes[i]);
+		uint8_t *p = mbl_pool_alloc(sizes[i], i % 2 == 1);
 
 		assert_non_null(p);
 		assert_int_equal(p[0], 0);

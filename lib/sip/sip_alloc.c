@@ -50,7 +50,7 @@ static __thread uint8_t *sa_cur, *sa_end; /* the chunk being carved */
 static void *sa_carve(size_t block)
 {
 	if (sa_cur == NULL || (size_t)(sa_end - sa_cur) < block) {
-		sa_cur = mbl_pool_alloc(SA_CHUNK);
+		sa_cur = mbl_pool_alloc(SA_CHUNK, false);
 		if (sa_cur == NULL)
 			return NULL;
 		sa_end = sa_cur + SA_CHUNK;

@@ -266,7 +266,7 @@ static int calls_setup(struct mbl_sip_ua *ua)
 	while (n < 2 * ua->call_cap)
 		n <<= 1;
 	ua->call_hash = calloc(n, sizeof(*ua->call_hash));
-	ua->call_pool = mbl_pool_alloc((size_t)ua->call_cap * sizeof(*ua->call_pool));
+	ua->call_pool = mbl_pool_alloc((size_t)ua->call_cap * sizeof(*ua->call_pool), true);
 	if (!ua->call_hash || !ua->call_pool)
 		return -ENOMEM;
 	ua->call_mask = n - 1;

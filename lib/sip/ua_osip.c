@@ -151,7 +151,7 @@ int mbl_ua_txn_setup(struct mbl_sip_ua *ua)
 		osip_set_kill_transaction_callback(ua->osip, kinds[i], cb_kill);
 		osip_set_transport_error_callback(ua->osip, errs[i], cb_tperr);
 	}
-	ua->txn_pool = mbl_pool_alloc((size_t)ua->txn_cap * sizeof(*ua->txn_pool));
+	ua->txn_pool = mbl_pool_alloc((size_t)ua->txn_cap * sizeof(*ua->txn_pool), true);
 	if (!ua->txn_pool)
 		return -ENOMEM;
 	return mbl_ua_match_setup(ua);
