@@ -201,6 +201,29 @@ static void txn_sync_timers(struct mbl_sip_ua *ua, struct ua_txn *t)
 	}
 }
 
+/* A linger record keeps its key and only the bytes it may re-send: the ACK
+ * for a repeated non-2xx final (ICT), the final response for a repeated
+ * request (NIST). Everything else goes at once: at high call rates 64*T1 of
+ * lingering records is most of a UAS's memory. */
+static void txn_trim(struct ua_txn *t)
+{
+	if (t->linger != UA_LINGER_NIST_COMPLETED) {
+		osip_free(t->out);
+		t->out = NULL;
+		t->out_len = 0;
+	}
+	if (t->linger != UA_LINGER_ICT_COMPLETED) {
+		osip_free(t->ack);
+		t->ack = NULL;
+		t->ack_len = 0;
+	}
+	osip_free(t->prefix);
+	t->prefix = NULL;
+	t->to_val = NULL;
+	free(t->req_contact);
+	t->req_contact = NULL;
+}
+
 /* Swap the osip object of a transaction in a linger state for our record. */
 static void txn_maybe_compact(struct mbl_sip_ua *ua, struct ua_txn *t)
 {
@@ -226,6 +249,7 @@ static void txn_maybe_compact(struct mbl_sip_ua *ua, struct ua_txn *t)
 				mbl_ua_wheel_del(&ua->wheel, &t->tm[k]);
 		t->linger = ls[i].linger;
 		txn_free_osip(t);
+		txn_trim(t);
 		return;
 	}
 }
@@ -243,6 +267,7 @@ static void txn_end(struct mbl_sip_ua *ua, struct ua_txn *t)
 		mbl_ua_txn_detach(t);
 		txn_free_osip(t);
 		t->linger = UA_LINGER_IST_ACCEPTED;
+		txn_trim(t);
 		t->killed = false;
 		t->tm[0].timer = MBL_SIP_TIMER_L;
 		mbl_ua_wheel_add(&ua->wheel, &t->tm[0], ua->now + 64ULL * ua->t1 * 1000000ULL);
