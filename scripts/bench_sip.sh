@@ -4,13 +4,17 @@
 # against SIPp's uac and uas scenarios on the same machine in the same run.
 # For each tool, rates go up a ladder; a rate counts as sustained when every
 # call of SECONDS x rate succeeded (no failure, no timeout) and the achieved
-# rate is within 3 % of it. The figure is the highest rate sustained.
+# rate is within 3 % of it. The figure is the highest rate sustained. A
+# step that fails is run once more before the ladder stops, for both tools
+# alike: this machine is shared, and one noisy 30 s is not a tool's limit
+# (the same binary at the same rate measured 6,341 and 11,826 calls/s in a
+# row).
 #   BENCH sip_cps <v> cps vs sipp_same_machine <v> ratio <r>
 # Environment: BENCH_SIP_SECONDS (default 30), SIP_LADDER, SIPP_LADDER.
 set -u
 BIN=${1:-build/mediablast}
 SECS=${BENCH_SIP_SECONDS:-30}
-LADDER=${SIP_LADDER:-"2000 4000 6000 8000 9000 10000 12000 13000 14000"}
+LADDER=${SIP_LADDER:-"2000 4000 6000 8000 9000 10000 12000 13000 14000 15000 16000 18000"}
 SIPP_LADDER=${SIPP_LADDER:-"1000 2000 2500 3000 3500 4000 4500 5000"}
 TAG=bsip$$
 PIDS=""
@@ -105,13 +109,13 @@ PY
 
 best=0
 for r in $LADDER; do
-	mbl_try "$r" || break
+	mbl_try "$r" || mbl_try "$r" || break
 	best=$r
 done
 sipp_best=0
 if command -v sipp >/dev/null 2>&1; then
 	for r in $SIPP_LADDER; do
-		sipp_try "$r" || break
+		sipp_try "$r" || sipp_try "$r" || break
 		sipp_best=$r
 	done
 else
