@@ -208,10 +208,9 @@ static void close_on_intr_thread(void *arg)
 /* Stop and close on the EAL interrupt thread. Drivers handle link and
  * peer events there: net_memif (DPDK 22.11) tears its side down from that
  * thread when the peer disconnects, without a lock shared with dev_stop, so
- * the instance ending second could free the regions twice or close the
- * device under a running handler (a SIGSEGV after the report, about one run
- * in forty). Alarm callbacks run on that same thread, one at a time, so
- * stopping from one cannot overlap any handler. */
+ * the instance ending second could free the shared regions twice or close
+ * the device under a running handler. Alarm callbacks run on that same
+ * thread, one at a time, so stopping from one cannot overlap any handler. */
 static void close_serialised(uint16_t port_id)
 {
 	struct close_job j = { .port_id = port_id };
