@@ -98,6 +98,7 @@ void mbl_pool_free(void *p, size_t bytes)
 }
 #else
 #define POOL_HUGE (2u << 20)
+#define POOL_POPULATE_MAX ((size_t)1 << 30)
 
 static size_t pool_round(size_t bytes)
 {
@@ -114,10 +115,17 @@ void *mbl_pool_alloc(size_t bytes, bool populate)
 	/* a hint: "never" or an old kernel keep 4 KB pages and that is all */
 	(void)madvise(p, len, MADV_HUGEPAGE);
 	/* after the hint, so the pages faulted in are huge ones; a kernel
-	 * before 5.14 has no MADV_POPULATE_WRITE: touch each page instead */
-	if (populate && madvise(p, len, MADV_POPULATE_WRITE) != 0)
-		for (size_t off = 0; off < len; off += 4096)
-			p[off] = 0;
+	 * before 5.14 has no MADV_POPULATE_WRITE (EINVAL): touch each page
+	 * instead. At most the first POOL_POPULATE_MAX: a pool sized for a
+	 * ceiling the run may never reach does not take the machine's memory
+	 * at start; beyond it pages come as the load grows. */
+	if (populate) {
+		size_t n = len < POOL_POPULATE_MAX ? len : POOL_POPULATE_MAX;
+
+		if (madvise(p, n, MADV_POPULATE_WRITE) != 0 && errno == EINVAL)
+			for (size_t off = 0; off < n; off += 4096)
+				p[off] = 0;
+	}
 	return p;
 }
 

@@ -92,8 +92,8 @@ static inline uint64_t mbl_ns_to_tsc(uint64_t ns)
 /* Zeroed memory for a large pool that load grows into (SIP transactions,
  * calls, osip blocks): backed by transparent huge pages where the kernel
  * allows it on request, so growing costs a page fault per 2 MB instead of
- * one per 4 KB. populate: fault it all in now, at start, rather than while
- * the load grows into it. Plain calloc under the sanitizers. NULL when out
+ * one per 4 KB. populate: fault it in now (its first GB), at start, rather
+ * than while the load grows into it. Plain calloc under the sanitizers. NULL when out
  * of memory; give the same size back to mbl_pool_free(). */
 void *mbl_pool_alloc(size_t bytes, bool populate);
 void mbl_pool_free(void *p, size_t bytes);
