@@ -76,22 +76,15 @@ int cp_local_listen(struct mbl_cp *cp, char *err, size_t errlen)
 
 int cp_local_ua(struct mbl_cp *cp, char *err, size_t errlen)
 {
+	int family = cp->conf.listen.ss_family == AF_INET6 ? 6 : 4;
+
 	for (unsigned i = 1; i < cp->n_loc; i++) {
-		const struct sockaddr *sa = (const struct sockaddr *)&cp->loc[i];
+		const struct mbl_cp_local *m = &cp->conf.more[i - 1];
 		char host[INET6_ADDRSTRLEN];
-		uint16_t port;
 		int rc;
 
-		if (sa->sa_family == AF_INET6) {
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, host,
-				  sizeof(host));
-			port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
-		} else {
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host,
-				  sizeof(host));
-			port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
-		}
-		rc = mbl_sip_ua_add_local(cp->ua, host, port);
+		mbl_fmt_ip(family, m->ip, host, sizeof(host));
+		rc = mbl_sip_ua_add_local(cp->ua, host, m->port);
 		if (rc != (int)i) {
 			snprintf(err, errlen, "sip.listen: cannot add local address %s (%s)", host,
 				 strerror(rc < 0 ? -rc : EINVAL));
