@@ -178,6 +178,8 @@ static int open_port(struct app *a)
 		.rss = p->rss,
 		.promisc = p->promisc,
 		.cksum = (enum mbl_port_cksum)p->cksum_offload,
+		.rx_ts = (enum mbl_port_cksum)p->rx_timestamp,
+		.rx_ts_hz = p->rx_timestamp_hz,
 	};
 	char err[512];
 	int rc = mbl_port_open(&pc, &a->port, err, sizeof(err));
@@ -187,9 +189,11 @@ static int open_port(struct app *a)
 		return rc;
 	}
 	mbl_port_wait_link(&a->port, 3000);
-	mbl_log(MBL_LOG_INFO, "port %u: %s (%s), %u RX / %u TX queues, checksum offload %s",
-		a->port.id, a->port.name, a->port.driver, a->port.nb_rxq, a->port.nb_txq,
-		a->port.tx_udp_cksum ? "on" : "off (software)");
+	mbl_log(MBL_LOG_INFO, "port %u: %s (%s), %u RX / %u TX queues, checksum offload %s, "
+		"receive timestamps %s", a->port.id, a->port.name, a->port.driver,
+		a->port.nb_rxq, a->port.nb_txq, a->port.tx_udp_cksum ? "on" : "off (software)",
+		a->port.rx_ts_src != MBL_PORT_RX_TS_NONE ? mbl_port_rx_ts_name(a->port.rx_ts_src)
+							 : "poll time");
 	return 0;
 }
 

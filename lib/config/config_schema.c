@@ -88,6 +88,15 @@ const struct mbl_config_key mbl_config_keys[] = {
 	ENUM("port", "cksum_offload", port.cksum_offload, cksums, "auto",
 	     "IPv4/UDP checksum offload: auto uses it where available, on "
 	     "requires it, off computes checksums in software."),
+	ENUM("port", "rx_timestamp", port.rx_timestamp, cksums, "auto",
+	     "Per-packet receive timestamps from the port for jitter (the mbuf "
+	     "timestamp field): auto uses them where the PMD fills them in (RX "
+	     "timestamp offload; net_pcap's capture times), on requires them, off "
+	     "takes the time of the RX poll. The report says which was used."),
+	UINT("port", "rx_timestamp_hz", port.rx_timestamp_hz, 0, UINT32_MAX, "0",
+	     "Tick rate of the port's receive timestamps. 0: known for the driver "
+	     "(net_pcap 1000000), else measured against the TSC with "
+	     "rte_eth_read_clock at start."),
 	BOOL("port", "promisc", port.promisc, "false", "Put the port in promiscuous mode."),
 	UINT("port", "mtu", port.mtu, 576, 9600, "1500", "Port MTU in bytes."),
 	UINT("port", "tx_coalesce_us", port.tx_coalesce_us, 0, 1000, "0",

@@ -105,6 +105,8 @@ struct mbl_config_port {
 	uint16_t burst;
 	bool rss;
 	enum mbl_config_cksum cksum_offload;
+	enum mbl_config_cksum rx_timestamp; /* same auto/on/off meaning */
+	uint32_t rx_timestamp_hz;           /* 0 = known for the driver or measured */
 	bool promisc;
 	uint16_t mtu;
 	uint32_t tx_coalesce_us;            /* 0 = send every poll */

@@ -220,6 +220,12 @@ struct mbl_dp *mbl_dp_create(const struct mbl_dp_conf *conf, const struct mbl_po
 	memcpy(dp->mac, p->mac.addr_bytes, 6);
 	dp->csum_mode = p->tx_udp_cksum && p->tx_ip_cksum ? MBL_NET_CSUM_OFFLOAD : MBL_NET_CSUM_SW;
 	dp->rx_cksum_hw = p->rx_cksum;
+	dp->rx_ts_off = -1;
+	if (p->rx_ts_src != MBL_PORT_RX_TS_NONE && p->rx_ts_off >= 0 && p->rx_ts_hz != 0) {
+		dp->rx_ts_off = p->rx_ts_off;
+		dp->rx_ts_flag = p->rx_ts_flag;
+		dp->rx_ts_mult = (uint64_t)(((unsigned __int128)MBL_NS_PER_S << 32) / p->rx_ts_hz);
+	}
 	dp->srtp_burst = conf->srtp_tx && conf->srtp_engine == MBL_SRTP_ENGINE_CRYPTODEV;
 	/* call mode decides per call, so any cryptodev context may come */
 	dp->srtp_rx_burst = (conf->srtp_rx || conf->dynamic) &&

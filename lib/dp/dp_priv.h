@@ -116,7 +116,9 @@ struct dp_worker {
 	uint64_t last_rx_ns;            /* last RTP/RTCP arrival */
 	uint64_t rx_last_poll;          /* TSC of the previous RX poll */
 	uint64_t rx_stall_tsc;          /* conf.rx_stall_us in TSC; 0 = off */
-	bool rx_uncertain;              /* this burst's arrival times are unknown */
+	bool rx_uncertain;              /* this burst's poll time is no arrival time */
+	bool arr_port;                  /* the frame in hand has the port's stamp: */
+	uint64_t arr_ns;                /* its arrival, ns in the port's clock */
 	bool rx_prev_full;              /* the previous poll returned a full burst */
 	struct dp_wheel wheel;          /* RTP schedule, local indices */
 	struct dp_wheel rtcp_wheel;     /* RTCP schedule, local indices */
@@ -150,6 +152,11 @@ struct mbl_dp {
 	bool srtp_burst;                /* TX SRTP through the cryptodev burst API */
 	bool srtp_rx_burst;             /* RX SRTP likewise (cryptodev engine) */
 	bool rx_cksum_hw;
+	/* the port's receive timestamps (mbl_port rx_ts_*): dynfield offset,
+	 * or -1 when jitter takes the poll time; ns = (ticks * mult) >> 32 */
+	int rx_ts_off;
+	uint64_t rx_ts_flag;
+	uint64_t rx_ts_mult;
 	uint32_t dtmf_ticks;            /* ticks between digit starts */
 	uint32_t ts_step;
 	struct dp_stream *s;            /* [streams]: TX half */

@@ -145,6 +145,7 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 	mbl_json_u64(j, "ssrc_changes", t->c.rx_ssrc_change);
 	mbl_json_u64(j, "probe_ok", t->c.rx_probe_ok);
 	mbl_json_u64(j, "timing_skipped", t->c.rx_timing_skipped);
+	mbl_json_u64(j, "timed_by_port", t->c.rx_timed_port);
 	mbl_json_obj_close(j);
 	mbl_json_obj_open(j, "rtcp");
 	mbl_json_u64(j, "tx_packets", t->c.tx_rtcp);

@@ -99,6 +99,7 @@ struct mbl_dp_conf {
 	X(rx_rtcp)         /* RTCP compounds accepted */                       \
 	X(rx_probe_ok)     /* probe payloads verified intact */                \
 	X(rx_timing_skipped) /* RTP kept out of jitter/delay: arrival unknown */ \
+	X(rx_timed_port)   /* RTP whose jitter took the port's RX timestamp */ \
 	X(rx_ssrc_change)  /* a stream's peer changed SSRC (state reset) */    \
 	X(rx_dispatched)   /* handed to the owning worker */                   \
 	X(arp_reply_tx)                                                        \

@@ -32,6 +32,17 @@ struct mbl_port_conf {
 	bool rss;
 	bool promisc;
 	enum mbl_port_cksum cksum;
+	/* per-packet receive timestamps (AUTO/ON/OFF as for cksum) and their
+	 * tick rate; 0 = known for the driver or measured at start */
+	enum mbl_port_cksum rx_ts;
+	uint32_t rx_ts_hz;
+};
+
+/* Where a port's receive timestamps come from. */
+enum mbl_port_rx_ts_src {
+	MBL_PORT_RX_TS_NONE = 0, /* the data plane takes its poll time */
+	MBL_PORT_RX_TS_OFFLOAD,  /* RTE_ETH_RX_OFFLOAD_TIMESTAMP (NIC clock) */
+	MBL_PORT_RX_TS_DRIVER,   /* the PMD always stamps (net_pcap: capture time) */
 };
 
 struct mbl_port {
@@ -45,6 +56,13 @@ struct mbl_port {
 	bool rx_cksum;             /* RX checksum flags reported by the PMD */
 	bool mbuf_fast_free;       /* one pool, refcnt 1: PMD may free in bulk */
 	bool rss_on;
+	/* receive timestamps: when src != NONE, an mbuf whose ol_flags has
+	 * rx_ts_flag carries a timestamp at byte rx_ts_off (the DPDK timestamp
+	 * dynfield) counting rx_ts_hz ticks per second */
+	enum mbl_port_rx_ts_src rx_ts_src;
+	int rx_ts_off;
+	uint64_t rx_ts_flag;
+	uint64_t rx_ts_hz;
 	char driver[32];
 	char name[64];
 };
@@ -54,6 +72,9 @@ struct mbl_port {
  * (e.g. -ENODEV "no DPDK port 0: did the EAL arguments create one?"). */
 int mbl_port_open(const struct mbl_port_conf *conf, struct mbl_port *p,
 		  char *err, size_t errlen);
+
+/* Name of a timestamp source ("none", "offload", "driver"). */
+const char *mbl_port_rx_ts_name(enum mbl_port_rx_ts_src s);
 
 /* Stop and close the port and free its pool. Safe on a port that failed to
  * open (does nothing). */

@@ -11,6 +11,7 @@
 #include <rte_ethdev.h>
 #include <rte_interrupts.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 
 #include "mbl_common.h"
 #include "mbl_port.h"
@@ -49,6 +50,113 @@ static int choose_offloads(const struct mbl_port_conf *c, const struct rte_eth_d
 		ec->txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 		p->mbuf_fast_free = true;
 	}
+	return 0;
+}
+
+/* Drivers that stamp every received mbuf without the offload being asked
+ * for, and the unit they stamp in. DPDK 22.11 net_pcap writes the pcap
+ * header time (capture file, or the kernel's capture time on an iface) in
+ * microseconds and sets the flag on every packet. */
+static const struct {
+	const char *driver;
+	uint64_t hz;
+} stamping_drivers[] = {
+	{ "net_pcap", 1000000 },
+};
+
+static uint64_t driver_stamp_hz(const char *driver)
+{
+	for (size_t i = 0; i < MBL_ARRAY_SIZE(stamping_drivers); i++)
+		if (strcmp(stamping_drivers[i].driver, driver) == 0)
+			return stamping_drivers[i].hz;
+	return 0;
+}
+
+const char *mbl_port_rx_ts_name(enum mbl_port_rx_ts_src s)
+{
+	switch (s) {
+	case MBL_PORT_RX_TS_OFFLOAD:
+		return "offload";
+	case MBL_PORT_RX_TS_DRIVER:
+		return "driver";
+	default:
+		return "none";
+	}
+}
+
+/* Before configure: ask for the timestamp offload where the PMD has it. */
+static void choose_rx_ts(const struct mbl_port_conf *c, const struct rte_eth_dev_info *di,
+			 struct mbl_port *p, struct rte_eth_conf *ec)
+{
+	p->rx_ts_src = MBL_PORT_RX_TS_NONE;
+	if (c->rx_ts == MBL_PORT_CKSUM_OFF)
+		return;
+	if (di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) {
+		ec->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+		p->rx_ts_src = MBL_PORT_RX_TS_OFFLOAD;
+	} else if (driver_stamp_hz(di->driver_name) != 0) {
+		p->rx_ts_src = MBL_PORT_RX_TS_DRIVER;
+	}
+}
+
+/* Ticks per second of the NIC clock the offload stamps with: its clock
+ * read twice 100 ms apart against the TSC (rte_eth_read_clock). 0 when
+ * the PMD cannot read it. */
+static uint64_t measure_clock_hz(uint16_t port_id)
+{
+	uint64_t c0, c1, t0, t1;
+
+	if (rte_eth_read_clock(port_id, &c0) != 0)
+		return 0;
+	t0 = mbl_tsc();
+	usleep(100 * 1000);
+	if (rte_eth_read_clock(port_id, &c1) != 0)
+		return 0;
+	t1 = mbl_tsc();
+	if (c1 <= c0 || t1 <= t0)
+		return 0;
+	return (uint64_t)((unsigned __int128)(c1 - c0) * mbl_tsc_hz / (t1 - t0));
+}
+
+/* After start (a PMD registers the dynamic field when the offload is
+ * enabled): find the field and flag and the tick rate. With
+ * port.rx_timestamp=auto, anything missing means poll time (logged); with
+ * on it is an error. */
+static int finish_rx_ts(const struct mbl_port_conf *c, struct mbl_port *p, char *err,
+			size_t errlen)
+{
+	const char *why = NULL;
+
+	if (p->rx_ts_src == MBL_PORT_RX_TS_NONE) {
+		why = "the PMD has no RX timestamp offload and does not stamp packets";
+	} else {
+		p->rx_ts_off = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
+		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
+
+		p->rx_ts_flag = bit >= 0 ? 1ULL << bit : 0;
+		p->rx_ts_hz = c->rx_ts_hz;
+		if (p->rx_ts_hz == 0)
+			p->rx_ts_hz = p->rx_ts_src == MBL_PORT_RX_TS_DRIVER
+					      ? driver_stamp_hz(p->driver) : measure_clock_hz(p->id);
+		if (p->rx_ts_off < 0 || bit < 0)
+			why = "the PMD registered no timestamp field";
+		else if (p->rx_ts_hz == 0)
+			why = "its clock rate is unknown (set port.rx_timestamp_hz)";
+	}
+	if (why == NULL)
+		return 0;
+	p->rx_ts_src = MBL_PORT_RX_TS_NONE;
+	p->rx_ts_off = -1;
+	p->rx_ts_flag = 0;
+	p->rx_ts_hz = 0;
+	if (c->rx_ts == MBL_PORT_CKSUM_ON) {
+		snprintf(err, errlen, "port %u (%s): port.rx_timestamp=on but %s", p->id,
+			 p->driver, why);
+		return -ENOTSUP;
+	}
+	if (c->rx_ts == MBL_PORT_CKSUM_AUTO)
+		mbl_log(MBL_LOG_INFO, "port %u (%s): no per-packet receive timestamps (%s): "
+			"jitter uses the RX poll time", p->id, p->driver, why);
 	return 0;
 }
 
@@ -136,6 +244,7 @@ int mbl_port_open(const struct mbl_port_conf *c, struct mbl_port *p, char *err, 
 
 	memset(p, 0, sizeof(*p));
 	p->id = c->port_id;
+	p->rx_ts_off = -1;
 	if (!rte_eth_dev_is_valid_port(c->port_id)) {
 		snprintf(err, errlen, "no DPDK port %u (%u ports exist): check the EAL arguments "
 			 "(--vdev / -a) or port.profile", c->port_id, mbl_port_count());
@@ -158,6 +267,7 @@ int mbl_port_open(const struct mbl_port_conf *c, struct mbl_port *p, char *err, 
 	if (rc < 0)
 		goto unconfigured;
 	choose_rss(c, &di, p, &ec);
+	choose_rx_ts(c, &di, p, &ec);
 	rc = rte_eth_dev_configure(p->id, p->nb_rxq, p->nb_txq, &ec);
 	if (rc < 0) {
 		snprintf(err, errlen, "port %u (%s): configure failed: %s", p->id, p->driver,
@@ -172,6 +282,8 @@ int mbl_port_open(const struct mbl_port_conf *c, struct mbl_port *p, char *err, 
 	if (rc == 0 && (rc = rte_eth_dev_start(p->id)) < 0)
 		snprintf(err, errlen, "port %u (%s): start failed: %s", p->id, p->driver,
 			 rte_strerror(-rc));
+	if (rc == 0)
+		rc = finish_rx_ts(c, p, err, errlen);
 	if (rc < 0) {
 		mbl_port_close(p);
 		return rc;
