@@ -77,6 +77,8 @@ static void add_stream(struct rte_tel_data *d, const struct mbl_dp_stream_view *
 	rte_tel_data_add_dict_u64(s, "reordered", v->reordered);
 	snprintf(buf, sizeof(buf), "%.4f", v->jitter_ms);
 	rte_tel_data_add_dict_string(s, "jitter_ms", buf);
+	snprintf(buf, sizeof(buf), "%.6f", v->jitter_mean_ms);
+	rte_tel_data_add_dict_string(s, "jitter_mean_ms", buf);
 	snprintf(buf, sizeof(buf), "%.3f", v->rtt_ms);
 	rte_tel_data_add_dict_string(s, "rtt_ms", buf);
 	rte_tel_data_add_dict_u64(s, "running", v->running);

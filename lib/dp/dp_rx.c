@@ -225,6 +225,38 @@ static int srtp_in(struct dp_worker *w, struct dp_rx *r, uint8_t *p, uint32_t *l
 	return rc;
 }
 
+/* Arrival of m from the port's own receive timestamp (ns, in the port's
+ * clock), when the port stamps and this mbuf carries a stamp. */
+static inline void rx_stamp(struct dp_worker *w, const struct rte_mbuf *m)
+{
+	const struct mbl_dp *dp = w->dp;
+	uint64_t t;
+
+	w->arr_port = dp->rx_ts_off >= 0 && (m->ol_flags & dp->rx_ts_flag) != 0;
+	if (!w->arr_port)
+		return;
+	t = *RTE_MBUF_DYNFIELD(m, dp->rx_ts_off, const uint64_t *);
+	w->arr_ns = (uint64_t)(((unsigned __int128)t * dp->rx_ts_mult) >> 32);
+}
+
+/* One jitter sample. The port's stamp is the packet's arrival; without
+ * one, the poll time of its burst is, unless the poll came after a gap
+ * (rx_uncertain): an arrival time we do not know must not read as jitter.
+ * Event packets (DTMF) repeat one timestamp and are never samples. */
+static void rx_jitter(struct dp_worker *w, struct dp_rx *r, uint32_t rtp_ts, uint64_t now_ns)
+{
+	uint32_t cr = w->dp->conf.codec->clock_rate;
+
+	if (w->arr_port) {
+		mbl_rx_jitter_update(&r->jit, rtp_ts, w->arr_ns, cr);
+		w->c.rx_timed_port++;
+	} else if (mbl_unlikely(w->rx_uncertain)) {
+		w->c.rx_timing_skipped++;
+	} else {
+		mbl_rx_jitter_update(&r->jit, rtp_ts, now_ns, cr);
+	}
+}
+
 /* Plain RTP (SRTP already removed). Returns true when the packet was
  * accepted as this stream's media. */
 static bool rx_rtp_clear(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t len,
@@ -256,18 +288,19 @@ static bool rx_rtp_clear(struct dp_worker *w, uint32_t stream, uint8_t *p, uint3
 		r->have_peer = true;
 	}
 	v = mbl_rx_seq_update(&r->seq, ri.seq);
-	if (v == MBL_RX_DUP || v == MBL_RX_JUMP)
+	if (v == MBL_RX_JUMP)
 		return true;
 	if (v == MBL_RX_RESYNC) /* the sender restarted: new timestamp base too */
 		mbl_rx_jitter_rebase(&r->jit);
-	/* event packets repeat one timestamp: they would read as jitter; and
-	 * an arrival time we do not know must not read as jitter either */
+	/* a duplicate is not counted again, but it arrived: it is a sample of
+	 * interarrival jitter (RFC 3550 A.8 "each data packet"), as in
+	 * Wireshark's RTP analysis */
 	if (dtmf)
-		w->c.rx_dtmf++;
-	else if (mbl_unlikely(w->rx_uncertain))
-		w->c.rx_timing_skipped++;
+		w->c.rx_dtmf += v != MBL_RX_DUP;
 	else
-		mbl_rx_jitter_update(&r->jit, ri.ts, now_ns, dp->conf.codec->clock_rate);
+		rx_jitter(w, r, ri.ts, now_ns);
+	if (v == MBL_RX_DUP)
+		return true;
 	r->packets++;
 	r->bytes += len;
 	r->last_ns = now_ns;
@@ -463,6 +496,7 @@ void dp_rx_srtp_flush(struct dp_worker *w, uint64_t now_ns)
 		struct rte_mbuf *m = w->srx_m[i];
 		uint32_t s = w->srx_stream[i];
 
+		rx_stamp(w, m);
 		if (rc[i] != 0)
 			srtp_count(w, &w->dp->r[s], rc[i]);
 		else if (rx_rtp_clear(w, s, rte_pktmbuf_mtod_offset(m, uint8_t *, w->srx_off[i]),
@@ -503,6 +537,7 @@ void dp_rx_frame(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 		if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 			flags |= MBL_NET_PARSE_L4_OK;
 	}
+	rx_stamp(w, m);
 	if (mbl_unlikely(m->nb_segs != 1)) {
 		w->c.drop_net[MBL_NET_DROP_short_frame]++;
 		rte_pktmbuf_free(m);

@@ -269,8 +269,9 @@ static inline void mbl_rx_jitter_clock(struct mbl_rx_jitter *j,
 
 /* Account one packet with RTP timestamp rtp_ts that arrived at arrival_ns
  * (any monotonic ns clock; a clock going backwards counts as no time).
- * clock_rate (Hz) must be constant for the stream. Feed every packet that
- * is not a duplicate; RFC 3550 A.8 uses arrival order. Owner lcore only. */
+ * clock_rate (Hz) must be constant for the stream. Feed every packet in
+ * arrival order (RFC 3550 A.8), late ones and duplicates too: Wireshark's
+ * RTP analysis does, so the two agree. Owner lcore only. */
 static inline void mbl_rx_jitter_update(struct mbl_rx_jitter *j,
 					uint32_t rtp_ts, uint64_t arrival_ns,
 					uint32_t clock_rate)
