@@ -154,9 +154,6 @@ static int finish_rx_ts(const struct mbl_port_conf *c, struct mbl_port *p, char 
 			 p->driver, why);
 		return -ENOTSUP;
 	}
-	if (c->rx_ts == MBL_PORT_CKSUM_AUTO)
-		mbl_log(MBL_LOG_INFO, "port %u (%s): no per-packet receive timestamps (%s): "
-			"jitter uses the RX poll time", p->id, p->driver, why);
 	return 0;
 }
 

@@ -2,20 +2,24 @@
 # Two mediablast instances in two namespaces joined by a veth pair, each on
 # net_af_packet, STREAMS streams both ways for DURATION s. tshark captures
 # the wire; its RTP stream analysis must agree with both reports: packet
-# counts and loss exactly, and the receiver's mean jitter within 5 %.
+# counts and loss exactly, and the receiver's mean jitter within a live
+# bound (below).
 #
-# Jitter is only as exact as the receiver's arrival times. On a 2-core VM a
-# poll loop that shares its CPU with the capture or with kernel threads is
-# descheduled for milliseconds and stamps packets late, while the capture
-# stamps them in the kernel. So the test runs twice, each time giving the
-# receiver under test a CPU of its own (the other instance, the capture and
-# the movable kernel threads go to the other CPU, restored afterwards), and
-# checks that receiver's jitter. Receivers also keep packets found after a
-# gap in their own polling out of jitter (media.rx_stall_us): their arrival
-# time is unknown. What is left still differs from the kernel's timestamps
-# by up to ~15 % on this kind of VM (hypervisor stalls of the receiving vCPU
-# are invisible to it), so 5 % is reported and 15 % asserted. The sender
-# coalesces TX to 1 ms, so the
+# Jitter is only as exact as the receiver's arrival times, and af_packet
+# gives no per-packet timestamp: ours is the poll time of a burst, the
+# capture's the kernel's. On a 2-core VM a poll loop that shares its CPU is
+# descheduled for milliseconds and stamps packets late. So the test runs
+# twice, each time giving the receiver under test a CPU of its own (the
+# other instance, the capture and the movable kernel threads go to the
+# other CPU, restored afterwards), and receivers keep packets found after a
+# gap in their own polling out of jitter (media.rx_stall_us). What is left
+# still reads 0.5-23 % above the kernel's timestamps on this kind of VM
+# (hypervisor stalls of the receiving vCPU are invisible to it; more with
+# another process busy), so this live check only bounds the ratio widely
+# enough for any busy machine yet tightly enough to catch a broken
+# computation (rtp_compare.py says why); the exact comparison is
+# t_rtp_replay's, on a capture replayed with its own timestamps. The 5 %
+# goal is reported. The sender coalesces TX to 1 ms, so the
 # path carries a few hundred microseconds of jitter for both tools to agree
 # on (a jitter-free path would compare noise with noise).
 . tests/functional/lib.sh
