@@ -84,19 +84,27 @@ const char *mbl_port_rx_ts_name(enum mbl_port_rx_ts_src s)
 	}
 }
 
-/* Before configure: ask for the timestamp offload where the PMD has it. */
-static void choose_rx_ts(const struct mbl_port_conf *c, const struct rte_eth_dev_info *di,
-			 struct mbl_port *p, struct rte_eth_conf *ec)
+/* Before configure: ask for the timestamp offload where the PMD has it.
+ * port.rx_timestamp=on on a PMD with neither offload nor stamps fails
+ * here, before anything is configured. */
+static int choose_rx_ts(const struct mbl_port_conf *c, const struct rte_eth_dev_info *di,
+			struct mbl_port *p, struct rte_eth_conf *ec, char *err, size_t errlen)
 {
 	p->rx_ts_src = MBL_PORT_RX_TS_NONE;
 	if (c->rx_ts == MBL_PORT_CKSUM_OFF)
-		return;
+		return 0;
 	if (di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) {
 		ec->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
 		p->rx_ts_src = MBL_PORT_RX_TS_OFFLOAD;
 	} else if (driver_stamp_hz(di->driver_name) != 0) {
 		p->rx_ts_src = MBL_PORT_RX_TS_DRIVER;
+	} else if (c->rx_ts == MBL_PORT_CKSUM_ON) {
+		snprintf(err, errlen, "port %u (%s): port.rx_timestamp=on but the PMD has no RX "
+			 "timestamp offload and does not stamp packets", c->port_id,
+			 di->driver_name);
+		return -ENOTSUP;
 	}
+	return 0;
 }
 
 /* Ticks per second of the NIC clock the offload stamps with: its clock
@@ -126,23 +134,21 @@ static int finish_rx_ts(const struct mbl_port_conf *c, struct mbl_port *p, char 
 			size_t errlen)
 {
 	const char *why = NULL;
+	int bit;
 
-	if (p->rx_ts_src == MBL_PORT_RX_TS_NONE) {
-		why = "the PMD has no RX timestamp offload and does not stamp packets";
-	} else {
-		p->rx_ts_off = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
-		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
-
-		p->rx_ts_flag = bit >= 0 ? 1ULL << bit : 0;
-		p->rx_ts_hz = c->rx_ts_hz;
-		if (p->rx_ts_hz == 0)
-			p->rx_ts_hz = p->rx_ts_src == MBL_PORT_RX_TS_DRIVER
-					      ? driver_stamp_hz(p->driver) : measure_clock_hz(p->id);
-		if (p->rx_ts_off < 0 || bit < 0)
-			why = "the PMD registered no timestamp field";
-		else if (p->rx_ts_hz == 0)
-			why = "its clock rate is unknown (set port.rx_timestamp_hz)";
-	}
+	if (p->rx_ts_src == MBL_PORT_RX_TS_NONE)
+		return 0; /* off, or auto without stamps: poll time */
+	p->rx_ts_off = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
+	bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
+	p->rx_ts_flag = bit >= 0 ? 1ULL << bit : 0;
+	p->rx_ts_hz = c->rx_ts_hz;
+	if (p->rx_ts_hz == 0)
+		p->rx_ts_hz = p->rx_ts_src == MBL_PORT_RX_TS_DRIVER ? driver_stamp_hz(p->driver)
+								    : measure_clock_hz(p->id);
+	if (p->rx_ts_off < 0 || bit < 0)
+		why = "the PMD registered no timestamp field";
+	else if (p->rx_ts_hz == 0)
+		why = "its clock rate is unknown (set port.rx_timestamp_hz)";
 	if (why == NULL)
 		return 0;
 	p->rx_ts_src = MBL_PORT_RX_TS_NONE;
@@ -154,6 +160,8 @@ static int finish_rx_ts(const struct mbl_port_conf *c, struct mbl_port *p, char 
 			 p->driver, why);
 		return -ENOTSUP;
 	}
+	mbl_log(MBL_LOG_WARN, "port %u (%s): receive timestamps unusable (%s): jitter uses "
+		"the RX poll time", p->id, p->driver, why);
 	return 0;
 }
 
@@ -264,7 +272,9 @@ int mbl_port_open(const struct mbl_port_conf *c, struct mbl_port *p, char *err, 
 	if (rc < 0)
 		goto unconfigured;
 	choose_rss(c, &di, p, &ec);
-	choose_rx_ts(c, &di, p, &ec);
+	rc = choose_rx_ts(c, &di, p, &ec, err, errlen);
+	if (rc < 0)
+		goto unconfigured;
 	rc = rte_eth_dev_configure(p->id, p->nb_rxq, p->nb_txq, &ec);
 	if (rc < 0) {
 		snprintf(err, errlen, "port %u (%s): configure failed: %s", p->id, p->driver,

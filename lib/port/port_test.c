@@ -7,8 +7,10 @@
  *
  * Every close releases a virtual port (rte_eth_dev_close in 22.11), so
  * each port is opened successfully at most once: net_null0 for the
- * refused checksum offload, net_null1 for queue clamping, net_ring0 for
- * the loop. The tests run in order in one group.
+ * refused checksum offload and receive timestamps, net_null1 for queue
+ * clamping, net_ring0 for the loop, net_pcap0 (replaying a capture the
+ * setup writes) for the receive timestamps it carries into jitter. The
+ * tests run in order in one group.
  *
  * Runs leak-clean under ASan (detect_leaks=1): no suppression needed. */
 #include <errno.h>
@@ -37,7 +39,8 @@
 #define MS 1000000ull
 
 static char runtime_dir[PATH_MAX];
-static uint16_t id_ring, id_null0, id_null1;
+static char pcap_path[PATH_MAX];
+static uint16_t id_ring, id_null0, id_null1, id_pcap;
 static struct mbl_port ring_port; /* opened by test_open_ring, used by the loop */
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -48,21 +51,69 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	return remove(path);
 }
 
+/* The capture net_pcap0 replays: three RTP packets of one PCMU stream
+ * 10.0.0.1:10000 -> 10.0.1.1:20000, 20 ms of timestamp apart, captured at
+ * 0, 20.5 and 40 ms: transit differences of +0.5 ms and -0.5 ms. */
+#define PCAP_T0_US 1700000000000000ull
+static const uint32_t pcap_at_us[3] = {0, 20500, 40000};
+
+static int write_capture(const char *path)
+{
+	static const uint8_t src[16] = {[10] = 0xff, [11] = 0xff, 10, 0, 0, 1};
+	static const uint8_t dst[16] = {[10] = 0xff, [11] = 0xff, 10, 0, 1, 1};
+	static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0x0a};
+	const uint32_t hdr[6] = {0xa1b2c3d4, 2 | (4u << 16), 0, 0, 65535, 1};
+	struct mbl_net_udp_tmpl t;
+	uint8_t frame[128] = {0}, *rtp;
+	FILE *f = fopen(path, "wb");
+	int ok = f != NULL && fwrite(hdr, sizeof(hdr), 1, f) == 1;
+
+	if (mbl_net_udp_tmpl_build(&t, mac_a, mac_a, 0, 4, src, dst, 10000, 20000, 0, 64) < 0)
+		ok = 0;
+	for (unsigned k = 0; ok && k < 3; k++) {
+		uint64_t us = PCAP_T0_US + pcap_at_us[k];
+		uint32_t rec[4] = {(uint32_t)(us / 1000000), (uint32_t)(us % 1000000), 0, 0};
+		uint16_t plen = 12 + 40, seq = rte_cpu_to_be_16((uint16_t)(7 + k));
+		uint32_t ts = rte_cpu_to_be_32(1000 + 160 * k), ssrc = rte_cpu_to_be_32(0xabcd);
+
+		memcpy(frame, t.hdr, t.len);
+		rtp = frame + t.len;
+		rtp[0] = 0x80;
+		memcpy(rtp + 2, &seq, 2);
+		memcpy(rtp + 4, &ts, 4);
+		memcpy(rtp + 8, &ssrc, 4);
+		mbl_net_udp_finalize(frame, &t, plen, mbl_net_cksum_add(0, rtp, plen),
+				     MBL_NET_CSUM_SW);
+		rec[2] = rec[3] = (uint32_t)(t.len + plen);
+		ok = fwrite(rec, sizeof(rec), 1, f) == 1 && fwrite(frame, rec[2], 1, f) == 1;
+	}
+	if (f != NULL && fclose(f) != 0)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
 static int eal_setup(void **state)
 {
-	char prefix[64];
+	char prefix[64], pcap_vdev[PATH_MAX + 64];
 	char *argv[] = {"port_test", "--no-huge", "-m", "256", "--no-pci",
 			"--vdev", "net_ring0", "--vdev", "net_null0", "--vdev", "net_null1",
+			"--vdev", pcap_vdev,
 			"-l", "0", "--file-prefix", prefix, "--log-level", "error"};
 
 	(void)state;
 	snprintf(prefix, sizeof(prefix), "mbl-port-test-%d", (int)getpid());
+	snprintf(pcap_path, sizeof(pcap_path), "/tmp/mbl-port-test-%d.pcap", (int)getpid());
+	snprintf(pcap_vdev, sizeof(pcap_vdev), "net_pcap0,rx_pcap=%s,tx_pcap=/dev/null",
+		 pcap_path);
+	if (write_capture(pcap_path) < 0)
+		return -1;
 	if (rte_eal_init((int)MBL_ARRAY_SIZE(argv), argv) < 0)
 		return -1;
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	if (rte_eth_dev_get_port_by_name("net_ring0", &id_ring) != 0 ||
 	    rte_eth_dev_get_port_by_name("net_null0", &id_null0) != 0 ||
-	    rte_eth_dev_get_port_by_name("net_null1", &id_null1) != 0)
+	    rte_eth_dev_get_port_by_name("net_null1", &id_null1) != 0 ||
+	    rte_eth_dev_get_port_by_name("net_pcap0", &id_pcap) != 0)
 		return -1;
 	return 0;
 }
@@ -74,6 +125,7 @@ static int eal_teardown(void **state)
 	(void)state;
 	mbl_port_close(&ring_port);
 	rte_eal_cleanup();
+	unlink(pcap_path);
 	/* rte_eal_cleanup() leaves the runtime directory behind: remove it */
 	if (runtime_dir[0] != '\0' && stat(runtime_dir, &st) == 0)
 		nftw(runtime_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
@@ -118,7 +170,7 @@ static int open_capture(const struct mbl_port_conf *c, struct mbl_port *p, char 
 static void test_count(void **state)
 {
 	(void)state;
-	assert_int_equal(mbl_port_count(), 3);
+	assert_int_equal(mbl_port_count(), 4);
 }
 
 static void test_open_nodev(void **state)
@@ -130,11 +182,11 @@ static void test_open_nodev(void **state)
 	(void)state;
 	conf_init(&c, RTE_MAX_ETHPORTS - 1, 1);
 	assert_int_equal(mbl_port_open(&c, &p, err, sizeof(err)), -ENODEV);
-	snprintf(want, sizeof(want), "no DPDK port %u (3 ports exist)", RTE_MAX_ETHPORTS - 1);
+	snprintf(want, sizeof(want), "no DPDK port %u (4 ports exist)", RTE_MAX_ETHPORTS - 1);
 	assert_non_null(strstr(err, want));
 	assert_null(p.pool);
 	mbl_port_close(&p); /* nothing opened: nothing to do */
-	assert_int_equal(mbl_port_count(), 3);
+	assert_int_equal(mbl_port_count(), 4);
 }
 
 /* cksum on, PMD without IPv4+UDP TX checksum offload: -ENOTSUP naming the
@@ -176,6 +228,23 @@ static void test_close_after_failed_open(void **state)
 	(void)state;
 	cksum_on_unsupported(&p);
 	mbl_port_close(&p);
+	assert_true(rte_eth_dev_is_valid_port(id_null0));
+}
+
+/* port.rx_timestamp=on where the PMD neither offers the offload nor
+ * stamps: -ENOTSUP naming the key, before anything is configured. */
+static void test_rx_ts_on_unsupported(void **state)
+{
+	struct mbl_port_conf c;
+	struct mbl_port p;
+	char err[256] = "";
+
+	(void)state;
+	conf_init(&c, id_null0, 1);
+	c.rx_ts = MBL_PORT_CKSUM_ON;
+	assert_int_equal(mbl_port_open(&c, &p, err, sizeof(err)), -ENOTSUP);
+	assert_non_null(strstr(err, "(net_null): port.rx_timestamp=on"));
+	assert_int_equal(p.rx_ts_src, MBL_PORT_RX_TS_NONE);
 	assert_true(rte_eth_dev_is_valid_port(id_null0));
 }
 
@@ -384,6 +453,53 @@ static void test_loop_arp(void **state)
 	side_fini(&b);
 }
 
+/* net_pcap0 replays write_capture's packets stamped with their capture
+ * times (microseconds): port.rx_timestamp=on finds the field and the
+ * driver's rate, and the data plane's jitter follows the stamps alone
+ * (the poll time handed to dp_rx_frame is the same for all three). RFC
+ * 3550 A.8 by hand, 8 kHz: |D| = 4 units twice; J = 4/16 = 0.25, then
+ * 0.25 + (4 - 0.25)/16 = 0.484375 units; mean (0.25 + 0.484375)/2 units
+ * = 0.0458984 ms. */
+static void test_pcap_rx_timestamps(void **state)
+{
+	struct mbl_port_conf c;
+	struct mbl_port p;
+	struct rte_mbuf *rx[8];
+	struct side b;
+	char err[256] = "";
+	uint16_t n = 0;
+
+	(void)state;
+	conf_init(&c, id_pcap, 1);
+	c.rx_ts = MBL_PORT_CKSUM_ON;
+	assert_int_equal(mbl_port_open(&c, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.rx_ts_src, MBL_PORT_RX_TS_DRIVER);
+	assert_string_equal(mbl_port_rx_ts_name(p.rx_ts_src), "driver");
+	assert_int_equal(p.rx_ts_hz, 1000000);
+	assert_true(p.rx_ts_off >= 0 && p.rx_ts_flag != 0);
+	for (unsigned tries = 0; n < 3 && tries < 1000; tries++)
+		n = (uint16_t)(n + rte_eth_rx_burst(id_pcap, 0, rx + n, (uint16_t)(8 - n)));
+	assert_int_equal(n, 3);
+	side_init(&b, "10.0.1.1", 20000, "10.0.0.1", 10000, 1, ring_port.mac.addr_bytes);
+	b.dp.rx_ts_off = p.rx_ts_off;
+	b.dp.rx_ts_flag = p.rx_ts_flag;
+	b.dp.rx_ts_mult = 1000ull << 32; /* 1 MHz ticks -> ns, as mbl_dp_create sets it */
+	b.dp.conf.payload = MBL_DP_PAYLOAD_TONE;
+	for (unsigned k = 0; k < 3; k++) {
+		assert_true(rx[k]->ol_flags & p.rx_ts_flag);
+		assert_int_equal(*RTE_MBUF_DYNFIELD(rx[k], p.rx_ts_off, uint64_t *),
+				 PCAP_T0_US + pcap_at_us[k]);
+		dp_rx_frame(b.w, rx[k], 5 * MBL_NS_PER_S);
+	}
+	assert_int_equal(b.w->c.rx_rtp, 3);
+	assert_int_equal(b.w->c.rx_timed_port, 3);
+	assert_int_equal(b.w->c.rx_timing_skipped, 0);
+	assert_int_equal(b.dp.r[0].jit.n_diff, 2);
+	assert_float_equal(mbl_rx_jitter_mean_ms(&b.dp.r[0].jit, 8000), 0.0458984, 1e-5);
+	side_fini(&b);
+	mbl_port_close(&p);
+}
+
 static void test_close_ring(void **state)
 {
 	(void)state;
@@ -400,10 +516,12 @@ int main(void)
 		cmocka_unit_test(test_open_nodev),
 		cmocka_unit_test(test_cksum_on_unsupported),
 		cmocka_unit_test(test_close_after_failed_open),
+		cmocka_unit_test(test_rx_ts_on_unsupported),
 		cmocka_unit_test(test_queue_clamp),
 		cmocka_unit_test(test_open_ring),
 		cmocka_unit_test(test_loop_rtp),
 		cmocka_unit_test(test_loop_arp),
+		cmocka_unit_test(test_pcap_rx_timestamps),
 		cmocka_unit_test(test_close_ring),
 	};
 
