@@ -162,7 +162,9 @@ static void test_hold_glare_then_failed_resume(void **state)
 	const struct mbl_cp_stats *st;
 	char sdp[512];
 
-	start(f, 30);
+	/* the hold is due 300 ms after the 200: call_up's quiet check (20 turns of
+	 * at least 1 ms) must end well before it, on a loaded machine too */
+	start(f, 300);
 	st = mbl_cp_stats(f->cp);
 	call_up(f);
 	/* the engine (UAS side here) holds: a=sendonly, version 2 */

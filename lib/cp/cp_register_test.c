@@ -188,7 +188,9 @@ static void test_fields_refresh_unregister(void **state)
 	/* refresh at half the granted 2 s: same Call-ID and From, CSeq 2 */
 	expect_register(f, "alice", 2, "2");
 	dt = (mbl_time_ns() - t0) / 1000000;
-	assert_true(dt >= 900 && dt <= 1400);
+	/* due at 1 s; late by a loaded machine's stall is fine, as long as it
+	 * comes before the 2 s binding lapses */
+	assert_true(dt >= 900 && dt < 1900);
 	assert_string_equal(hdr(f->p.buf, "Call-ID", v, sizeof(v)), cid);
 	assert_string_equal(hdr(f->p.buf, "From", v, sizeof(v)), from);
 	reply(f, 200, "OK", "Expires: 60\r\n"); /* no Contact: the header's value */

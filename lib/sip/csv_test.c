@@ -272,7 +272,9 @@ static void test_large(void **state)
 	unlink(path);
 	assert_non_null(c);
 	s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	assert_true(s < 0.5);
+	/* a linear loader takes tens of ms (the figure belongs in make bench); a
+	 * quadratic one minutes: 5 s tells them apart on any loaded machine */
+	assert_true(s < 5.0);
 	assert_int_equal(mbl_sip_csv_rows(c), 100000);
 	assert_string_equal(mbl_sip_csv_field(c, 99999, 0), "user99999");
 	assert_string_equal(mbl_sip_csv_field(c, 99999, 2), "10.1.134.159");

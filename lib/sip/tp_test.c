@@ -431,16 +431,20 @@ static void test_tcp_activity_defers_idle(void **state)
 	int fd;
 
 	(void)state;
-	srv_up(&s, 200, 0);
+	/* 25 requests 50 ms apart outlive the 1 s idle limit; a stall between
+	 * two writes would have to last most of that second to end it early */
+	srv_up(&s, 1000, 0);
 	fd = raw_connect(s.port);
 	t0 = now_ms();
-	while (now_ms() - t0 < 500) {
+	for (unsigned k = 0; k < 25; k++) {
 		assert_int_equal(write(fd, REQ, strlen(REQ)), (ssize_t)strlen(REQ));
 		PUMP_FOR(s.tp, NULL, 50);
 	}
+	PUMP_UNTIL(s.tp, NULL, s.r.n_msg == 25 || s.r.n_err, 2000);
+	assert_true(now_ms() - t0 >= 1200);
 	assert_int_equal(s.r.n_err, 0);
-	assert_true(s.r.n_msg >= 8);
-	PUMP_UNTIL(s.tp, NULL, s.r.n_err == 1, 2000);
+	assert_int_equal(s.r.n_msg, 25);
+	PUMP_UNTIL(s.tp, NULL, s.r.n_err == 1, 4000);
 	assert_int_equal(s.r.why[0], MBL_SIP_TP_ERR_idle_timeout);
 	close(fd);
 	srv_down(&s);
