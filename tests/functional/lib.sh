@@ -42,6 +42,17 @@ ns_pair() {
 
 bg() { "$@" & PIDS="$PIDS $!"; LAST_PID=$!; }
 
+# wait_sock PATH: until a memif server listens on PATH (its EAL has probed
+# the port), at most 30 s; a fixed sleep is too short on a loaded machine.
+# DPDK 22.11's memif socket is abstract by default: no file, so ask ss.
+wait_sock() {
+	for _ in $(seq 1 300); do
+		{ [ -S "$1" ] || ss -xl 2>/dev/null | grep -qF -- "@$1"; } && return 0
+		sleep 0.1
+	done
+	echo "FAIL: no socket $1 after 30 s"; FAILS=$((FAILS + 1)); return 1
+}
+
 ok() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 

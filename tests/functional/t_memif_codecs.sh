@@ -29,7 +29,7 @@ run() {
 		--set media.local_ip=198.18.6.1 --set media.remote_ip=198.18.6.2 \
 		--report "$OUT/$name-a.json"
 	pa=$LAST_PID
-	sleep 1
+	wait_sock "$SOCK"
 	bg "$MBL" --no-huge -m 512 -l 0-1 --main-lcore 1 -- $common \
 		--set port.profile=net_memif_client --set media.local_ip=198.18.6.2 \
 		--set media.remote_ip=198.18.6.1 --report "$OUT/$name-b.json"

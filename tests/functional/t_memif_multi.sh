@@ -21,7 +21,7 @@ run_pair() {
 	bg "$MBL" --no-huge -m 512 --lcores "$2" -- $common $ra \
 		--set port.profile=net_memif_server --report "$OUT/$1-a.json"
 	pa=$LAST_PID
-	sleep 1
+	wait_sock "$SOCK"
 	bg "$MBL" --no-huge -m 512 --lcores "$3" -- $common $rb \
 		--set port.profile=net_memif_client --report "$OUT/$1-b.json"
 	pb=$LAST_PID

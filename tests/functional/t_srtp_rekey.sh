@@ -29,7 +29,7 @@ run() {
 		--set media.local_ip=198.18.8.1 --set media.remote_ip=198.18.8.2 --config "$OUT/$name-a.ini" \
 		--report "$OUT/$name-a.json" > "$OUT/$name-a.log" 2>&1
 	pa=$LAST_PID
-	sleep 1
+	wait_sock "$SOCK"
 	# shellcheck disable=SC2086
 	bg "$MBL" --no-huge -m 512 -l 0-1 --main-lcore 1 -- $common \
 		--set port.profile=net_memif_client --set media.local_ip=198.18.8.2 \
