@@ -18,32 +18,15 @@ import json
 import subprocess
 import sys
 
+from rtplab import Checks, rtp_streams
+
 cap, truth_path, streams_path, report_path = sys.argv[1:5]
-fails = 0
-
-
-def check(cond, msg):
-    global fails
-    print(("PASS: " if cond else "FAIL: ") + msg)
-    if not cond:
-        fails += 1
+check = Checks()
 
 
 def tshark(*args):
     return subprocess.run(["tshark", "-n", "-r", cap, "-o", "rtp.heuristic_rtp:TRUE", *args],
                           capture_output=True, text=True, check=True).stdout
-
-
-def tshark_streams():
-    rows = {}
-    for line in tshark("-q", "-z", "rtp,streams").splitlines():
-        f = line.split()
-        if len(f) < 12 or not f[6].startswith("0x"):
-            continue
-        rest = f[10:] if not f[10].startswith("(") else f[11:]
-        rows[int(f[5])] = {"pkts": int(f[8]), "lost": int(f[9]),
-                           "mean_jitter": float(rest[4])}
-    return rows
 
 
 def capture_sequences():
@@ -74,7 +57,7 @@ def capture_sequences():
 truth = json.load(open(truth_path))
 ours = json.load(open(streams_path))
 rep = json.load(open(report_path))
-ts = tshark_streams()
+ts = {r["dport"]: r for r in rtp_streams(cap)}
 seqs = capture_sequences()
 n = truth["streams"]
 check(len(ts) == n, f"tshark sees {len(ts)} RTP streams (want {n})")
@@ -123,4 +106,4 @@ check(m["rtp"]["rx_packets"] == sum(o["rx_packets"] for o in ours.values()),
 mean = sum(float(o["jitter_mean_ms"]) for o in ours.values()) / max(len(ours), 1)
 check(abs(m["jitter_mean_ms"] - mean) <= 1e-5,
       f"report jitter_mean_ms {m['jitter_mean_ms']:.6f} is the mean over streams {mean:.6f}")
-sys.exit(1 if fails else 0)
+sys.exit(1 if check.fails else 0)

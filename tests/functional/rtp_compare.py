@@ -9,8 +9,9 @@ MEASURED (a or b) is the receiver whose jitter is checked; the other's is
 printed for information.
 """
 import json
-import subprocess
 import sys
+
+from rtplab import Checks, rtp_streams
 
 # The live jitter bound. Exact agreement is t_rtp_replay's job (a capture
 # replayed with its own timestamps: within 1 %). Here af_packet gives no
@@ -24,31 +25,7 @@ import sys
 LIVE_MIN, LIVE_MAX = 0.8, 1.6
 cap, ra, rb, ip_a, ip_b, streams, measured = sys.argv[1:8]
 streams = int(streams)
-fails = 0
-
-
-def check(cond, msg):
-    global fails
-    print(("PASS: " if cond else "FAIL: ") + msg)
-    if not cond:
-        fails += 1
-
-
-def rtp_streams(path):
-    out = subprocess.run(
-        ["tshark", "-n", "-r", path, "-q", "-o", "rtp.heuristic_rtp:TRUE",
-         "-z", "rtp,streams"], capture_output=True, text=True, check=True).stdout
-    rows = []
-    for line in out.splitlines():
-        f = line.split()
-        # start end src sport dst dport ssrc payload pkts lost(+pct) ...
-        if len(f) < 12 or not f[6].startswith("0x"):
-            continue
-        lost = int(f[9])
-        rest = f[10:] if not f[10].startswith("(") else f[11:]
-        rows.append({"src": f[2], "dst": f[4], "pkts": int(f[8]), "lost": lost,
-                     "mean_jitter": float(rest[4])})
-    return rows
+check = Checks()
 
 
 a = json.load(open(ra))
@@ -85,4 +62,4 @@ for name, rep, rx_rows in (("B", b, ab), ("A", a, ba)):
         print(f"INFO: {name} mean jitter {'within' if rel <= 0.05 else 'NOT within'} the 5 % goal")
         check(LIVE_MIN <= ratio <= LIVE_MAX,
               f"{name} mean jitter {ratio:.3f} x tshark's (live bound {LIVE_MIN}-{LIVE_MAX})")
-sys.exit(1 if fails else 0)
+sys.exit(1 if check.fails else 0)
