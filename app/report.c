@@ -22,7 +22,8 @@ static void port_json(struct app *a, struct mbl_json *j)
 	mbl_json_bool(j, "tx_cksum_offload", a->port.tx_udp_cksum);
 	mbl_json_bool(j, "rx_cksum_offload", a->port.rx_cksum);
 	/* where jitter's arrival times come from: the port's own stamps or
-	 * the data plane's poll time (media.rtp.timing counts each) */
+	 * the data plane's poll time (media.rtp.timed_by_port and
+	 * timing_skipped count the packets) */
 	mbl_json_str(j, "rx_timestamps", mbl_port_rx_ts_name(a->port.rx_ts_src));
 	mbl_json_u64(j, "rx_timestamp_hz", a->port.rx_ts_hz);
 	if (rte_eth_stats_get(a->port.id, &st) == 0) {
