@@ -170,7 +170,9 @@ struct mbl_sdp_remote {
 	/* a=crypto lines with a suite we know, in order (tags distinct). */
 	struct mbl_srtp_crypto_attr crypto[MBL_SDP_MAX_CRYPTO];
 	unsigned n_crypto;
-	unsigned n_crypto_skipped;     /* unknown suite, session parameters, beyond the array */
+	unsigned n_crypto_skipped;     /* unusable: no tag, unknown suite, bad key,
+					  session parameters, beyond the array */
+	char crypto_skip_why[96];      /* the first skipped line's reason ("" if none) */
 	char fp_alg[8];                /* "sha-256" (lower case), "" when none */
 	char fingerprint[MBL_SDP_FP_LEN]; /* upper-case "AB:CD:.." */
 	enum mbl_sdp_setup setup;
@@ -222,13 +224,15 @@ int mbl_sdp_offer(const struct mbl_sdp_local *l, char *buf, size_t len);
  *   -EINVAL   not SDP osip2 can read, a bad port, c= or o= line, no c= for
  *             an active audio stream, a bad a=rtpmap/a=ptime/a=rtcp;
  *   -EPROTO   readable but unacceptable: no audio m= line, too many m=
- *             lines, a=crypto without a tag, a duplicate tag, a bad key of
- *             a known suite (base64, length, lifetime, MKI), a fingerprint
- *             with an unaccepted hash (only md5...) or bad hex, a bad a=setup;
+ *             lines, a duplicate a=crypto tag, a fingerprint with an
+ *             unaccepted hash (only md5...) or bad hex, a bad a=setup;
  *   -EMSGSIZE longer than MBL_SDP_MAX_BODY; -ENOMEM.
  * For an offer, any failure should be answered 488 with err as the reason.
- * a=crypto lines with unknown suites or session parameters are skipped
- * (RFC 4568 7.1.2), not errors. */
+ * An a=crypto line we cannot use (no tag, unknown suite, a key that is not
+ * base64 or has the wrong length, a bad lifetime or MKI, session
+ * parameters) is skipped as one unusable candidate (RFC 4568 7.1.2),
+ * counted in n_crypto_skipped with the first reason kept; it never fails
+ * the whole SDP. Keys may be base64 with or without padding. */
 int mbl_sdp_parse(const char *body, size_t len, struct mbl_sdp_remote *r, char *err,
 		  size_t errlen);
 

@@ -73,8 +73,8 @@ static void no_security_why(struct mbl_sdp_nego *n, char *s, size_t len)
 	enum mbl_sdp_enc ours = mbl_sdp_local_enc(n->l);
 
 	if (r->enc == MBL_SDP_ENC_NONE && r->n_crypto_skipped > 0)
-		snprintf(s, len, "none of the offer's %u a=crypto lines is usable (unknown suite "
-			 "or parameters)", r->n_crypto_skipped);
+		snprintf(s, len, "none of the offer's %u a=crypto lines is usable (first: %s)",
+			 r->n_crypto_skipped, r->crypto_skip_why);
 	else if (r->n_crypto > 0 && (ours == MBL_SDP_ENC_SDES || ours == MBL_SDP_ENC_DUAL))
 		snprintf(s, len, "none of the offered crypto suites is enabled here");
 	else if (r->enc != MBL_SDP_ENC_NONE)
@@ -88,7 +88,7 @@ static int answer_plain(struct mbl_sdp_nego *n)
 {
 	const struct mbl_sdp_local *l = n->l;
 	const struct mbl_sdp_remote *r = n->r;
-	char s[128];
+	char s[192];
 
 	no_security_why(n, s, sizeof(s));
 	if (r->secure_proto)

@@ -186,26 +186,27 @@ int mbl_sdp_attr_crypto(const char *v, struct mbl_srtp_crypto_attr *a, int *tag,
 	const char *s = skip_blank(v);
 	size_t n = strspn(s, "0123456789");
 	uint64_t x;
-	int rc;
 
 	*tag = -1;
 	/* RFC 4568 9.1: tag = 1*9DIGIT, and SDP needs it to answer. */
 	if (n > 9 || mbl_sdp_parse_uint(s, n, 999999999, &x) < 0 || !is_blank(s[n])) {
 		snprintf(err, errlen, "a=crypto without a valid tag (want 1 to 9 digits)");
-		return -EPROTO;
+		return 1;
 	}
 	*tag = (int)x;
 	s = skip_blank(s + n);
 	n = strcspn(s, " \t");
 	if (mbl_sdp_copy_trim(suite, sizeof(suite), s, n) <= 0 ||
-	    mbl_srtp_suite_find(suite) == NULL)
-		return 1; /* a suite we do not know: ignore the line (7.1.2) */
-	rc = mbl_srtp_sdes_parse(v, a, e, sizeof(e));
-	if (rc == -ENOTSUP)
-		return 1; /* session parameters or several keys we cannot honour */
-	if (rc < 0) {
+	    mbl_srtp_suite_find(suite) == NULL) {
+		/* 7.1.2: a suite we do not know is one candidate less */
+		snprintf(err, errlen, "a=crypto tag %d: unknown crypto suite", *tag);
+		return 1;
+	}
+	if (mbl_srtp_sdes_parse(v, a, e, sizeof(e)) < 0) {
+		/* A bad key, session parameters or several keys: this line is
+		 * unusable, the others may be fine (rtpengine offers a dozen). */
 		snprintf(err, errlen, "a=crypto tag %d: %s", *tag, e);
-		return -EPROTO;
+		return 1;
 	}
 	return 0;
 }

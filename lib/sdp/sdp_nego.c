@@ -98,7 +98,9 @@ static int accept_sdes(struct mbl_sdp_nego *n)
 
 	if (a->n_crypto + a->n_crypto_skipped != 1 || a->n_crypto != 1)
 		return mbl_sdp_refuse(n, 306, "the answer must carry exactly one usable a=crypto "
-				      "(has %u usable, %u not)", a->n_crypto, a->n_crypto_skipped);
+				      "(has %u usable, %u not%s%s)", a->n_crypto,
+				      a->n_crypto_skipped, a->n_crypto_skipped ? ": " : "",
+				      a->crypto_skip_why);
 	if (c->tag < 1 || (unsigned)c->tag > l->n_crypto)
 		return mbl_sdp_refuse(n, 306, "the answer's a=crypto tag %d is not one we offered "
 				      "(1..%u)", c->tag, l->n_crypto);

@@ -143,14 +143,16 @@ static int on_crypto(struct parse_ctx *pc, const char *v)
 {
 	struct mbl_sdp_remote *r = pc->r;
 	struct mbl_srtp_crypto_attr a;
-	int tag, rc = mbl_sdp_attr_crypto(v, &a, &tag, pc->err, pc->errlen);
+	char why[sizeof(r->crypto_skip_why)];
+	int tag, rc = mbl_sdp_attr_crypto(v, &a, &tag, why, sizeof(why));
 
-	if (rc >= 0 && note_tag(pc, tag) < 0)
+	if (tag >= 0 && note_tag(pc, tag) < 0)
 		rc = -EPROTO;
-	if (rc == 0 && r->n_crypto < MBL_SDP_MAX_CRYPTO)
+	else if (rc == 0 && r->n_crypto < MBL_SDP_MAX_CRYPTO)
 		r->crypto[r->n_crypto++] = a;
-	else if (rc >= 0)
-		r->n_crypto_skipped++;
+	else if (r->n_crypto_skipped++ == 0)
+		snprintf(r->crypto_skip_why, sizeof(r->crypto_skip_why), "%s",
+			 rc == 0 ? "more a=crypto lines than we keep" : why);
 	explicit_bzero(&a, sizeof(a));
 	return rc < 0 ? rc : 0;
 }

@@ -136,13 +136,40 @@ static void test_crypto_suites(void **state)
 				"a=crypto:1 F8_128_HMAC_SHA1_80 inline:" KEY_A128_B64 "\r\n"
 				"a=crypto:2 " CRYPTO_A128 " UNENCRYPTED_SRTP\r\n",
 		       302, "no acceptable security for RTP/SAVP: none of the offer's 2 a=crypto "
-			    "lines is usable (unknown suite or parameters)");
+			    "lines is usable (first: a=crypto tag 1: unknown crypto suite)");
 	answer_refused(&b, HEAD "m=audio 5000 RTP/SAVP 0\r\na=crypto:7 " CRYPTO_A256 "\r\n", 302,
 		       "no acceptable security for RTP/SAVP: none of the offered crypto suites "
 		       "is enabled here");
 	answer_refused(&b, HEAD "m=audio 5000 RTP/SAVP 0\r\n", 302,
 		       "no acceptable security for RTP/SAVP: the offer has no a=crypto or "
 		       "a=fingerprint");
+}
+
+/* A line we cannot use is one candidate less, never the whole offer
+ * (RFC 4568 7.1.2): each bad line here sits before a good one, which is
+ * answered; alone, the offer is refused with the line's reason. */
+static void skipped_line(const char *line, const char *why_want)
+{
+	struct mbl_sdp_local b;
+	struct mbl_sdp_remote r;
+	struct mbl_sdp_result res;
+	char sdp[1024], buf[2048], why[256] = "", err[160] = "", want[256];
+
+	local_b(&b, MBL_SDP_ENC_SDES, MBL_SDP_POLICY_REQUIRED, false);
+	snprintf(sdp, sizeof(sdp), HEAD "m=audio 5000 RTP/SAVP 0\r\n%s\r\na=crypto:9 %s\r\n",
+		 line, CRYPTO_A128);
+	assert_int_equal(tparse(sdp, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.n_crypto, 1);
+	assert_int_equal(r.n_crypto_skipped, 1);
+	assert_string_equal(r.crypto_skip_why, why_want);
+	assert_true(key_free(r.crypto_skip_why));
+	assert_true(mbl_sdp_answer(&b, &r, &res, buf, sizeof(buf), why, sizeof(why)) > 0);
+	assert_int_equal(res.crypto_tag, 9);
+	snprintf(sdp, sizeof(sdp), HEAD "m=audio 5000 RTP/SAVP 0\r\n%s\r\n", line);
+	snprintf(want, sizeof(want), "no acceptable security for RTP/SAVP: none of the offer's 1 "
+		 "a=crypto lines is usable (first: %s)", why_want);
+	answer_refused(&b, sdp, 302, want);
+	explicit_bzero(&r, sizeof(r));
 }
 
 static void test_crypto_parse_errors(void **state)
@@ -155,18 +182,60 @@ static void test_crypto_parse_errors(void **state)
 	parse_refused(HEAD "m=audio 5000 RTP/SAVP 0\r\na=crypto:3 F8_128_HMAC_SHA1_80 inline:x\r\n"
 			   "a=crypto:3 " CRYPTO_A128 "\r\n",
 		      "duplicate a=crypto tag 3");
-	parse_refused(HEAD "m=audio 5000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "
-			   "inline:AQIDBAUGBwgJCgsMDQ4PECAhIiMkJSYnKCkqKyw!\r\n",
-		      "a=crypto tag 1: key||salt is not valid padded base64");
-	parse_refused(HEAD "m=audio 5000 RTP/SAVP 0\r\na=crypto:4 AES_256_CM_HMAC_SHA1_80 "
-			   "inline:" KEY_A128_B64 "\r\n",
-		      "a=crypto tag 4: key||salt is 30 bytes, AES_256_CM_HMAC_SHA1_80 needs 46");
-	parse_refused(HEAD "m=audio 5000 RTP/SAVP 0\r\na=crypto:1 " CRYPTO_A128 "|2^60\r\n",
-		      "a=crypto tag 1: bad key lifetime: want 2^1..2^48");
-	parse_refused(HEAD "m=audio 5000 RTP/SAVP 0\r\na=crypto:" CRYPTO_A128 "\r\n",
-		      "a=crypto without a valid tag (want 1 to 9 digits)");
-	parse_refused(HEAD "m=audio 5000 RTP/SAVP 0\r\na=crypto:1234567890 " CRYPTO_A128 "\r\n",
-		      "a=crypto without a valid tag (want 1 to 9 digits)");
+	skipped_line("a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+		     "inline:AQIDBAUGBwgJCgsMDQ4PECAhIiMkJSYnKCkqKyw!",
+		     "a=crypto tag 1: key||salt is not valid base64");
+	skipped_line("a=crypto:4 AES_256_CM_HMAC_SHA1_80 inline:" KEY_A128_B64,
+		     "a=crypto tag 4: key||salt is 30 bytes, AES_256_CM_HMAC_SHA1_80 needs 46");
+	skipped_line("a=crypto:1 " CRYPTO_A128 "|2^60",
+		     "a=crypto tag 1: bad key lifetime: want 2^1..2^48");
+	skipped_line("a=crypto:" CRYPTO_A128, "a=crypto without a valid tag (want 1 to 9 digits)");
+	skipped_line("a=crypto:1234567890 " CRYPTO_A128,
+		     "a=crypto without a valid tag (want 1 to 9 digits)");
+	skipped_line("a=crypto:2 " CRYPTO_A128 " UNENCRYPTED_SRTP",
+		     "a=crypto tag 2: session parameters are not supported");
+	skipped_line("a=crypto:5 F8_128_HMAC_SHA1_80 inline:" KEY_A128_B64,
+		     "a=crypto tag 5: unknown crypto suite");
+}
+
+/* rtpengine 10.5's default SDES offer: every suite it knows, keys in
+ * base64 without padding (a 38-character inline: for AEAD_AES_128_GCM's
+ * 28 bytes). Answered with its first line; the unpadded GCM key decodes. */
+static void test_rtpengine_offer(void **state)
+{
+	static const char offer[] =
+		HEAD "m=audio 30000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A128_B64 "\r\n"
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" KEY_A128_B64 "\r\n"
+		"a=crypto:3 AES_192_CM_HMAC_SHA1_80 "
+		"inline:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY\r\n"
+		"a=crypto:4 AEAD_AES_128_GCM inline:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHA\r\n"
+		"a=crypto:5 AEAD_AES_256_GCM "
+		"inline:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKyw\r\n"
+		"a=crypto:6 F8_128_HMAC_SHA1_80 inline:" KEY_A128_B64 "\r\n"
+		"a=crypto:7 NULL_HMAC_SHA1_80 inline:" KEY_A128_B64 "\r\n";
+	struct mbl_sdp_local b;
+	struct mbl_sdp_remote r;
+	struct mbl_sdp_result res;
+	char buf[2048], why[256] = "", err[160] = "";
+	unsigned i;
+
+	(void)state;
+	local_b(&b, MBL_SDP_ENC_SDES, MBL_SDP_POLICY_REQUIRED, false);
+	assert_int_equal(tparse(offer, &r, err, sizeof(err)), 0);
+	/* F8 is a suite we do not do: skipped, not fatal */
+	assert_int_equal(r.n_crypto, 6);
+	assert_int_equal(r.n_crypto_skipped, 1);
+	assert_string_equal(r.crypto_skip_why, "a=crypto tag 6: unknown crypto suite");
+	for (i = 0; i < 5; i++)
+		assert_int_equal(r.crypto[i].tag, (int)i + 1);
+	assert_int_equal(r.crypto[3].key.salt[11], 28); /* the unpadded GCM key */
+	assert_int_equal(r.crypto[4].key.salt[11], 44);
+	assert_true(mbl_sdp_answer(&b, &r, &res, buf, sizeof(buf), why, sizeof(why)) > 0);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(res.crypto_tag, 1);
+	explicit_bzero(&r, sizeof(r));
+	explicit_bzero(buf, sizeof(buf));
 }
 
 static void test_setup_roles(void **state)
@@ -284,7 +353,8 @@ static void test_answer_checks(void **state)
 	answer_rejected(&a, ANS_SAVP "a=crypto:3 " CRYPTO_A128 "\r\n", 306,
 			"the answer's a=crypto tag 3 is not one we offered (1..2)");
 	answer_rejected(&a, ANS_SAVP "a=crypto:2 F8_128_HMAC_SHA1_80 inline:x\r\n", 306,
-			"the answer must carry exactly one usable a=crypto (has 0 usable, 1 not)");
+			"the answer must carry exactly one usable a=crypto (has 0 usable, 1 not: "
+			"a=crypto tag 2: unknown crypto suite)");
 	answer_rejected(&a, ANS_DTLS "a=setup:actpass\r\n", 306,
 			"a=setup:actpass in the answer (RFC 5763 5: want active or passive)");
 	answer_rejected(&a, ANS_DTLS "a=setup:holdconn\r\n", 306,
@@ -459,6 +529,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_policies),
 		cmocka_unit_test(test_crypto_suites),
+		cmocka_unit_test(test_rtpengine_offer),
 		cmocka_unit_test(test_crypto_parse_errors),
 		cmocka_unit_test(test_setup_roles),
 		cmocka_unit_test(test_codec_and_stream),

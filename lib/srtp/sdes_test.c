@@ -98,7 +98,31 @@ static void test_round_trip_all_suites(void **state)
 		a.tag = 999999999;
 		a.key.lifetime = 1000;
 		round_trip(&a, "|1000|4294967295:4");
+		/* 1 is a power of two our parser does not take as "2^0" */
+		a.key.lifetime = 1;
+		round_trip(&a, "|1|4294967295:4");
 	}
+}
+
+/* rtpengine writes keys without base64 padding: a 28-byte GCM key||salt
+ * in 38 characters. Parsed, then written back padded (RFC 4568's form). */
+static void test_unpadded_key(void **state)
+{
+	struct mbl_srtp_crypto_attr a;
+	char err[128] = "", out[160];
+	int i;
+
+	(void)state;
+	assert_int_equal(mbl_srtp_sdes_parse("4 AEAD_AES_128_GCM "
+					     "inline:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHA",
+					     &a, err, sizeof(err)),
+			 0);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(a.key.key[i], i + 1);
+	assert_int_equal(a.key.salt[11], 28);
+	assert_true(mbl_srtp_sdes_format(&a, out, sizeof(out)) > 0);
+	assert_string_equal(out, "4 AEAD_AES_128_GCM inline:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHA==");
+	explicit_bzero(&a, sizeof(a));
 }
 
 /* RFC 4568 section 4 / 9.1 example value. */
@@ -159,7 +183,11 @@ static void test_parse_errors(void **state)
 	bad("AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVB!", -EINVAL,
 	    "base64");
 	bad("AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVB", -EINVAL,
-	    "base64"); /* not a multiple of 4 */
+	    "29 bytes"); /* unpadded, decodes, one byte short */
+	bad("AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBRa", -EINVAL,
+	    "base64"); /* a lone sixth bit group: no base64 length */
+	bad("AEAD_AES_128_GCM inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtx=", -EINVAL,
+	    "base64"); /* a stray "=": 37 characters */
 	bad("AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXX==aVBR", -EINVAL,
 	    "base64"); /* padding in the middle */
 	bad("AEAD_AES_128_GCM inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtx", -EINVAL,
@@ -168,6 +196,7 @@ static void test_parse_errors(void **state)
 	bad("AES_CM_128_HMAC_SHA1_80 inline:" KEY30 KEY30 KEY30, -EINVAL, "too long");
 	bad("AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "|2^49", -EINVAL, "lifetime");
 	bad("AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "|2^0", -EINVAL, "lifetime");
+	bad("AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "|1:", -EINVAL, "MKI length");
 	bad("AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "|0", -EINVAL, "lifetime");
 	bad("AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "|281474976710657", -EINVAL, "lifetime");
 	bad("AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "|2^20x", -EINVAL, "lifetime");
@@ -248,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_suite_table),
 		cmocka_unit_test(test_round_trip_all_suites),
 		cmocka_unit_test(test_rfc4568_example),
+		cmocka_unit_test(test_unpadded_key),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_no_err_buffer),
 		cmocka_unit_test(test_format_errors),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * SDES keying: the a=crypto attribute value of RFC 4568 9.1 with one inline
  * key parameter (6.1): "[tag ]SUITE inline:BASE64(key||salt)[|LIFETIME]
- * [|MKI:LEN]". Base64 is RFC 4648 4 with padding. Error texts say what is
+ * [|MKI:LEN]". Base64 is RFC 4648 4, padding optional on input. Error texts say what is
  * wrong and never quote the key parameter; temporary copies of the key are
  * wiped.
  */
@@ -61,25 +61,30 @@ static int b64_value(char c)
 	return q != NULL ? (int)(q - b64_alphabet) : -1;
 }
 
-/* RFC 4648 4 with the '=' padding required. Returns the decoded length or
- * -1 (bad character, bad padding, too long for out). */
+/* RFC 4648 4, padded or not: RFC 4568 asks for padding, but SBCs (rtpengine)
+ * write keys without it and RFC 4568 readers take both (RFC 4648 3.2 lets a
+ * specification drop padding). Unpadded input may end in a 2- or 3-character
+ * group; a lone character or '=' anywhere but the end is refused. Returns
+ * the decoded length or -1 (bad character, bad padding, too long for out). */
 static int b64_decode(const char *in, size_t n, uint8_t *out, size_t cap)
 {
-	size_t i, o = 0;
+	char last[4] = {'=', '=', '=', '='};
+	size_t i, o = 0, full;
 
-	if (n == 0 || n % 4 != 0)
+	if (n == 0 || n % 4 == 1)
 		return -1;
-	for (i = 0; i < n; i += 4) {
+	full = n % 4 == 0 ? n - 4 : n - n % 4;
+	memcpy(last, in + full, n - full);
+	for (i = 0; i <= full; i += 4) {
+		const char *g = i < full ? in + i : last;
 		int v[4], k, pad = 0;
 		uint32_t acc = 0;
 
 		for (k = 0; k < 4; k++) {
-			bool last = i + 4 == n;
-
-			if (in[i + k] == '=' && last && k >= 2) {
+			if (g[k] == '=' && i == full && k >= 2) {
 				pad++;
 				v[k] = 0;
-			} else if (pad > 0 || (v[k] = b64_value(in[i + k])) < 0) {
+			} else if (pad > 0 || (v[k] = b64_value(g[k])) < 0) {
 				return -1;
 			}
 			acc = acc << 6 | (uint32_t)v[k];
@@ -213,7 +218,7 @@ static int parse_inline(struct sdes_parser *ps, const struct mbl_srtp_suite_info
 	got = b64_decode(ps->p, n, ks, sizeof(ks));
 	if (got < 0) {
 		explicit_bzero(ks, sizeof(ks));
-		return fail(ps, -EINVAL, "key||salt is not valid padded base64");
+		return fail(ps, -EINVAL, "key||salt is not valid base64");
 	}
 	if (got != s->key_len + s->salt_len) {
 		explicit_bzero(ks, sizeof(ks));
@@ -292,10 +297,12 @@ int mbl_srtp_sdes_parse(const char *value, struct mbl_srtp_crypto_attr *a, char 
 	return 0;
 }
 
-/* "|2^n" when the lifetime is a power of two, "|decimal" otherwise. */
+/* "|2^n" when the lifetime is a power of two from 2 up, "|decimal"
+ * otherwise: "2^0" is not a lifetime our parser (or RFC 4568 6.1's
+ * 2^1..) takes back, so a lifetime of 1 is written "|1". */
 static int format_lifetime(uint64_t lifetime, char *buf, size_t len)
 {
-	if ((lifetime & (lifetime - 1)) == 0)
+	if (lifetime > 1 && (lifetime & (lifetime - 1)) == 0)
 		return snprintf(buf, len, "|2^%d", __builtin_ctzll(lifetime));
 	return snprintf(buf, len, "|%llu", (unsigned long long)lifetime);
 }
