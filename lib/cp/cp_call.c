@@ -5,6 +5,7 @@
  * succeeded (answered 2xx) or failed with a status and a reason. */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +43,32 @@ static uint64_t hold_ns(struct mbl_cp *cp)
 
 void cp_count_reason(struct mbl_cp *cp, const char *reason)
 {
+	struct mbl_cp_stats *st = &cp->st;
 	unsigned i;
 
-	for (i = 0; i < MBL_CP_MAX_REASONS - 1 && cp->st.reason[i] != NULL; i++)
-		if (strcmp(cp->st.reason[i], reason) == 0)
+	for (i = 0; i < MBL_CP_MAX_REASONS && st->reason[i] != NULL; i++)
+		if (strncmp(st->reason[i], reason, MBL_CP_REASON_LEN - 1) == 0)
 			break;
-	if (cp->st.reason[i] == NULL)
-		cp->st.reason[i] = reason; /* static strings only */
-	cp->st.reason_n[i]++;
+	if (i == MBL_CP_MAX_REASONS - 1 && st->reason[i] == NULL)
+		reason = "other reasons";
+	else if (i == MBL_CP_MAX_REASONS)
+		i--; /* the table is full: the last slot holds "other reasons" */
+	if (st->reason[i] == NULL) {
+		snprintf(st->reason_buf[i], MBL_CP_REASON_LEN, "%s", reason);
+		st->reason[i] = st->reason_buf[i];
+	}
+	st->reason_n[i]++;
+}
+
+void cp_count_reasonf(struct mbl_cp *cp, const char *fmt, ...)
+{
+	char text[MBL_CP_REASON_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	cp_count_reason(cp, text);
 }
 
 static void count_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now)
@@ -415,6 +434,36 @@ static void uas_refuse(struct mbl_cp *cp, struct cp_call *c, struct mbl_sip_call
 	release(cp, c);
 }
 
+/* A warn-text is a quoted-string (RFC 3261 25.1): no '"', '\\' or
+ * control characters inside; our parser's texts never quote keys. */
+static void warn_text(char *dst, size_t len, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && why[i] != '\0'; i++)
+		dst[i] = why[i] == '"' || why[i] == '\\' ? '\'' : (unsigned char)why[i] < 0x20 ?
+			' ' : why[i];
+	dst[i] = '\0';
+}
+
+/* 488 with the reason for the peer (a Warning header, RFC 3261 20.43:
+ * 306 attribute, 302 profile/security, 304 stream, 305 codec), the log
+ * and the report: an engineer learns why without a capture. */
+static void uas_refuse_sdp(struct mbl_cp *cp, struct cp_call *c, struct mbl_sip_call *sc,
+			   int warn_code, const char *what, const char *why, uint64_t now)
+{
+	char hdr[MBL_CP_REASON_LEN + 40], text[MBL_CP_REASON_LEN];
+
+	warn_text(text, sizeof(text), why);
+	snprintf(hdr, sizeof(hdr), "Warning: %d mediablast \"%s\"", warn_code, text);
+	mbl_sip_call_respond(sc, 488, NULL, hdr, now);
+	MBL_LOG_RL(MBL_LOG_WARN, "call %s: 488 %s: %s", mbl_sip_call_id(sc), what, text);
+	snprintf(hdr, sizeof(hdr), "488 %s: %s", what, text);
+	cp_fail(cp, c, 488, hdr);
+	c->sc = NULL;
+	release(cp, c);
+}
+
 static void uas_incoming(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_t now)
 {
 	struct cp_call *c;
@@ -450,14 +499,23 @@ static void uas_incoming(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_
 		uas_refuse(cp, c, ev->call, 500, "out of memory", now);
 		return;
 	}
-	if (ev->body == NULL || mbl_sdp_parse(ev->body, ev->body_len, &r, why, sizeof(why)) < 0) {
-		uas_refuse(cp, c, ev->call, 488, "offer SDP unusable", now);
+	if (ev->body == NULL) {
+		uas_refuse_sdp(cp, c, ev->call, 304, "no offer", "the INVITE has no SDP body", now);
 		return;
 	}
-	if (cp_sdp_local(cp, cp_idx(cp, c), &l) < 0 ||
-	    mbl_sdp_answer(&l, &r, &c->ans->res, c->ans->sdp, sizeof(c->ans->sdp), why,
+	if (mbl_sdp_parse(ev->body, ev->body_len, &r, why, sizeof(why)) < 0) {
+		uas_refuse_sdp(cp, c, ev->call, 399, "offer SDP unusable", why, now);
+		return;
+	}
+	if (cp_sdp_local(cp, cp_idx(cp, c), &l) < 0) {
+		uas_refuse(cp, c, ev->call, 500, "cannot make SRTP keys", now);
+		return;
+	}
+	if (mbl_sdp_answer(&l, &r, &c->ans->res, c->ans->sdp, sizeof(c->ans->sdp), why,
 			   sizeof(why)) < 0) {
-		uas_refuse(cp, c, ev->call, 488, "no acceptable media (488)", now);
+		uas_refuse_sdp(cp, c, ev->call, c->ans->res.warn_code ? c->ans->res.warn_code : 399,
+			       "no acceptable media", why, now);
+		explicit_bzero(&r, sizeof(r));
 		return;
 	}
 	if (cp->conf.answer_delay_ms == 0) {
@@ -472,6 +530,15 @@ static void uas_incoming(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_
 
 /* ---- the UA's events ----------------------------------------------------------- */
 
+static void fail_warned(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev)
+{
+	char text[MBL_CP_REASON_LEN];
+
+	snprintf(text, sizeof(text), "%d %s; Warning: %s", ev->status, ev->reason, ev->warning);
+	MBL_LOG_RL(MBL_LOG_WARN, "call %s: %s", mbl_sip_call_id(ev->call), text);
+	cp_fail(cp, c, ev->status, text);
+}
+
 static void terminal(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_ev *ev)
 {
 	switch (ev->type) {
@@ -482,7 +549,10 @@ static void terminal(struct mbl_cp *cp, struct cp_call *c, const struct mbl_sip_
 		if (cp->tp_err != NULL && mbl_time_ns() - cp->tp_err_ns < 64ull * cp->conf.t1_ms *
 									   1000000 * 2)
 			reason = cp->tp_err;
-		cp_fail(cp, c, ev->status, reason);
+		if (ev->warning != NULL) /* the peer said why: keep it (RFC 3261 20.43) */
+			fail_warned(cp, c, ev);
+		else
+			cp_fail(cp, c, ev->status, reason);
 		break;
 	}
 	case MBL_SIP_EV_CANCELLED:

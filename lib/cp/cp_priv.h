@@ -147,7 +147,11 @@ void cp_dtls_result(void *arg, const struct mbl_dp_dtls_result *r);
 void cp_key_log(struct mbl_cp *cp, uint32_t idx, const char *raddr,
 		const struct mbl_srtp_key *tx, const struct mbl_srtp_key *rx, uint32_t ssrc);
 void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reason);
-void cp_count_reason(struct mbl_cp *cp, const char *reason); /* static strings only */
+/* Count one failure under reason (copied: any string); cp_count_reasonf
+ * formats it first. Control plane. */
+void cp_count_reason(struct mbl_cp *cp, const char *reason);
+void cp_count_reasonf(struct mbl_cp *cp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void cp_hangup(struct mbl_cp *cp, uint32_t idx, uint64_t now);
 
 /* UAS answer kept while ringing. */

@@ -89,15 +89,20 @@ struct mbl_cp_conf {
 	uint32_t reg_rate;                 /* REGISTERs/s of the first round; 0 = rate */
 };
 
-/* Reasons a call failed: a static string each (the UA's, ours). */
+/* Reasons a call failed, counted by text: the UA's, ours, and a peer's
+ * (a 488's Warning, our SDP parser's why). Each text is copied into
+ * reason_buf (at most MBL_CP_REASON_LEN - 1 bytes); past the table's
+ * size the rest count under the last slot, "other reasons". */
 #define MBL_CP_MAX_REASONS 32
+#define MBL_CP_REASON_LEN 192
 
 struct mbl_cp_stats {
 	uint64_t attempted, succeeded, failed;   /* UAC: placed; UAS: received */
 	uint64_t answered_busy;                  /* RFC 6076 SEER numerator extras */
 	uint64_t by_status[700];                 /* final status of failed calls */
-	const char *reason[MBL_CP_MAX_REASONS];
+	const char *reason[MBL_CP_MAX_REASONS];  /* NULL-terminated; -> reason_buf */
 	uint64_t reason_n[MBL_CP_MAX_REASONS];
+	char reason_buf[MBL_CP_MAX_REASONS][MBL_CP_REASON_LEN];
 	uint64_t concurrent, concurrent_max;
 	uint64_t media_started, media_ok, media_missing;
 	uint64_t media_sdes, media_plain, media_fell_back, media_dtls;

@@ -12,9 +12,13 @@
 void mbl_ua_ev_body(struct mbl_sip_ev *ev, osip_message_t *msg, char **ct_buf)
 {
 	osip_body_t *b = msg ? osip_list_get(&msg->bodies, 0) : NULL;
+	osip_header_t *w = NULL;
 	char *s = NULL;
 
 	*ct_buf = NULL;
+	if (msg && MSG_IS_RESPONSE(msg) && msg->status_code >= 300 &&
+	    osip_message_header_get_byname(msg, "warning", 0, &w) >= 0 && w && w->hvalue)
+		ev->warning = w->hvalue;
 	if (!b || !b->body || !b->length)
 		return;
 	ev->body = b->body;

@@ -117,6 +117,10 @@ struct mbl_sip_ev {
 	const char *body;            /* message body or NULL */
 	size_t body_len;
 	const char *content_type;    /* "application/sdp" etc. or NULL */
+	/* A response of 300 or more: the value of its first Warning header
+	 * (RFC 3261 20.43, "306 host \"text\""), else NULL. Valid during the
+	 * callback only. */
+	const char *warning;
 	const char *from, *to, *request_uri; /* INCOMING, OPTIONS, REGISTER */
 	const char *challenge;       /* CHALLENGE: the WWW-/Proxy-Authenticate value */
 	/* INCOMING, REGISTER: the value of the first Authorization header (else
