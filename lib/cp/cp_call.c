@@ -290,6 +290,10 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now)
 		return 0;
 	}
 	cp_timer_set(cp, cp_idx(cp, c), CP_T_TIMEOUT, now + (uint64_t)cp->conf.timeout_ms * 1000000);
+	/* the answerer may start DTLS before its answer reaches us */
+	if (cp->conf.media && (l.enc == MBL_SDP_ENC_DTLS || l.enc == MBL_SDP_ENC_DUAL))
+		mbl_dp_dtls_expect(cp->dp, cp_idx(cp, c),
+				   now + (uint64_t)cp->conf.timeout_ms * 1000000);
 	return 0;
 }
 

@@ -92,6 +92,9 @@ static void dtls_json(const struct mbl_cp *cp, struct mbl_json *j)
 	mbl_json_u64(j, "datagrams_out", d.tx);
 	mbl_json_u64(j, "datagrams_out_dropped", d.tx_dropped);
 	mbl_json_u64(j, "datagrams_stale", d.rx_stale);
+	mbl_json_u64(j, "datagrams_early", d.rx_early);
+	mbl_json_u64(j, "datagrams_early_fed", d.early_fed);
+	mbl_json_u64(j, "datagrams_early_expired", d.early_expired);
 	mbl_hist_json(j, "handshake_ms", &d.handshake_us, 1e3);
 	mbl_json_obj_close(j);
 }

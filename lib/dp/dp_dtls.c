@@ -30,10 +30,20 @@ struct dp_hs_conn {
 	uint32_t apos;          /* index in hs->active + 1; 0: not active */
 	bool started;           /* mbl_dtls_conn_start done */
 	bool finished;          /* reported (keys posted, or failed) */
+	uint64_t expect_until;  /* before it exists: hold datagrams until then */
+};
+
+/* A datagram that came before its stream's handshake existed. */
+struct dp_hs_early {
+	struct rte_mbuf *m;
+	uint64_t until;          /* service clock: dropped then */
+	uint32_t stream;
 };
 
 struct dp_hs {
 	struct dp_hs_conn *conn; /* [streams] */
+	struct dp_hs_early early[DP_HS_EARLY];
+	uint32_t n_early;
 	uint32_t *active;        /* streams with a handshake to drive */
 	uint32_t n_active;
 	mbl_dp_dtls_fn fn;
@@ -75,7 +85,17 @@ static bool dtls_send(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 	uint32_t gi = m->hash.usr;
 	struct dp_stream *s = &w->dp->s[gi];
 
-	if (gi < w->first || gi >= w->first + w->n || s->state == DP_S_STOPPED || !s->dtls) {
+	if (gi < w->first || gi >= w->first + w->n) {
+		w->c.drop_dp[MBL_DP_DROP_dtls_tx_failed]++;
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	/* The service posts START before any datagram of the call, but this
+	 * poll may have read the control ring just before START landed: a
+	 * stopped stream waits (bounded by DP_HS_WAIT_NS), it is not dropped. */
+	if (s->state == DP_S_STOPPED)
+		return false;
+	if (!s->dtls) {
 		w->c.drop_dp[MBL_DP_DROP_dtls_tx_failed]++;
 		rte_pktmbuf_free(m);
 		return true;
@@ -88,7 +108,7 @@ static bool dtls_send(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 }
 
 /* The service's datagrams: framed with the stream's headers. One whose
- * next hop is still being resolved waits (up to DP_HS_WAIT_NS, DP_HS_WAIT
+ * stream is not started yet or whose next hop is still being resolved waits (up to DP_HS_WAIT_NS, DP_HS_WAIT
  * of them) instead of costing the handshake a retransmission timeout. */
 void dp_dtls_tx_poll(struct dp_worker *w)
 {
@@ -184,6 +204,8 @@ void dp_hs_free(struct mbl_dp *dp)
 	}
 	if (hs == NULL)
 		return;
+	for (uint32_t i = 0; i < hs->n_early; i++)
+		rte_pktmbuf_free(hs->early[i].m);
 	for (uint32_t i = 0; hs->conn != NULL && i < dp->conf.streams; i++)
 		mbl_dtls_conn_free(hs->conn[i].c);
 	free(hs->conn);
@@ -382,6 +404,66 @@ static void settle(struct mbl_dp *dp, uint32_t s, uint64_t now)
 	active_del(dp->hs, s);
 }
 
+/* Keep a datagram for a slot whose handshake does not exist yet (or has
+ * not started). Returns false when it cannot be held: the hold is full,
+ * or the slot already has DP_HS_EARLY_PER waiting. */
+static bool early_hold(struct dp_hs *hs, struct rte_mbuf *m, uint32_t s, uint64_t now)
+{
+	unsigned same = 0;
+
+	if (hs->n_early == DP_HS_EARLY)
+		return false;
+	for (uint32_t i = 0; i < hs->n_early; i++)
+		same += hs->early[i].stream == s;
+	if (same >= DP_HS_EARLY_PER)
+		return false;
+	hs->early[hs->n_early++] = (struct dp_hs_early){.m = m, .until = now + DP_HS_EARLY_NS,
+							 .stream = s};
+	hs->st.rx_early++;
+	return true;
+}
+
+/* A datagram for a slot without a started handshake is worth holding when
+ * we offered DTLS on it and await the answer, or its connection exists but
+ * speaks first and has not yet (client role, next poll). */
+static bool expected(const struct dp_hs_conn *hc, uint64_t now)
+{
+	return hc->c != NULL ? !hc->started : now < hc->expect_until;
+}
+
+static void feed(struct mbl_dp *dp, uint32_t s, struct rte_mbuf *m, uint64_t now)
+{
+	dp->hs->st.rx++;
+	mbl_dtls_conn_input(dp->hs->conn[s].c, rte_pktmbuf_mtod(m, uint8_t *), m->data_len, now);
+	settle(dp, s, now);
+}
+
+/* Held datagrams whose handshake has begun go to it, in arrival order;
+ * those held too long are dropped. Runs before the rings, so a held first
+ * flight reaches the connection before what came after it. */
+static void early_poll(struct mbl_dp *dp, uint64_t now)
+{
+	struct dp_hs *hs = dp->hs;
+	uint32_t keep = 0;
+
+	for (uint32_t i = 0; i < hs->n_early; i++) {
+		struct dp_hs_early e = hs->early[i];
+		struct dp_hs_conn *hc = &hs->conn[e.stream];
+
+		if (hc->c != NULL && hc->started) {
+			hs->st.early_fed++;
+			feed(dp, e.stream, e.m, now);
+		} else if (now >= e.until) {
+			hs->st.early_expired++;
+		} else {
+			hs->early[keep++] = e;
+			continue;
+		}
+		rte_pktmbuf_free(e.m);
+	}
+	hs->n_early = keep;
+}
+
 static void rx_ring(struct mbl_dp *dp, struct dp_worker *w, uint64_t now)
 {
 	struct dp_hs *hs = dp->hs;
@@ -393,13 +475,12 @@ static void rx_ring(struct mbl_dp *dp, struct dp_worker *w, uint64_t now)
 			uint32_t s = m[i]->hash.usr;
 			struct dp_hs_conn *hc = s < dp->conf.streams ? &hs->conn[s] : NULL;
 
-			if (hc == NULL || hc->c == NULL || !hc->started) {
-				hs->st.rx_stale++; /* its call ended, or not begun */
+			if (hc != NULL && hc->c != NULL && hc->started) {
+				feed(dp, s, m[i], now);
+			} else if (hc != NULL && expected(hc, now) && early_hold(hs, m[i], s, now)) {
+				continue; /* its handshake may begin soon */
 			} else {
-				hs->st.rx++;
-				mbl_dtls_conn_input(hc->c, rte_pktmbuf_mtod(m[i], uint8_t *),
-						    m[i]->data_len, now);
-				settle(dp, s, now);
+				hs->st.rx_stale++; /* its call ended, or the hold is full */
 			}
 			rte_pktmbuf_free(m[i]);
 		}
@@ -412,6 +493,8 @@ unsigned mbl_dp_dtls_poll(struct mbl_dp *dp, uint64_t now_ns)
 
 	if (hs == NULL)
 		return 0;
+	if (hs->n_early != 0)
+		early_poll(dp, now_ns);
 	for (unsigned i = 0; i < dp->n_workers; i++)
 		rx_ring(dp, &dp->w[i], now_ns);
 	for (uint32_t i = 0; i < hs->n_active;) {
@@ -431,6 +514,13 @@ unsigned mbl_dp_dtls_poll(struct mbl_dp *dp, uint64_t now_ns)
 			i++; /* else settle removed it and another took its place */
 	}
 	return hs->n_active;
+}
+
+void mbl_dp_dtls_expect(struct mbl_dp *dp, uint32_t stream, uint64_t until_ns)
+{
+	if (dp == NULL || dp->hs == NULL || stream >= dp->conf.streams)
+		return;
+	dp->hs->conn[stream].expect_until = until_ns;
 }
 
 void mbl_dp_set_dtls_cb(struct mbl_dp *dp, mbl_dp_dtls_fn fn, void *arg)

@@ -17,6 +17,9 @@
 #define DP_HOUSEKEEP_TURNS 1024 /* loop turns between housekeeping runs */
 #define DP_HS_WAIT 32            /* DTLS datagrams held for a next hop */
 #define DP_HS_WAIT_NS 500000000ull
+#define DP_HS_EARLY 64           /* DTLS datagrams held before their handshake */
+#define DP_HS_EARLY_PER 4        /* ... of one stream at most */
+#define DP_HS_EARLY_NS 2000000000ull /* held at most this long, then dropped */
 #define DP_DISPATCH_RING 16384 /* absorbs an owner descheduled for ms */
 #define DP_NOTIFY_RING 1024
 #define DP_RTCP_MAX 256         /* bytes of one RTCP compound we send */

@@ -291,14 +291,28 @@ struct mbl_dp_dtls_result {
 	const struct mbl_srtp_key *tx_key, *rx_key;
 };
 typedef void (*mbl_dp_dtls_fn)(void *arg, const struct mbl_dp_dtls_result *r);
+/* We offered DTLS-SRTP on stream and await the answer until until_ns
+ * (service clock): DTLS datagrams that reach the slot before its handshake
+ * is opened are held (DP_HS_EARLY_NS each, bounded in number) and fed to
+ * it once mbl_dp_stream_start opens it. Without this, a peer that starts
+ * the handshake as soon as it sent its answer loses its first flight and
+ * waits for its retransmission timer. Control plane; no-op without DTLS. */
+void mbl_dp_dtls_expect(struct mbl_dp *dp, uint32_t stream, uint64_t until_ns);
 void mbl_dp_set_dtls_cb(struct mbl_dp *dp, mbl_dp_dtls_fn fn, void *arg);
 /* Move datagrams, run timers, finish handshakes. Returns the number of
  * handshakes still running. */
 unsigned mbl_dp_dtls_poll(struct mbl_dp *dp, uint64_t now_ns);
 
+/* rx_stale: datagrams for a slot with no handshake that were not held
+ * (its call ended, or the hold was full). rx_early: held because they came
+ * before the call's handshake existed (an SBC in DTLS active role sends
+ * its ClientHello as soon as it has our offer answered, often before the
+ * 200 OK reaches us); early_fed of them went to the handshake once it
+ * began, early_expired were dropped after DP_HS_EARLY_NS. */
 struct mbl_dp_dtls_stats {
 	uint64_t started, completed, failed[MBL_DTLS_FAIL_MAX];
 	uint64_t rx, tx, tx_dropped, rx_stale, retransmits;
+	uint64_t rx_early, early_fed, early_expired;
 	struct mbl_hist handshake_us;
 };
 void mbl_dp_dtls_stats(const struct mbl_dp *dp, struct mbl_dp_dtls_stats *st);

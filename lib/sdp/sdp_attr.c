@@ -219,7 +219,7 @@ static int fp_hash_len(const char *alg)
 	static const struct {
 		const char *name;
 		int len;
-	} tab[] = {{"sha-1", 20}, {"sha-256", 32}, {"sha-384", 48}, {"sha-512", 64}};
+	} tab[] = {{"sha-1", 20}, {"sha-224", 28}, {"sha-256", 32}, {"sha-384", 48}, {"sha-512", 64}};
 	unsigned i;
 
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)

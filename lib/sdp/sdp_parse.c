@@ -375,8 +375,8 @@ static int finish(struct parse_ctx *pc)
 
 	if (pc->fp_lines[0] + pc->fp_lines[1] > 0 && r->fp_alg[0] == '\0')
 		return fail(pc, -EPROTO,
-			    "a=fingerprint hash '%s' is not accepted (sha-1, sha-256, sha-384, "
-			    "sha-512)", pc->fp_bad_alg);
+			    "a=fingerprint hash '%s' is not accepted (sha-1, sha-224, sha-256, "
+			    "sha-384, sha-512)", pc->fp_bad_alg);
 	finish_codecs(pc);
 	if (r->rtcp_port == 0) /* RFC 3550 11 / RFC 3605: the next port */
 		r->rtcp_port = r->port < 65535 && r->port != 0 ? (uint16_t)(r->port + 1) : 0;

@@ -247,6 +247,8 @@ static void test_fingerprints(void **state)
 	static const char *const good[][3] = {
 		{"sha-1", "11:f6:ad:8e:c5:2a:29:84:ab:aa:fd:7c:3b:51:65:03:78:5c:20:72", "sha-1"},
 		{"SHA-256", FP_PEER_LC, "sha-256"},
+		{"sha-224", "0a:1b:2c:3d:4e:5f:60:71:82:93:a4:b5:c6:d7:e8:f9:00:11:22:33:44:55:66:"
+			    "77:88:99:aa:bb", "sha-224"},
 		{"sha-384", "d7:52:c2:c5:1f:ba:0e:29:aa:19:05:70:a9:d4:25:3e:44:07:7a:05:8d:32:97:"
 			    "fa:3a:56:30:d5:bd:01:26:22:f9:7c:28:ac:ae:d3:13:b5:c8:3b:b9:90:ca:a7:"
 			    "da:85", "sha-384"},
@@ -259,7 +261,7 @@ static void test_fingerprints(void **state)
 	unsigned i;
 
 	(void)state;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		snprintf(sdp, sizeof(sdp), MINI_HEAD "c=IN IP4 198.18.0.9\r\nt=0 0\r\n"
 			 "m=audio 5000 UDP/TLS/RTP/SAVP 0\r\na=fingerprint:%s %s\r\n", good[i][0],
 			 good[i][1]);
@@ -270,11 +272,10 @@ static void test_fingerprints(void **state)
 		assert_null(strpbrk(r.fingerprint, "abcdef")); /* upper case */
 	}
 	expect_error(FP_SDP("a=fingerprint:md5 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n"),
-		     -EPROTO, "a=fingerprint hash 'md5' is not accepted (sha-1, sha-256, sha-384, "
-			      "sha-512)");
+		     -EPROTO, "a=fingerprint hash 'md5' is not accepted (sha-1, sha-224, sha-256, "
+			      "sha-384, sha-512)");
 	expect_error(FP_SDP("a=fingerprint:sha-224 00:11\r\n"), -EPROTO,
-		     "a=fingerprint hash 'sha-224' is not accepted (sha-1, sha-256, sha-384, "
-		     "sha-512)");
+		     "a=fingerprint sha-224: want 28 colon-separated hex bytes");
 	expect_error(FP_SDP("a=fingerprint:sha-1 " FP_PEER_LC "\r\n"), -EPROTO,
 		     "a=fingerprint sha-1: want 20 colon-separated hex bytes");
 	expect_error(FP_SDP("a=fingerprint:sha-256 ZZ" FP_PEER_LC "\r\n"), -EPROTO,
