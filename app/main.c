@@ -42,7 +42,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mediablast [EAL options] -- [options]\n"
 		"\n"
-		"Kernel-bypass RTP generator and measurer (SIP and SRTP arrive in later versions).\n"
+		"Kernel-bypass SIP + RTP/SRTP call generator and media measurer: SIP over UDP,\n"
+		"TCP and TLS; media plain, SDES-SRTP, DTLS-SRTP or both offered; every packet\n"
+		"received measured (loss, jitter, one-way delay, probe integrity).\n"
 		"\n"
 		"options:\n"
 		"  --config FILE        scenario (INI); errors name file, line and key\n"

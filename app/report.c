@@ -77,6 +77,24 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 	return 0;
 }
 
+/* One line per agreed SDES suite and DTLS-SRTP profile. */
+static void agreed_summary(const struct mbl_cp_stats *st)
+{
+	for (unsigned i = 0; i < MBL_SRTP_SUITE_MAX; i++) {
+		if (st->sdes_by_suite[i] != 0)
+			printf("  agreed: %llu x SDES %s\n", (unsigned long long)st->sdes_by_suite[i],
+			       mbl_srtp_suite_get((enum mbl_srtp_suite)i)->name);
+		if (st->dtls_by_profile[i] != 0)
+			printf("  agreed: %llu x DTLS-SRTP %s\n",
+			       (unsigned long long)st->dtls_by_profile[i],
+			       mbl_dtls_profile_name((enum mbl_srtp_suite)i));
+	}
+	for (unsigned i = 0; i < MBL_CP_FP_HASHES; i++)
+		if (st->dtls_by_fp_hash[i] != 0)
+			printf("  agreed: %llu x peer fingerprint %s\n",
+			       (unsigned long long)st->dtls_by_fp_hash[i], mbl_cp_fp_hash_names[i]);
+}
+
 static void calls_summary(struct app *a)
 {
 	const struct mbl_cp_stats *st = mbl_cp_stats(a->cp);
@@ -90,9 +108,11 @@ static void calls_summary(struct app *a)
 	for (unsigned i = 0; i < MBL_CP_MAX_REASONS && st->reason[i] != NULL; i++)
 		printf("  failed: %llu x %s\n", (unsigned long long)st->reason_n[i], st->reason[i]);
 	printf("  media: %llu calls started, %llu flowed both ways, %llu missing (%llu SDES, "
-	       "%llu plain)\n", (unsigned long long)st->media_started,
+	       "%llu DTLS, %llu plain)\n", (unsigned long long)st->media_started,
 	       (unsigned long long)st->media_ok, (unsigned long long)st->media_missing,
-	       (unsigned long long)st->media_sdes, (unsigned long long)st->media_plain);
+	       (unsigned long long)st->media_sdes, (unsigned long long)st->media_dtls,
+	       (unsigned long long)st->media_plain);
+	agreed_summary(st);
 }
 
 void app_summary(struct app *a, const struct mbl_dp_totals *t)

@@ -195,6 +195,8 @@ void cp_dtls_result(void *arg, const struct mbl_dp_dtls_result *r)
 		return; /* not this call's handshake */
 	c->dtls_wait = false;
 	if (r->ok) {
+		if (r->suite < MBL_SRTP_SUITE_MAX)
+			cp->st.dtls_by_profile[r->suite]++;
 		if (cp->conf.key_log != NULL)
 			cp_key_log(cp, r->stream, c->raddr, r->tx_key, r->rx_key, c->ssrc);
 		return;

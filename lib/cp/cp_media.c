@@ -74,6 +74,22 @@ void cp_key_log(struct mbl_cp *cp, uint32_t idx, const char *raddr,
 
 static void remember(struct cp_call *c, const struct mbl_sdp_result *res);
 
+const char *const mbl_cp_fp_hash_names[MBL_CP_FP_HASHES] = {"sha-1", "sha-224", "sha-256",
+							   "sha-384", "sha-512"};
+
+/* The SDES suite and the peer's fingerprint hash, by call (the DTLS
+ * profile is known when the handshake ends: cp_dtls_result). */
+static void count_agreed(struct mbl_cp *cp, const struct mbl_sdp_result *res)
+{
+	if (res->chosen == MBL_SDP_ENC_SDES && res->tx_key.suite < MBL_SRTP_SUITE_MAX)
+		cp->st.sdes_by_suite[res->tx_key.suite]++;
+	if (res->chosen != MBL_SDP_ENC_DTLS)
+		return;
+	for (unsigned i = 0; i < MBL_CP_FP_HASHES; i++)
+		if (strcasecmp(res->fp_alg, mbl_cp_fp_hash_names[i]) == 0)
+			cp->st.dtls_by_fp_hash[i]++;
+}
+
 int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result *res,
 		   char *why, size_t whylen)
 {
@@ -95,6 +111,7 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 	cp->st.media_sdes += res->chosen == MBL_SDP_ENC_SDES;
 	cp->st.media_dtls += res->chosen == MBL_SDP_ENC_DTLS;
 	cp->st.media_plain += res->chosen == MBL_SDP_ENC_NONE;
+	count_agreed(cp, res);
 	cp->st.media_fell_back += res->fell_back;
 	remember(c, res);
 	if (!cp->conf.media)

@@ -5,7 +5,7 @@
  * counted under that reason; a UAC that gets a 488 with a Warning counts
  * the call under the peer's text. An offer whose first a=crypto is usable
  * is answered even when later lines are not (unpadded base64, unknown
- * suites: rtpengine's default offer). */
+ * suites: rtpengine's default offer), and the suite agreed is counted. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -109,6 +109,9 @@ static void test_unusable_lines_skipped(void **state)
 		     "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" KEY30 "\r\n");
 	peer_expect(&f->p, f->cp, "SIP/2.0 200", 1000);
 	assert_non_null(strstr(body_of(f->p.buf), "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:"));
+	/* the report names what was agreed */
+	assert_int_equal(mbl_cp_stats(f->cp)->sdes_by_suite[MBL_SRTP_AES_CM_128_HMAC_SHA1_80], 1);
+	assert_int_equal(mbl_cp_stats(f->cp)->media_sdes, 1);
 }
 
 /* Refusals: Warning on the wire, the same reason counted. */

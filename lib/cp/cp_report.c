@@ -99,6 +99,29 @@ static void dtls_json(const struct mbl_cp *cp, struct mbl_json *j)
 	mbl_json_obj_close(j);
 }
 
+/* What the calls agreed on: SDES suites, DTLS-SRTP profiles (RFC 5764
+ * names) and the peers' fingerprint hashes; only what occurred is listed. */
+static void agreed_json(const struct mbl_cp_stats *st, struct mbl_json *j)
+{
+	mbl_json_obj_open(j, "sdes_by_suite");
+	for (unsigned i = 0; i < MBL_SRTP_SUITE_MAX; i++)
+		if (st->sdes_by_suite[i] != 0)
+			mbl_json_u64(j, mbl_srtp_suite_get((enum mbl_srtp_suite)i)->name,
+				     st->sdes_by_suite[i]);
+	mbl_json_obj_close(j);
+	mbl_json_obj_open(j, "dtls_by_profile");
+	for (unsigned i = 0; i < MBL_SRTP_SUITE_MAX; i++)
+		if (st->dtls_by_profile[i] != 0)
+			mbl_json_u64(j, mbl_dtls_profile_name((enum mbl_srtp_suite)i),
+				     st->dtls_by_profile[i]);
+	mbl_json_obj_close(j);
+	mbl_json_obj_open(j, "dtls_by_fingerprint_hash");
+	for (unsigned i = 0; i < MBL_CP_FP_HASHES; i++)
+		if (st->dtls_by_fp_hash[i] != 0)
+			mbl_json_u64(j, mbl_cp_fp_hash_names[i], st->dtls_by_fp_hash[i]);
+	mbl_json_obj_close(j);
+}
+
 /* re-INVITEs: ours (sent counts each hold / resume step once; glare
  * retries apart) and the peer's. */
 static void reinvites_json(const struct mbl_cp_stats *st, struct mbl_json *j)
@@ -185,6 +208,7 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_json_u64(j, "plain", st->media_plain);
 	mbl_json_u64(j, "fell_back_to_plain", st->media_fell_back);
 	mbl_json_u64(j, "dtls", st->media_dtls);
+	agreed_json(st, j);
 	mbl_json_u64(j, "held_packet_times", held_packet_times(cp));
 	mbl_json_obj_close(j);
 	if (cp->dp != NULL && cp->conf.sdp.fingerprint[0] != '\0')

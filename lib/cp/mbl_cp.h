@@ -94,6 +94,9 @@ struct mbl_cp_conf {
  * reason_buf (at most MBL_CP_REASON_LEN - 1 bytes); past the table's
  * size the rest count under the last slot, "other reasons". */
 #define MBL_CP_MAX_REASONS 32
+/* RFC 8122 5 hashes of a=fingerprint we accept, in this order */
+#define MBL_CP_FP_HASHES 5
+extern const char *const mbl_cp_fp_hash_names[MBL_CP_FP_HASHES];
 #define MBL_CP_REASON_LEN 192
 
 struct mbl_cp_stats {
@@ -106,6 +109,12 @@ struct mbl_cp_stats {
 	uint64_t concurrent, concurrent_max;
 	uint64_t media_started, media_ok, media_missing;
 	uint64_t media_sdes, media_plain, media_fell_back, media_dtls;
+	/* what was agreed: the SDES crypto suite, the DTLS-SRTP profile (a
+	 * completed handshake) and the hash of the peer's a=fingerprint, per
+	 * call that started media (index: enum mbl_srtp_suite / MBL_CP_FP_*) */
+	uint64_t sdes_by_suite[MBL_SRTP_SUITE_MAX];
+	uint64_t dtls_by_profile[MBL_SRTP_SUITE_MAX];
+	uint64_t dtls_by_fp_hash[MBL_CP_FP_HASHES];
 	uint64_t dtls_failed;                    /* calls failed by their handshake */
 	uint64_t bye_failed;
 	/* re-INVITEs: ours (sent = first sends of each step, glare retries

@@ -42,7 +42,7 @@ static const struct {
 
 #define N_PROFILES (sizeof(profiles) / sizeof(profiles[0]))
 
-static const char *profile_name(enum mbl_srtp_suite s)
+const char *mbl_dtls_profile_name(enum mbl_srtp_suite s)
 {
 	for (size_t i = 0; i < N_PROFILES; i++)
 		if (profiles[i].suite == s)
@@ -52,7 +52,7 @@ static const char *profile_name(enum mbl_srtp_suite s)
 
 bool mbl_dtls_suite_ok(enum mbl_srtp_suite suite)
 {
-	return profile_name(suite) != NULL;
+	return mbl_dtls_profile_name(suite) != NULL;
 }
 
 bool mbl_dtls_profile_suite(unsigned long id, enum mbl_srtp_suite *s)
@@ -79,7 +79,7 @@ static int profile_list(const enum mbl_srtp_suite *suites, unsigned n, char *out
 	out[0] = '\0';
 	for (unsigned i = 0; i < n; i++) {
 		const struct mbl_srtp_suite_info *si = mbl_srtp_suite_get(suites[i]);
-		const char *p = profile_name(suites[i]);
+		const char *p = mbl_dtls_profile_name(suites[i]);
 
 		if (si == NULL || p == NULL) {
 			snprintf(err, errlen, "dtls: suite %s has no DTLS-SRTP profile",

@@ -63,6 +63,9 @@ void mbl_dtls_ctx_free(struct mbl_dtls_ctx *ctx); /* NULL is fine */
  * a timer within 15 ms of its end as run out. Control plane, before the
  * context is shared. */
 void mbl_dtls_ctx_set_rto_ms(struct mbl_dtls_ctx *ctx, unsigned initial_ms);
+/* The DTLS-SRTP profile of suite as RFC 5764 4.1.2 / RFC 7714 14.2 name
+ * it ("SRTP_AES128_CM_SHA1_80"), NULL when it has none. Any thread. */
+const char *mbl_dtls_profile_name(enum mbl_srtp_suite s);
 /* Whether suite has a DTLS-SRTP profile (see above). */
 bool mbl_dtls_suite_ok(enum mbl_srtp_suite suite);
 

@@ -43,7 +43,12 @@ for name, r in (("uac", uac), ("uas", uas)):
     check(c["media"]["flowed_both_ways"] == calls and c["media"][mode] == calls,
           f"{name}: SRTP flowed both ways on {c['media']['flowed_both_ways']}/{calls} calls "
           f"({c['media'][mode]} {mode})")
+    agreed = c["media"]["sdes_by_suite" if mode == "sdes" else "dtls_by_profile"]
+    check(sum(agreed.values()) == calls, f"{name}: the report names what {calls} calls agreed: "
+          f"{agreed}, peer fingerprints {c['media']['dtls_by_fingerprint_hash']}")
     if mode == "dtls":
+        check(c["media"]["dtls_by_fingerprint_hash"] == {"sha-256": calls},
+              f"{name}: every peer fingerprint was sha-256 (ours)")
         d = c["dtls"]
         check(d["handshakes"] == calls and d["completed"] == calls and d["failed"] == 0,
               f"{name}: DTLS-SRTP {d['completed']}/{d['handshakes']} handshakes done, "
