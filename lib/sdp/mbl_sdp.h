@@ -50,8 +50,15 @@
  * sdp_message lives only inside mbl_sdp_parse). Threads: control plane;
  * every function is reentrant (no global mutable state).
  *
+ * ICE: with l->ice on, offers carry our credentials and host candidate; an
+ * offer with ICE is answered with ours (result.ice), one without is
+ * answered without; an answer without ICE to our ICE offer turns ICE off
+ * for the call (RFC 8445 does not mandate it of the peer). a=ice-options
+ * trickle is read and ignored (over SIP every candidate is in the SDP).
+ * a=rtcp-mux-only (RFC 8858) makes the answer mux RTCP.
+ *
  * Not handled: only the first audio m= line is negotiated (others are
- * rejected); ICE attributes are ignored; c=0.0.0.0 (RFC 2543 hold) is
+ * rejected); c=0.0.0.0 (RFC 2543 hold) is
  * reported as an address, not turned into a direction; a=crypto session
  * parameters make that line unusable (skipped).
  */
@@ -83,6 +90,11 @@
 #define MBL_SDP_SETUP_LIST(X)                                                  \
 	X(NONE, "") X(ACTPASS, "actpass") X(ACTIVE, "active") X(PASSIVE, "passive") \
 	X(HOLDCONN, "holdconn")
+/* ICE (RFC 8445) as SDP carries it (RFC 8839): off writes and reads no ICE
+ * attribute; lite and full write a=ice-ufrag, a=ice-pwd, our one host
+ * candidate and a=end-of-candidates (lite also a=ice-lite). */
+#define MBL_SDP_ICE_LIST(X) X(OFF, "off") X(LITE, "lite") X(FULL, "full")
+#define MBL_SDP_CAND_LIST(X) X(HOST, "host") X(SRFLX, "srflx") X(PRFLX, "prflx") X(RELAY, "relay")
 #define MBL_SDP_DIR_LIST(X)                                                    \
 	X(SENDRECV, "sendrecv") X(SENDONLY, "sendonly") X(RECVONLY, "recvonly")  \
 	X(INACTIVE, "inactive")
@@ -99,6 +111,41 @@ enum mbl_sdp_setup { MBL_SDP_SETUP_LIST(MBL_SDP_ENUM_) MBL_SDP_SETUP_MAX };
 #define MBL_SDP_ENUM_(e, s) MBL_SDP_DIR_##e,
 enum mbl_sdp_dir { MBL_SDP_DIR_LIST(MBL_SDP_ENUM_) MBL_SDP_DIR_MAX };
 #undef MBL_SDP_ENUM_
+#define MBL_SDP_ENUM_(e, s) MBL_SDP_ICE_##e,
+enum mbl_sdp_ice { MBL_SDP_ICE_LIST(MBL_SDP_ENUM_) MBL_SDP_ICE_MAX };
+#undef MBL_SDP_ENUM_
+#define MBL_SDP_ENUM_(e, s) MBL_SDP_CAND_##e,
+enum mbl_sdp_cand_type { MBL_SDP_CAND_LIST(MBL_SDP_ENUM_) MBL_SDP_CAND_MAX };
+#undef MBL_SDP_ENUM_
+
+/* RFC 8839 5.4: ice-ufrag 4..256 ice-chars, ice-pwd 22..256. */
+#define MBL_SDP_ICE_CRED_MAX 256
+#define MBL_SDP_MAX_CANDS 8          /* a peer's candidates kept (component 1, UDP) */
+#define MBL_SDP_MID_LEN 33           /* a=mid token kept (RFC 5888), longer refused */
+
+/* One remote candidate (RFC 8839 5.1) we can use: UDP, component 1 (we mux
+ * RTCP), an IP address (FQDN and mDNS ".local" names are skipped). */
+struct mbl_sdp_cand {
+	char foundation[33];
+	uint32_t priority;
+	char addr[MBL_SDP_ADDR_LEN];
+	int family;                    /* 4 or 6 */
+	uint16_t port;
+	enum mbl_sdp_cand_type type;
+};
+
+/* The peer's ICE attributes: media level over session level. */
+struct mbl_sdp_ice_remote {
+	bool present;                  /* both a=ice-ufrag and a=ice-pwd */
+	bool lite;                     /* a=ice-lite (session level) */
+	bool trickle;                  /* a=ice-options lists trickle (ignored) */
+	bool end_of_candidates;
+	char ufrag[MBL_SDP_ICE_CRED_MAX + 1];
+	char pwd[MBL_SDP_ICE_CRED_MAX + 1];
+	struct mbl_sdp_cand cand[MBL_SDP_MAX_CANDS];
+	unsigned n_cand;
+	unsigned n_cand_skipped;       /* TCP, component 2, names, malformed, past the array */
+};
 
 /* a=rtcp-fb kinds (RFC 4585 4.2, RFC 5104 7.1), as a bit mask. We offer
  * and answer "* nack" and "* nack pli" when AVPF is on. */
@@ -137,6 +184,14 @@ struct mbl_sdp_local {
 	unsigned n_crypto;
 	char fingerprint[MBL_SDP_FP_LEN]; /* sha-256 of our DTLS cert "AB:CD:.."; dtls, dual */
 	enum mbl_sdp_dir dir;         /* what we want: sendrecv unless on hold */
+	/* ICE: our credentials (ice-chars, ufrag 4..32, pwd 22..64 chars) and
+	 * the priority of our one host candidate, addr:port above */
+	enum mbl_sdp_ice ice;
+	char ice_ufrag[33], ice_pwd[65];
+	uint32_t ice_priority;
+	/* BUNDLE (RFC 8843) / mid (RFC 5888): an offer writes a=group:BUNDLE 0
+	 * and a=mid:0; an answer echoes the offer's mid and group either way */
+	bool bundle;
 };
 
 /* An m= line of an offer other than the audio one we use (answered port 0). */
@@ -180,6 +235,10 @@ struct mbl_sdp_remote {
 	enum mbl_sdp_dir dir;          /* the peer's direction (default sendrecv) */
 	struct mbl_sdp_media_line media[MBL_SDP_MAX_MEDIA]; /* every m= line, in order */
 	unsigned n_media, audio_idx;   /* media[audio_idx] is the audio stream we use */
+	struct mbl_sdp_ice_remote ice;
+	char mid[MBL_SDP_MID_LEN];     /* the audio m= line's a=mid, "" when none */
+	bool bundle;                   /* a=group:BUNDLE names that mid */
+	bool rtcp_mux_only;            /* a=rtcp-mux-only (RFC 8858) */
 };
 
 /* The outcome of a negotiation, from our point of view. On a refusal only
@@ -207,6 +266,11 @@ struct mbl_sdp_result {
 	char fingerprint[MBL_SDP_FP_LEN];
 	enum mbl_sdp_setup dtls_role;  /* DTLS: ACTIVE (we are the client) or PASSIVE */
 	enum mbl_sdp_dir dir;          /* what we do: sendrecv, sendonly (we hold)... */
+	/* ICE: both sides do it (the peer's credentials and candidates are in
+	 * its struct mbl_sdp_remote); the peer is a lite agent */
+	bool ice, ice_peer_lite;
+	char mid[MBL_SDP_MID_LEN];     /* the mid both sides use, "" when none */
+	bool bundle;
 };
 
 /* Write our offer for l into buf (len bytes, NUL-terminated): v/o/s/c/t and

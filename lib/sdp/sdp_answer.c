@@ -145,7 +145,13 @@ static void answer_fill(struct mbl_sdp_nego *n)
 	const struct mbl_sdp_remote *r = n->r;
 	struct mbl_sdp_result *res = n->res;
 
-	res->rtcp_mux = r->rtcp_mux && l->rtcp_mux;
+	/* RFC 8858 4: an offer that is mux-only gets mux or nothing */
+	res->rtcp_mux = r->rtcp_mux && (l->rtcp_mux || r->rtcp_mux_only);
+	res->ice = l->ice != MBL_SDP_ICE_OFF && r->ice.present;
+	res->ice_peer_lite = res->ice && r->ice.lite;
+	/* RFC 5888 / 8843: the answer keeps the offer's mid, and its group */
+	memcpy(res->mid, r->mid, sizeof(res->mid));
+	res->bundle = r->bundle;
 	res->avpf = r->avpf; /* RFC 3264 6: the answer keeps the offer's profile */
 	res->rtcp_fb = l->avpf && r->avpf ? r->rtcp_fb & (MBL_SDP_FB_NACK | MBL_SDP_FB_PLI) : 0;
 	res->dtmf_pt = l->dtmf_pt >= 0 && r->dtmf_pt >= 0 ? r->dtmf_pt : -1;
@@ -165,6 +171,7 @@ static int answer_write(struct mbl_sdp_nego *n, char *buf, size_t len)
 		.port = l->port, .proto = res->profile, .codecs = &c, .n_codecs = 1,
 		.dtmf_pt = res->dtmf_pt, .dtmf_clock = r->dtmf_clock, .ptime = l->ptime,
 		.rtcp_mux = res->rtcp_mux, .rtcp_fb = l->avpf && r->avpf, .dir = res->dir,
+		.mid = res->mid[0] != '\0' ? res->mid : NULL, .ice = res->ice ? l : NULL,
 	};
 	unsigned i;
 
@@ -180,6 +187,8 @@ static int answer_write(struct mbl_sdp_nego *n, char *buf, size_t len)
 		m.setup = res->dtls_role;
 	}
 	mbl_sdp_put_session(&b, l);
+	mbl_sdp_put_session_ice(&b, res->ice && l->ice == MBL_SDP_ICE_LITE,
+				res->bundle ? res->mid : NULL);
 	for (i = 0; i < r->n_media; i++) {
 		const struct mbl_sdp_media_line *ml = &r->media[i];
 

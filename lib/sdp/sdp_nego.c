@@ -238,6 +238,12 @@ static void accept_fill(struct mbl_sdp_nego *n)
 	res->dtmf_pt = l->dtmf_pt >= 0 && a->dtmf_pt == l->dtmf_pt ? l->dtmf_pt : -1;
 	res->dir = mbl_sdp_dir_from_bits(mbl_sdp_dir_bits(l->dir) &
 					 mbl_sdp_dir_bits(mbl_sdp_dir_reverse(a->dir)));
+	/* ICE runs when the answer has it too (else plain offer/answer) */
+	res->ice = l->ice != MBL_SDP_ICE_OFF && a->ice.present;
+	res->ice_peer_lite = res->ice && a->ice.lite;
+	if (l->bundle && a->mid[0] != '\0')
+		snprintf(res->mid, sizeof(res->mid), "%s", a->mid);
+	res->bundle = l->bundle && a->bundle;
 	mbl_sdp_fill_peer(n);
 }
 

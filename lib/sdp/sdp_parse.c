@@ -190,6 +190,80 @@ static int on_setup(struct parse_ctx *pc, const char *v)
 	return 0;
 }
 
+/* ---- ICE, mid, BUNDLE (values in sdp_ice.c) ---- */
+
+static int on_ice_ufrag(struct parse_ctx *pc, const char *v)
+{
+	return mbl_sdp_attr_ice_cred(v, false, pc->r->ice.ufrag, pc->err, pc->errlen);
+}
+
+static int on_ice_pwd(struct parse_ctx *pc, const char *v)
+{
+	return mbl_sdp_attr_ice_cred(v, true, pc->r->ice.pwd, pc->err, pc->errlen);
+}
+
+static int on_ice_lite(struct parse_ctx *pc, const char *v)
+{
+	(void)v;
+	pc->r->ice.lite = true;
+	return 0;
+}
+
+static int on_ice_options(struct parse_ctx *pc, const char *v)
+{
+	/* RFC 8840 4.1.1: "trickle"; over SIP all candidates are in the SDP */
+	for (const char *p = v; (p = strcasestr(p, "trickle")) != NULL; p += 7)
+		if ((p == v || p[-1] == ' ') && (p[7] == '\0' || p[7] == ' '))
+			pc->r->ice.trickle = true;
+	return 0;
+}
+
+static int on_candidate(struct parse_ctx *pc, const char *v)
+{
+	struct mbl_sdp_ice_remote *ice = &pc->r->ice;
+
+	if (ice->n_cand < MBL_SDP_MAX_CANDS && mbl_sdp_attr_candidate(v, &ice->cand[ice->n_cand]) == 0)
+		ice->n_cand++;
+	else
+		ice->n_cand_skipped++;
+	return 0;
+}
+
+static int on_eoc(struct parse_ctx *pc, const char *v)
+{
+	(void)v;
+	pc->r->ice.end_of_candidates = true;
+	return 0;
+}
+
+static int on_mid(struct parse_ctx *pc, const char *v)
+{
+	int n = mbl_sdp_copy_trim(pc->r->mid, sizeof(pc->r->mid), v, strlen(v));
+
+	if (n <= 0 || strpbrk(pc->r->mid, " \t") != NULL) {
+		pc->r->mid[0] = '\0';
+		return fail(pc, -EPROTO, "bad a=mid (one token of at most %d characters)",
+			    MBL_SDP_MID_LEN - 1);
+	}
+	return 0;
+}
+
+static int on_group(struct parse_ctx *pc, const char *v)
+{
+	/* session level, walked after the media level: the mid is known */
+	if (pc->r->mid[0] != '\0' && mbl_sdp_group_has(v, pc->r->mid))
+		pc->r->bundle = true;
+	return 0;
+}
+
+static int on_rtcp_mux_only(struct parse_ctx *pc, const char *v)
+{
+	(void)v;
+	pc->r->rtcp_mux_only = true; /* RFC 8858 4: implies a=rtcp-mux */
+	pc->r->rtcp_mux = true;
+	return 0;
+}
+
 /* Pass 1 reads a=rtpmap only, so a=fmtp finds its codec in pass 2 in
  * whatever order the lines came. */
 static const struct {
@@ -203,6 +277,11 @@ static const struct {
 	{"rtcp-mux", on_rtcp_mux, 2, false}, {"rtcp-fb", on_rtcp_fb, 2, false},
 	{"crypto", on_crypto, 2, false},     {"fingerprint", on_fingerprint, 2, true},
 	{"setup", on_setup, 2, true},
+	{"ice-ufrag", on_ice_ufrag, 2, true}, {"ice-pwd", on_ice_pwd, 2, true},
+	{"ice-lite", on_ice_lite, 2, true},   {"ice-options", on_ice_options, 2, true},
+	{"candidate", on_candidate, 2, false}, {"end-of-candidates", on_eoc, 2, true},
+	{"mid", on_mid, 2, false},            {"group", on_group, 2, true},
+	{"rtcp-mux-only", on_rtcp_mux_only, 2, false},
 };
 
 static int on_attr(struct parse_ctx *pc, const sdp_attribute_t *a, unsigned pass)
@@ -224,7 +303,7 @@ static int on_attr(struct parse_ctx *pc, const sdp_attribute_t *a, unsigned pass
 		if (handlers[i].pass == pass && (!pc->session || handlers[i].session) &&
 		    strcasecmp(handlers[i].name, a->a_att_field) == 0)
 			return handlers[i].fn(pc, v);
-	return 0; /* ICE, SSRC, mid... are not ours to read */
+	return 0; /* a=ssrc, a=msid... are not ours to read */
 }
 
 static int walk_attrs(struct parse_ctx *pc, osip_list_t *attrs, bool session, unsigned pass)
@@ -377,6 +456,9 @@ static int finish(struct parse_ctx *pc)
 		return fail(pc, -EPROTO,
 			    "a=fingerprint hash '%s' is not accepted (sha-1, sha-224, sha-256, "
 			    "sha-384, sha-512)", pc->fp_bad_alg);
+	if ((r->ice.ufrag[0] != '\0') != (r->ice.pwd[0] != '\0'))
+		return fail(pc, -EPROTO, "a=ice-ufrag and a=ice-pwd come together (RFC 8839 5.4)");
+	r->ice.present = r->ice.ufrag[0] != '\0';
 	finish_codecs(pc);
 	if (r->rtcp_port == 0) /* RFC 3550 11 / RFC 3605: the next port */
 		r->rtcp_port = r->port < 65535 && r->port != 0 ? (uint16_t)(r->port + 1) : 0;

@@ -76,6 +76,26 @@ int mbl_sdp_attr_crypto(const char *v, struct mbl_srtp_crypto_attr *a, int *tag,
 int mbl_sdp_attr_fingerprint(const char *v, char alg[8], char fp[MBL_SDP_FP_LEN], char *err,
 			     size_t errlen);
 
+/* ---- ICE, mid, BUNDLE (sdp_ice.c) ---------------------------------------------- */
+
+struct mbl_sdp_buf;
+
+/* Only ice-chars (RFC 8839 5.4), min..max of them. */
+bool mbl_sdp_ice_chars(const char *s, size_t min, size_t max);
+/* a=ice-ufrag (pwd false) / a=ice-pwd into dst unless dst is set already.
+ * 0, or -EPROTO with err for a value outside RFC 8839's grammar. */
+int mbl_sdp_attr_ice_cred(const char *v, bool pwd, char *dst, char *err, size_t errlen);
+/* a=candidate: 0 with c filled; 1 for one we do not use (not UDP, not
+ * component 1, a name instead of an address, malformed). */
+int mbl_sdp_attr_candidate(const char *v, struct mbl_sdp_cand *c);
+/* a=group value "BUNDLE mid1 mid2..": whether it bundles mid. */
+bool mbl_sdp_group_has(const char *group, const char *mid);
+/* a=ice-lite and a=group:BUNDLE at session level (either may be off). */
+void mbl_sdp_put_session_ice(struct mbl_sdp_buf *b, bool lite, const char *bundle_mid);
+/* Our credentials, host candidate and a=end-of-candidates. */
+void mbl_sdp_put_media_ice(struct mbl_sdp_buf *b, const struct mbl_sdp_local *l);
+int mbl_sdp_local_check_ice(const struct mbl_sdp_local *l, char *why, size_t whylen);
+
 /* ---- text output (sdp_write.c) ------------------------------------------------ */
 
 struct mbl_sdp_buf {
@@ -104,6 +124,8 @@ struct mbl_sdp_msec {
 	const char *fingerprint;            /* sha-256, NULL: no DTLS attributes */
 	enum mbl_sdp_setup setup;
 	enum mbl_sdp_dir dir;
+	const char *mid;                    /* a=mid value, NULL: none */
+	const struct mbl_sdp_local *ice;    /* ICE lines from it, NULL: none */
 };
 
 /* v=, o=, s=, c=, t= from l. */

@@ -155,6 +155,8 @@ int mbl_sdp_local_check(const struct mbl_sdp_local *l, char *why, size_t whylen)
 		rc = check_keys(l, why, whylen);
 	if (rc == 0 && (e == MBL_SDP_ENC_DTLS || e == MBL_SDP_ENC_DUAL))
 		rc = check_fingerprint(l, why, whylen);
+	if (rc == 0)
+		rc = mbl_sdp_local_check_ice(l, why, whylen);
 	return rc;
 }
 
@@ -239,6 +241,10 @@ void mbl_sdp_put_media(struct mbl_sdp_buf *b, const struct mbl_sdp_msec *m)
 		mbl_sdp_put(b, "a=rtcp-mux\r\n");
 	if (m->rtcp_fb) /* RFC 4585 4.2: generic NACK, and PLI */
 		mbl_sdp_put(b, "a=rtcp-fb:* nack\r\na=rtcp-fb:* nack pli\r\n");
+	if (m->mid != NULL)
+		mbl_sdp_put(b, "a=mid:%s\r\n", m->mid);
+	if (m->ice != NULL)
+		mbl_sdp_put_media_ice(b, m->ice);
 	put_keys(b, m);
 	if (m->fingerprint != NULL) {
 		mbl_sdp_put(b, "a=fingerprint:sha-256 %s\r\n", m->fingerprint);
@@ -273,6 +279,8 @@ int mbl_sdp_offer(const struct mbl_sdp_local *l, char *buf, size_t len)
 		.rtcp_fb = l->avpf,
 		.first_tag = 1,
 		.dir = l->dir,
+		.mid = l->bundle ? "0" : NULL,
+		.ice = l->ice != MBL_SDP_ICE_OFF ? l : NULL,
 	};
 	if (e == MBL_SDP_ENC_SDES || e == MBL_SDP_ENC_DUAL) {
 		m.keys = l->crypto;
@@ -283,6 +291,7 @@ int mbl_sdp_offer(const struct mbl_sdp_local *l, char *buf, size_t len)
 		m.setup = MBL_SDP_SETUP_ACTPASS;
 	}
 	mbl_sdp_put_session(&b, l);
+	mbl_sdp_put_session_ice(&b, l->ice == MBL_SDP_ICE_LITE, m.mid);
 	mbl_sdp_put_media(&b, &m);
 	return mbl_sdp_buf_end(&b);
 }
