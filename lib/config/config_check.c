@@ -268,6 +268,17 @@ static int check_eal(const struct mbl_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* ICE runs one agent per call on the RTP port: RTCP must ride on it. */
+static int check_ice(const struct mbl_config_media *m, char *err, size_t errlen)
+{
+	if (m->ice != MBL_CONFIG_ICE_OFF && m->rtcp && !m->rtcp_mux) {
+		snprintf(err, errlen, "media.ice: ICE here checks one component (RTP with RTCP "
+			 "muxed): set media.rtcp_mux = true (RFC 5761)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int mbl_config_validate(const struct mbl_config *cfg, char *err, size_t errlen)
 {
 	char tmp[8];
@@ -282,6 +293,7 @@ int mbl_config_validate(const struct mbl_config *cfg, char *err, size_t errlen)
 	    check_payload(&cfg->media, mbl_config_media_payload_bytes(cfg), err, errlen) < 0 ||
 	    check_addrs(&cfg->media, err, errlen) < 0 ||
 	    check_dtmf(cfg, err, errlen) < 0 ||
+	    check_ice(&cfg->media, err, errlen) < 0 ||
 	    check_eal(cfg, err, errlen) < 0)
 		return -EINVAL;
 	return 0;

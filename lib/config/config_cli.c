@@ -133,14 +133,15 @@ static int apply_cmdline(struct mbl_config *cfg, int argc, char **argv,
 	return rc;
 }
 
-/* defaults < profile < scenario < command line. */
+/* defaults < media.preset < profile < scenario < command line. */
 static int apply_all(struct mbl_config *cfg, int argc, char **argv,
 		     const struct mbl_config_cli *cli, const char *profile,
-		     char *err, size_t errlen)
+		     enum mbl_config_preset preset, char *err, size_t errlen)
 {
 	int rc;
 
 	mbl_config_defaults(cfg);
+	mbl_config_preset_apply(cfg, preset);
 	if (profile) {
 		rc = mbl_config_load_file(cfg, profile, err, errlen);
 		if (rc < 0)
@@ -190,6 +191,7 @@ int mbl_config_parse_args(struct mbl_config *cfg, int argc, char **argv,
 			  struct mbl_config_cli *cli, char *err, size_t errlen)
 {
 	const char *const *dirs = cli->profile_dirs ? cli->profile_dirs : default_dirs;
+	enum mbl_config_preset preset;
 	int rc;
 
 	cli->help = cli->help_md = cli->version = false;
@@ -199,14 +201,21 @@ int mbl_config_parse_args(struct mbl_config *cfg, int argc, char **argv,
 	rc = scan(argc, argv, cli, err, errlen);
 	if (rc < 0 || cli->help || cli->help_md || cli->version)
 		return rc;
-	rc = apply_all(cfg, argc, argv, cli, NULL, err, errlen); /* learn port.profile */
-	if (rc < 0 || cfg->port.profile[0] == '\0')
+	/* learn port.profile and media.preset */
+	rc = apply_all(cfg, argc, argv, cli, NULL, MBL_CONFIG_PRESET_NONE, err, errlen);
+	if (rc < 0)
+		return rc;
+	preset = cfg->media.preset;
+	if (cfg->port.profile[0] == '\0') {
+		if (preset != MBL_CONFIG_PRESET_NONE)
+			rc = apply_all(cfg, argc, argv, cli, NULL, preset, err, errlen);
 		return rc < 0 ? rc : mbl_config_expand_eal(cfg, err, errlen);
+	}
 	rc = find_profile(cfg->port.profile, dirs, cli->profile_path,
 			  sizeof(cli->profile_path), err, errlen);
 	if (rc < 0)
 		return rc;
-	rc = apply_all(cfg, argc, argv, cli, cli->profile_path, err, errlen);
+	rc = apply_all(cfg, argc, argv, cli, cli->profile_path, preset, err, errlen);
 	if (rc < 0)
 		return rc;
 	return mbl_config_expand_eal(cfg, err, errlen);

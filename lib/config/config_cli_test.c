@@ -193,6 +193,41 @@ static void test_profile_order(void **state)
 	assert_int_equal(c.port.mtu, 9000);
 }
 
+/* media.preset sets its keys first: anything written anywhere else wins,
+ * before or after it; with a profile too. */
+static void test_preset(void **state)
+{
+	struct mbl_config c;
+	struct mbl_config_cli cli;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(run_args(&c, &cli, (const char *[]){ "--set", "media.feedback=none",
+		"--set", "media.preset=webrtc", NULL }), 0);
+	assert_int_equal(c.media.preset, MBL_CONFIG_PRESET_WEBRTC);
+	assert_int_equal(c.media.encryption, MBL_CONFIG_ENC_DTLS);
+	assert_int_equal(c.media.feedback, MBL_CONFIG_FB_NONE); /* set before it: kept */
+	assert_true(c.media.rtcp_mux);
+	assert_true(c.media.bundle);
+	assert_int_equal(c.media.ice, MBL_CONFIG_ICE_FULL);
+	assert_int_equal(mbl_config_validate(&c, why, sizeof(why)), 0);
+	assert_int_equal(run_args(&c, &cli, (const char *[]){ "--set", "media.preset=webrtc",
+		"--set", "media.ice=lite", "--set", "port.profile=lab", NULL }), 0);
+	assert_int_equal(c.media.ice, MBL_CONFIG_ICE_LITE);
+	assert_int_equal(c.media.feedback, MBL_CONFIG_FB_AVPF);
+	assert_int_equal(c.port.rx_queues, 4);
+	/* without a preset nothing changes */
+	assert_int_equal(run_args(&c, &cli, (const char *[]){ NULL }), 0);
+	assert_int_equal(c.media.ice, MBL_CONFIG_ICE_OFF);
+	assert_false(c.media.bundle);
+	/* ICE without rtcp-mux is refused, naming the key */
+	assert_int_equal(run_args(&c, &cli, (const char *[]){ "--set", "media.ice=full", NULL }),
+			 0);
+	assert_int_equal(mbl_config_validate(&c, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "media.ice"));
+	assert_non_null(strstr(why, "media.rtcp_mux = true"));
+}
+
 static void test_profile_errors(void **state)
 {
 	char msg[400], scen[160];
@@ -411,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_args_flags),
 		cmocka_unit_test(test_args_errors),
 		cmocka_unit_test(test_profile_order),
+		cmocka_unit_test(test_preset),
 		cmocka_unit_test(test_profile_errors),
 		cmocka_unit_test(test_expand_eal),
 		cmocka_unit_test(test_shipped_profiles),

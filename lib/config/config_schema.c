@@ -26,6 +26,8 @@ static const char *const transports[] = { "udp", "tcp", "tls", NULL };
 static const char *const encryptions[] = { "none", "sdes", "dtls", "dual", NULL };
 static const char *const policies[] = { "required", "optional", "off", NULL };
 static const char *const feedbacks[] = { "none", "avpf", NULL };
+static const char *const ice_modes[] = { "off", "lite", "full", NULL };
+static const char *const presets[] = { "none", "webrtc", NULL };
 
 const char *const mbl_config_sections[] = { "run", "sip", "call", "port", "media", "eal", NULL };
 
@@ -217,6 +219,18 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "secure. With media.encryption = none it is off."),
 	ENUM("media", "feedback", media.feedback, feedbacks, "none",
 	     "RTCP feedback profile: none (AVP) or avpf (AVPF, RFC 4585, with a=rtcp-fb)."),
+	ENUM("media", "ice", media.ice, ice_modes, "off",
+	     "ICE (RFC 8445) on the call's media port: off, lite (answers connectivity "
+	     "checks, a=ice-lite) or full (checks, nominates when controlling, consent "
+	     "freshness RFC 7675). No DTLS and no RTP before a pair is selected. Needs "
+	     "media.rtcp_mux = true; only a peer that offers or answers ICE gets it."),
+	BOOL("media", "bundle", media.bundle, "false",
+	     "Offer a=group:BUNDLE 0 and a=mid:0 on the one audio m= line (RFC 8843). "
+	     "Answers echo the offer's mid and group either way."),
+	ENUM("media", "preset", media.preset, presets, "none",
+	     "A set of media keys at once: webrtc = encryption dtls, feedback avpf "
+	     "(UDP/TLS/RTP/SAVPF), rtcp_mux true, ice full, bundle true. Keys set anywhere "
+	     "else override it, wherever media.preset is written."),
 	STR("media", "codecs", media.codecs, mbl_config_check_codecs, "CODEC[,CODEC...]", "",
 	    "Codecs offered in SDP, in preference order (\"\" = media.codec only). The data "
 	    "plane sends media.codec; the others are offered for negotiation tests."),
@@ -632,6 +646,18 @@ int mbl_config_key_check(const struct mbl_config *cfg,
 		return k->check && *(const char *)p ? k->check(p, why, len) : 0;
 	}
 	return -EINVAL;
+}
+
+void mbl_config_preset_apply(struct mbl_config *cfg, enum mbl_config_preset preset)
+{
+	if (preset != MBL_CONFIG_PRESET_WEBRTC)
+		return;
+	cfg->media.encryption = MBL_CONFIG_ENC_DTLS;
+	cfg->media.feedback = MBL_CONFIG_FB_AVPF;
+	cfg->media.rtcp_mux = true;
+	cfg->media.ice = MBL_CONFIG_ICE_FULL;
+	cfg->media.bundle = true;
+	cfg->media.preset = preset;
 }
 
 void mbl_config_defaults(struct mbl_config *cfg)

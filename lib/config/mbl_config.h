@@ -63,6 +63,10 @@ enum mbl_config_policy {
 	MBL_CONFIG_POLICY_REQUIRED = 0, MBL_CONFIG_POLICY_OPTIONAL, MBL_CONFIG_POLICY_OFF,
 };
 enum mbl_config_feedback { MBL_CONFIG_FB_NONE = 0, MBL_CONFIG_FB_AVPF };
+/* ICE agent (RFC 8445): none, lite (answers checks only), full */
+enum mbl_config_ice { MBL_CONFIG_ICE_OFF = 0, MBL_CONFIG_ICE_LITE, MBL_CONFIG_ICE_FULL };
+/* media.preset: a set of media keys at once (see mbl_config_preset_apply) */
+enum mbl_config_preset { MBL_CONFIG_PRESET_NONE = 0, MBL_CONFIG_PRESET_WEBRTC };
 
 #define MBL_CONFIG_HOST_LEN 256
 #define MBL_CONFIG_LIST_LEN 256
@@ -153,6 +157,9 @@ struct mbl_config_media {
 	enum mbl_config_encryption encryption;
 	enum mbl_config_policy policy;
 	enum mbl_config_feedback feedback;
+	enum mbl_config_ice ice;
+	bool bundle;                            /* offer a=group:BUNDLE + a=mid */
+	enum mbl_config_preset preset;
 	char codecs[MBL_CONFIG_LIST_LEN];       /* "" = media.codec only */
 	char crypto_suites[MBL_CONFIG_LIST_LEN];
 	uint32_t dtls_timeout_ms;            /* one handshake's limit */
@@ -212,6 +219,14 @@ struct mbl_config {
 	 * the placeholders ${iface} and ${queues} are already replaced. */
 	char eal_args[MBL_CONFIG_EAL_LEN];
 };
+
+/* Set the keys preset stands for on cfg: webrtc is encryption dtls,
+ * feedback avpf (UDP/TLS/RTP/SAVPF), rtcp_mux true, ice full, bundle true
+ * (DTLS roles follow RFC 5763: offer actpass, answer active).
+ * mbl_config_parse_args applies it right after the defaults, so every key
+ * set in a profile, the scenario or on the command line overrides it,
+ * wherever media.preset itself was written. */
+void mbl_config_preset_apply(struct mbl_config *cfg, enum mbl_config_preset preset);
 
 /* Filled by mbl_config_parse_args(); the caller sets profile_dirs. */
 struct mbl_config_cli {
