@@ -219,6 +219,9 @@ static int sdp_template(struct app *a, struct mbl_cp_conf *c, char *err, size_t 
 	l->policy = l->enc == MBL_SDP_ENC_NONE ? MBL_SDP_POLICY_OFF : (enum mbl_sdp_policy)m->policy;
 	l->avpf = m->feedback == MBL_CONFIG_FB_AVPF;
 	l->rtcp_mux = m->rtcp_mux;
+	l->bundle = m->bundle;
+	l->ice = m->ice == MBL_CONFIG_ICE_FULL ? MBL_SDP_ICE_FULL
+		 : m->ice == MBL_CONFIG_ICE_LITE ? MBL_SDP_ICE_LITE : MBL_SDP_ICE_OFF;
 	l->ptime = m->ptime;
 	l->dtmf_pt = m->dtmf_pt;
 	l->dir = MBL_SDP_DIR_SENDRECV;
@@ -327,6 +330,7 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 	    sdp_template(a, c, err, errlen) < 0 || dtls_setup(a, err, errlen) < 0)
 		return -EINVAL;
 	/* call mode: one data-plane slot per concurrent call */
+	a->dpc.ice = c->sdp.ice != MBL_SDP_ICE_OFF;
 	a->dpc.dynamic = true;
 	a->dpc.streams = k->limit;
 	a->dpc.srtp_tx = a->dpc.srtp_rx = false;

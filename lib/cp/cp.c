@@ -171,6 +171,7 @@ struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, 
 	if (dp != NULL) {
 		mbl_dp_set_result_cb(dp, cp_media_result, cp);
 		mbl_dp_set_dtls_cb(dp, cp_dtls_result, cp);
+		mbl_dp_set_ice_cb(dp, cp_ice_result, cp);
 	}
 	cp->start_ns = mbl_time_ns();
 	cp->next_call_ns = cp->start_ns;

@@ -149,10 +149,24 @@ static void dtls_failed(struct mbl_cp *cp, struct cp_call *c, const char *reason
 	cp_fail(cp, c, 0, reason);
 }
 
+/* A call whose ICE failed (or never selected a pair) never had media. */
+static void ice_failed(struct mbl_cp *cp, struct cp_call *c, const char *reason)
+{
+	c->ice_wait = c->dtls_wait = false; /* DTLS never began: not its failure */
+	if (c->answered) {
+		c->answered = false;
+		cp->st.succeeded--;
+	}
+	cp->st.ice_failed++;
+	cp_fail(cp, c, 0, reason);
+}
+
 static void release(struct mbl_cp *cp, struct cp_call *c)
 {
-	/* DTLS-SRTP: a call that ends before its handshake did never had
-	 * secure media, whoever hung up */
+	/* ICE, DTLS-SRTP: a call that ends before its pair was selected or
+	 * its handshake done never had (secure) media, whoever hung up */
+	if (c->ice_wait)
+		ice_failed(cp, c, "ice_unfinished");
 	if (c->dtls_wait)
 		dtls_failed(cp, c, "dtls_unfinished");
 	c->sc = NULL;
@@ -204,6 +218,30 @@ void cp_dtls_result(void *arg, const struct mbl_dp_dtls_result *r)
 	MBL_LOG_RL(MBL_LOG_WARN, "call %s: DTLS-SRTP handshake failed: %s",
 		   c->sc != NULL ? mbl_sip_call_id(c->sc) : "?", mbl_dtls_fail_name(r->fail));
 	dtls_failed(cp, c, mbl_dtls_fail_name(r->fail));
+	if (c->state == CP_UP)
+		cp_hangup(cp, r->stream, mbl_time_ns());
+}
+
+/* The call's ICE agent selected a pair, or failed (no pair worked, or
+ * consent lost, RFC 7675 5.1): then the call fails, even one counted as
+ * answered, and is hung up. */
+void cp_ice_result(void *arg, const struct mbl_dp_ice_result *r)
+{
+	struct mbl_cp *cp = arg;
+	struct cp_call *c;
+
+	if (r->stream >= cp->conf.limit)
+		return;
+	c = &cp->calls[r->stream];
+	if (!c->media_on || c->state == CP_RELEASING || c->state == CP_FREE)
+		return; /* not this call's agent */
+	if (r->ok) {
+		c->ice_wait = false;
+		return;
+	}
+	MBL_LOG_RL(MBL_LOG_WARN, "call %s: ICE failed: %s",
+		   c->sc != NULL ? mbl_sip_call_id(c->sc) : "?", mbl_ice_fail_name(r->fail));
+	ice_failed(cp, c, mbl_ice_fail_name(r->fail));
 	if (c->state == CP_UP)
 		cp_hangup(cp, r->stream, mbl_time_ns());
 }
@@ -292,8 +330,10 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now)
 		return 0;
 	}
 	cp_timer_set(cp, cp_idx(cp, c), CP_T_TIMEOUT, now + (uint64_t)cp->conf.timeout_ms * 1000000);
-	/* the answerer may start DTLS before its answer reaches us */
-	if (cp->conf.media && (l.enc == MBL_SDP_ENC_DTLS || l.enc == MBL_SDP_ENC_DUAL))
+	/* the answerer may check (ICE) or start DTLS before its answer
+	 * reaches us */
+	if (cp->conf.media && (l.enc == MBL_SDP_ENC_DTLS || l.enc == MBL_SDP_ENC_DUAL ||
+			       l.ice != MBL_SDP_ICE_OFF))
 		mbl_dp_dtls_expect(cp->dp, cp_idx(cp, c),
 				   now + (uint64_t)cp->conf.timeout_ms * 1000000);
 	return 0;

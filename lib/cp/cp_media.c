@@ -7,8 +7,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 
 #include "cp_priv.h"
+
+/* RFC 8445 5.3: a ufrag of at least 24 random bits and a password of at
+ * least 128, per call: 8 and 24 ice-chars of 6 bits each (48 / 144 bits). */
+static int ice_credentials(struct cp_call *c)
+{
+	static const char ice_chars[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint8_t r[32];
+
+	if (c->ice_made)
+		return 0;
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -EIO;
+	for (unsigned i = 0; i < 8; i++)
+		c->ice_ufrag[i] = ice_chars[r[i] & 63];
+	for (unsigned i = 0; i < 24; i++)
+		c->ice_pwd[i] = ice_chars[r[8 + i] & 63];
+	c->ice_ufrag[8] = c->ice_pwd[24] = '\0';
+	c->ice_made = true;
+	return 0;
+}
+
+/* RFC 8445 5.1.2.1: host type preference 126, one local preference (65535),
+ * component 1. */
+#define CP_ICE_HOST_PRIORITY ((126u << 24) | (65535u << 8) | (256u - 1u))
 
 int cp_sdp_local(struct mbl_cp *cp, uint32_t idx, struct mbl_sdp_local *l)
 {
@@ -29,6 +55,13 @@ int cp_sdp_local(struct mbl_cp *cp, uint32_t idx, struct mbl_sdp_local *l)
 	}
 	l->sess_id = c->sess_id;
 	l->sess_ver = c->sess_ver;
+	if (l->ice != MBL_SDP_ICE_OFF) {
+		if (ice_credentials(c) < 0)
+			return -EIO;
+		memcpy(l->ice_ufrag, c->ice_ufrag, sizeof(c->ice_ufrag));
+		memcpy(l->ice_pwd, c->ice_pwd, sizeof(c->ice_pwd));
+		l->ice_priority = CP_ICE_HOST_PRIORITY;
+	}
 	/* keys are made once per call (the offer's, or the answer's): the
 	 * offerer rebuilds its side to check the answer against it. Only SDES
 	 * carries them: a call that cannot use SDES draws no key material
@@ -90,14 +123,45 @@ static void count_agreed(struct mbl_cp *cp, const struct mbl_sdp_result *res)
 			cp->st.dtls_by_fp_hash[i]++;
 }
 
+/* ICE for the stream: our credentials (as in our SDP), the peer's and its
+ * candidates; roles follow who offered (RFC 8445 6.1.1). */
+static void ice_media(struct mbl_cp *cp, const struct cp_call *c,
+		      const struct mbl_sdp_result *res, struct mbl_dp_media *m)
+{
+	const struct mbl_sdp_ice_remote *p = &res->peer_ice;
+
+	m->ice = true;
+	m->ice_lite = cp->conf.sdp.ice == MBL_SDP_ICE_LITE;
+	m->ice_offerer = cp->conf.uac;
+	m->ice_peer_lite = res->ice_peer_lite;
+	snprintf(m->ice_ufrag, sizeof(m->ice_ufrag), "%s", c->ice_ufrag);
+	snprintf(m->ice_pwd, sizeof(m->ice_pwd), "%s", c->ice_pwd);
+	snprintf(m->ice_rufrag, sizeof(m->ice_rufrag), "%s", p->ufrag);
+	snprintf(m->ice_rpwd, sizeof(m->ice_rpwd), "%s", p->pwd);
+	for (unsigned i = 0; i < p->n_cand && m->n_ice_cand < MBL_ICE_MAX_SDP_CANDS; i++) {
+		struct mbl_dp_ice_cand *d = &m->ice_cand[m->n_ice_cand++];
+
+		snprintf(d->foundation, sizeof(d->foundation), "%s", p->cand[i].foundation);
+		d->priority = p->cand[i].priority;
+		snprintf(d->ip, sizeof(d->ip), "%s", p->cand[i].addr);
+		d->port = p->cand[i].port;
+		d->type = (uint8_t)p->cand[i].type; /* same order as enum mbl_ice_cand_type */
+	}
+}
+
 int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result *res,
 		   char *why, size_t whylen)
 {
 	struct cp_call *c = &cp->calls[idx];
 	struct mbl_dp_media m;
-	bool dtls;
+	bool dtls, ice;
 	int rc;
 
+	if ((res->chosen == MBL_SDP_ENC_DTLS || res->ice) && !res->rtcp_mux) {
+		snprintf(why, whylen, "%s without rtcp-mux (one per component) is not supported",
+			 res->ice ? "ICE" : "DTLS-SRTP");
+		return -ENOTSUP;
+	}
 	if (res->chosen == MBL_SDP_ENC_DTLS && !res->rtcp_mux) {
 		snprintf(why, whylen, "DTLS-SRTP without rtcp-mux (a handshake per component) "
 			 "is not supported");
@@ -136,6 +200,8 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 		snprintf(m.fp_alg, sizeof(m.fp_alg), "%s", res->fp_alg);
 		snprintf(m.fp, sizeof(m.fp), "%s", res->fingerprint);
 	}
+	if (res->ice)
+		ice_media(cp, c, res, &m);
 	while (m.ssrc == 0) /* chosen here so the key log can name it */
 		m.ssrc = mbl_xorshift32(&cp->rng);
 	c->ssrc = m.ssrc;
@@ -144,6 +210,7 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 		cp_key_log(cp, idx, c->raddr, &res->tx_key, &res->rx_key, m.ssrc);
 	rc = mbl_dp_stream_start(cp->dp, idx, &m, why, whylen);
 	dtls = m.dtls;
+	ice = m.ice;
 	explicit_bzero(&m, sizeof(m));
 	if (rc == -ENOBUFS || rc == -EBUSY)
 		snprintf(why, whylen, "data plane busy (%s)", strerror(-rc));
@@ -151,6 +218,7 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 		return rc;
 	c->media_on = true;
 	c->dtls_wait = dtls;
+	c->ice_wait = ice;
 	c->tx_on = true;
 	cp->st.media_started++;
 	cp_media_dir(cp, idx, res->dir); /* an initial offer may hold already */

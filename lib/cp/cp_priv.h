@@ -49,6 +49,9 @@ struct cp_call {
 	bool keys_made;                 /* keys[] hold this call's SDES keys */
 	bool answered;                  /* counted in succeeded */
 	bool dtls_wait;                 /* DTLS-SRTP handshake not ended yet */
+	bool ice_made;                  /* ice_ufrag / ice_pwd hold this call's */
+	bool ice_wait;                  /* ICE: no pair selected yet */
+	char ice_ufrag[9], ice_pwd[25]; /* our ICE credentials (RFC 8445 5.3) */
 	uint32_t ssrc;                  /* our media SSRC */
 	char raddr[56];                 /* the peer's media "ip:port" (key log) */
 	bool tx_on;                     /* media_on: RTP flowing (not held by SDP) */
@@ -144,6 +147,7 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now);
 void cp_timer_fire(struct mbl_cp *cp, uint32_t idx, uint64_t now);
 void cp_media_result(void *arg, const struct mbl_dp_stream_result *r);
 void cp_dtls_result(void *arg, const struct mbl_dp_dtls_result *r);
+void cp_ice_result(void *arg, const struct mbl_dp_ice_result *r);
 void cp_key_log(struct mbl_cp *cp, uint32_t idx, const char *raddr,
 		const struct mbl_srtp_key *tx, const struct mbl_srtp_key *rx, uint32_t ssrc);
 void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reason);

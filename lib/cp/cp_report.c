@@ -99,6 +99,29 @@ static void dtls_json(const struct mbl_cp *cp, struct mbl_json *j)
 	mbl_json_obj_close(j);
 }
 
+/* ICE (RFC 8445): agents, outcomes, checks, consent (RFC 7675). */
+static void ice_json(const struct mbl_cp *cp, struct mbl_json *j)
+{
+	struct mbl_dp_ice_stats d;
+
+	mbl_dp_ice_stats(cp->dp, &d);
+	mbl_json_obj_open(j, "ice");
+	mbl_json_u64(j, "agents", d.started);
+	mbl_json_u64(j, "selected", d.selected);
+	mbl_json_u64(j, "calls_failed", cp->st.ice_failed);
+	mbl_json_obj_open(j, "failed_by_reason");
+	for (unsigned i = 1; i < MBL_ICE_FAIL_MAX; i++)
+		if (d.failed[i] != 0)
+			mbl_json_u64(j, mbl_ice_fail_name((enum mbl_ice_fail)i), d.failed[i]);
+	mbl_json_obj_close(j);
+	for (unsigned i = 0; i < mbl_ice_n_counters; i++)
+		mbl_json_u64(j, mbl_ice_counter_names[i], mbl_ice_counter(&d.c, i));
+	mbl_json_u64(j, "stun_held_before_answer", d.early_held);
+	mbl_json_u64(j, "stun_fed_after_answer", d.early_fed);
+	mbl_hist_json(j, "select_ms", &d.select_us, 1e3);
+	mbl_json_obj_close(j);
+}
+
 /* What the calls agreed on: SDES suites, DTLS-SRTP profiles (RFC 5764
  * names) and the peers' fingerprint hashes; only what occurred is listed. */
 static void agreed_json(const struct mbl_cp_stats *st, struct mbl_json *j)
@@ -213,6 +236,8 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_json_obj_close(j);
 	if (cp->dp != NULL && cp->conf.sdp.fingerprint[0] != '\0')
 		dtls_json(cp, j);
+	if (cp->dp != NULL && cp->conf.sdp.ice != MBL_SDP_ICE_OFF)
+		ice_json(cp, j);
 	mbl_json_obj_close(j);
 
 	mbl_sip_tp_stats(cp->tp, &ts);

@@ -116,6 +116,7 @@ struct mbl_cp_stats {
 	uint64_t dtls_by_profile[MBL_SRTP_SUITE_MAX];
 	uint64_t dtls_by_fp_hash[MBL_CP_FP_HASHES];
 	uint64_t dtls_failed;                    /* calls failed by their handshake */
+	uint64_t ice_failed;                     /* calls failed by ICE (checks, consent) */
 	uint64_t bye_failed;
 	/* re-INVITEs: ours (sent = first sends of each step, glare retries
 	 * not included) and the peer's */

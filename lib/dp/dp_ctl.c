@@ -75,6 +75,7 @@ static void apply_start(struct dp_worker *w, struct dp_msg *m)
 	mbl_rx_jitter_init(&r->jit);
 	r->srtp = m->ctx_rx;
 	s->keys_wait = s->dtls = m->dtls;
+	s->ice = s->ice_wait = m->ice;
 	s->state = dp->conf.has_remote_mac ? DP_S_RUN : DP_S_WAIT_NEIGH;
 	if (!dp_wheel_is_queued(&w->wheel, li))
 		dp_wheel_add(&w->wheel, li, now);
@@ -136,6 +137,21 @@ static int apply_keys(struct dp_worker *w, struct dp_msg *m)
 	return 0;
 }
 
+/* ICE selected a pair (media may flow) or lost consent (it stops). */
+static int apply_ice(struct dp_worker *w, struct dp_msg *m)
+{
+	struct dp_stream *s = &w->dp->s[m->stream];
+
+	if (s->state == DP_S_STOPPED || !s->ice)
+		return -EINVAL; /* stale: the call ended meanwhile */
+	if (m->send_on && s->ice_wait) {
+		s->marker_next = true; /* the first RTP after the wait starts a talkspurt */
+		w->c.ice_selected++;
+	}
+	s->ice_wait = !m->send_on;
+	return 0;
+}
+
 /* Hold / resume: only the RTP pacer looks at held (dp_tx.c); a resumed
  * stream starts a new talkspurt. */
 static int apply_send(struct dp_worker *w, struct dp_msg *m)
@@ -170,6 +186,9 @@ void dp_ctl_apply(struct dp_worker *w, struct dp_msg *m)
 	case DP_MSG_STOP:
 		apply_stop(w, m);
 		m->rc = 0;
+		break;
+	case DP_MSG_ICE:
+		m->rc = apply_ice(w, m);
 		break;
 	case DP_MSG_KEYS:
 		m->rc = apply_keys(w, m);
@@ -387,11 +406,12 @@ int mbl_dp_stream_start(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_
 								   &m->rx_key, 0, false, fl, err,
 								   errlen)) == NULL)
 		goto fail_errno;
-	if (m->dtls && (rc = dp_hs_open(dp, stream, m, msg->ssrc, err, errlen)) < 0)
+	if ((m->dtls || m->ice) && (rc = dp_hs_open(dp, stream, m, msg->ssrc, err, errlen)) < 0)
 		goto fail;
 	msg->dtls = m->dtls;
+	msg->ice = m->ice;
 	if (dp_ctl_post(dp, msg) < 0) {
-		if (m->dtls)
+		if (m->dtls || m->ice)
 			dp_hs_close(dp, stream);
 		rc = -ENOBUFS;
 		goto fail;

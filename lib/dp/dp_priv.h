@@ -52,6 +52,8 @@ struct __rte_cache_aligned dp_stream {
 	bool keys_wait;                 /* DTLS-SRTP: no media until DP_MSG_KEYS */
 	bool dtls;                      /* DTLS-SRTP stream: DTLS goes to the service */
 	bool held;                      /* call mode: RTP withheld (SDP hold, RFC 3264 5.1) */
+	bool ice;                       /* STUN goes to the service's ICE agent */
+	bool ice_wait;                  /* ICE: no pair selected (or consent lost) */
 	struct mbl_dtmf_tx dtmf;
 	/* RTCP sender state */
 	uint32_t rtcp_octets;           /* SR sender octet count (mod 2^32) */
@@ -189,7 +191,8 @@ struct mbl_dp {
 	X(START, "call mode: start a slot with a call's addresses and keys")   \
 	X(STOP, "call mode: stop a slot and report what it did")              \
 	X(KEYS, "DTLS-SRTP: install the keys a stream's handshake exported") \
-	X(SEND, "call mode: stop or resume a slot's RTP (hold), RTCP goes on")
+	X(SEND, "call mode: stop or resume a slot's RTP (hold), RTCP goes on") \
+	X(ICE, "ICE: the agent selected a pair (media may flow) or lost it")
 
 #define DP_MSG_ENUM_(n, d) DP_MSG_##n,
 enum dp_msg_type { DP_MSG_LIST(DP_MSG_ENUM_) DP_MSG_MAX };
@@ -208,7 +211,8 @@ struct dp_msg {
 	uint32_t ssrc;
 	uint8_t pt;
 	bool dtls;                      /* no media until KEYS */
-	bool send_on;                   /* SEND */
+	bool send_on;                   /* SEND; ICE: a pair is selected */
+	bool ice;                       /* START: no media before ICE selects */
 	/* STOP: filled by the worker */
 	struct mbl_dp_stream_result res;
 };
@@ -223,8 +227,86 @@ void dp_ctl_apply(struct dp_worker *w, struct dp_msg *m);
 void dp_ctl_drain(struct mbl_dp *dp); /* workers stopped: free queued messages */
 
 /* dp_dtls.c: the worker side of the handshake service (hs_rx / hs_tx), and
- * the control-plane side's per-stream connections */
+ * the control-plane side's per-stream connections; dp_ice.c: ICE on it */
 #define DP_HS_RING 4096
+
+/* What an mbuf on hs_rx / hs_tx carries (mbuf packet_type, ours there). */
+enum dp_hs_kind { DP_HS_DTLS = 0, DP_HS_STUN = 1 };
+
+/* Prepended to a STUN datagram on the rings: its source (hs_rx) or
+ * destination (hs_tx). */
+struct dp_hs_addr {
+	uint8_t ip[16];                 /* v4-mapped for IPv4 */
+	uint16_t port;
+	uint8_t family;                 /* 4 or 6 */
+	uint8_t pad;
+};
+
+/* One call slot's handshake-service state. Control plane only. */
+struct dp_hs_conn {
+	struct mbl_dtls_conn *c;        /* DTLS-SRTP, or NULL */
+	struct mbl_ice_agent *ice;      /* ICE, or NULL */
+	struct mbl_dp *dp;              /* for the agent's send callback */
+	uint64_t deadline;              /* DTLS: next tick (service clock); 0: now */
+	uint64_t ice_deadline;          /* ICE: next mbl_ice_poll */
+	uint64_t expect_until;          /* before it opens: hold datagrams until then */
+	uint32_t stream;
+	uint32_t ssrc;                  /* the stream's outbound SSRC */
+	uint32_t apos;                  /* index in hs->active + 1; 0: not active */
+	bool started;                   /* mbl_dtls_conn_start done */
+	bool finished;                  /* DTLS reported (keys posted, or failed) */
+	bool ice_up;                    /* ICE selected a pair: DTLS may start */
+	bool ice_done;                  /* ICE failed and was reported */
+};
+
+/* A datagram that came before its stream's handshake or agent existed. */
+struct dp_hs_early {
+	struct rte_mbuf *m;
+	uint64_t until;                 /* service clock: dropped then */
+	uint32_t stream;
+};
+
+struct dp_hs {
+	struct dp_hs_conn *conn;        /* [streams] */
+	struct dp_hs_early early[DP_HS_EARLY];
+	uint32_t n_early;
+	uint32_t *active;               /* streams with a handshake or agent to drive */
+	uint32_t n_active;
+	mbl_dp_dtls_fn fn;
+	void *arg;
+	mbl_dp_ice_fn ice_fn;
+	void *ice_arg;
+	struct mbl_dp_dtls_stats st;
+	struct mbl_dp_ice_stats ice_st; /* counters of closed agents */
+};
+
+void dp_hs_active_add(struct dp_hs *hs, uint32_t s);
+void dp_hs_active_del(struct dp_hs *hs, uint32_t s);
+/* Hand one datagram to the owner's hs_tx ring (kind, dst for STUN);
+ * false when no mbuf or the ring is full. */
+bool dp_hs_send(struct mbl_dp *dp, uint32_t s, enum dp_hs_kind kind,
+		const struct dp_hs_addr *dst, const uint8_t *d, size_t len);
+/* Leave the active list when nothing is left to drive on slot s. */
+void dp_hs_settled(struct mbl_dp *dp, uint32_t s);
+
+/* dp_dtls.c, service side: the slot's connection */
+int dp_dtls_open(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_media *m,
+		 uint32_t ssrc, char *err, size_t errlen);
+void dp_dtls_input(struct mbl_dp *dp, uint32_t s, struct rte_mbuf *m, uint64_t now);
+void dp_dtls_tick(struct mbl_dp *dp, uint32_t s, uint64_t now);
+/* ICE selected a pair: the connection may start (see dp_dtls_open). */
+void dp_dtls_go(struct mbl_dp *dp, uint32_t s, uint64_t now);
+
+/* dp_ice.c */
+void dp_stun_rx(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_info *ni,
+		uint32_t stream);
+/* The owner: a STUN datagram of the service to frame; false to wait. */
+bool dp_stun_send(struct dp_worker *w, struct rte_mbuf *m);
+int dp_ice_open(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_media *m, char *err,
+		size_t errlen);
+void dp_ice_close(struct mbl_dp *dp, uint32_t stream);
+void dp_ice_input(struct mbl_dp *dp, uint32_t stream, struct rte_mbuf *m, uint64_t now);
+void dp_ice_tick(struct mbl_dp *dp, uint32_t stream, uint64_t now);
 void dp_dtls_rx(struct dp_worker *w, struct rte_mbuf *m, uint16_t off, uint16_t len,
 		uint32_t stream);
 void dp_dtls_tx_poll(struct dp_worker *w);

@@ -111,7 +111,7 @@ void dp_rtcp_poll(struct dp_worker *w, uint64_t now)
 		if (dp->s[gi].state == DP_S_STOPPED)
 			continue; /* leaves the schedule */
 		dp_wheel_add(&w->rtcp_wheel, due[i], now + rtcp_interval(w));
-		if (dp->s[gi].state != DP_S_RUN || dp->s[gi].keys_wait)
+		if (dp->s[gi].state != DP_S_RUN || dp->s[gi].keys_wait || dp->s[gi].ice_wait)
 			continue;
 		len = dp_build_rtcp(dp, gi, buf, now_ns);
 		if (len == 0) {

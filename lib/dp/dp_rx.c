@@ -386,6 +386,12 @@ void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, uint8_t 
 		w->c.drop_dp[MBL_DP_DROP_stream_idle]++;
 		return;
 	}
+	if (mbl_unlikely(w->dp->s[stream].ice_wait)) {
+		/* RFC 8445 12.1: no media before a pair is selected */
+		w->c.drop_dp[mbl_rtp_demux(p, len) == MBL_RTP_DEMUX_dtls
+				     ? MBL_DP_DROP_dtls_unhandled : MBL_DP_DROP_ice_pending]++;
+		return;
+	}
 	if (mbl_unlikely(w->dp->s[stream].keys_wait)) {
 		/* RFC 5764 4.1: nothing is media before the handshake ends */
 		w->c.drop_dp[mbl_rtp_demux(p, len) == MBL_RTP_DEMUX_dtls
@@ -449,8 +455,14 @@ static void rx_udp(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net
 	if (mbl_unlikely(dp->hs != NULL) && !rtcp && ni->payload_len != 0) {
 		const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, ni->payload_off);
 
-		if (mbl_rtp_demux(p, ni->payload_len) == MBL_RTP_DEMUX_dtls) {
+		enum mbl_rtp_demux d = mbl_rtp_demux(p, ni->payload_len);
+
+		if (d == MBL_RTP_DEMUX_dtls) {
 			dp_dtls_rx(w, m, ni->payload_off, ni->payload_len, (uint32_t)s);
+			return;
+		}
+		if (d == MBL_RTP_DEMUX_stun) {
+			dp_stun_rx(w, m, ni, (uint32_t)s);
 			return;
 		}
 	}

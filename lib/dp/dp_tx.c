@@ -316,7 +316,8 @@ void dp_tx_poll(struct dp_worker *w, uint64_t now)
 			/* a stopped call's slot leaves the schedule */
 			if (mbl_likely(s->state != DP_S_STOPPED))
 				dp_wheel_add(&w->wheel, li, sched + w->ptime_tsc);
-			if (!stream_ready(w, s, gi, now_ns) || mbl_unlikely(s->keys_wait)) {
+			if (!stream_ready(w, s, gi, now_ns) ||
+			    mbl_unlikely(s->keys_wait || s->ice_wait)) {
 				rte_mempool_put(dp->pool, m);
 				continue;
 			}

@@ -23,6 +23,7 @@
 #include "mbl_rtp.h"
 #include "mbl_srtp.h"
 #include "mbl_stats.h"
+#include "mbl_stun.h"
 
 struct mbl_port;
 
@@ -80,6 +81,9 @@ struct mbl_dp_conf {
 	 * the limit of one handshake (0: 10 s). */
 	struct mbl_dtls_ctx *dtls;
 	uint64_t dtls_timeout_ns;
+	/* Call mode, ICE (RFC 8445): calls may run an agent (the handshake
+	 * service then exists even without DTLS) */
+	bool ice;
 };
 
 /* Data-plane counters: one X-macro list gives the struct fields, the report
@@ -116,6 +120,9 @@ struct mbl_dp_conf {
 	X(dtls_rx)         /* DTLS datagrams handed to the handshake service */ \
 	X(dtls_tx)         /* DTLS datagrams sent for it */                    \
 	X(dtls_keyed)      /* streams that got their DTLS-SRTP keys */ \
+	X(stun_rx)         /* STUN datagrams handed to the stream's ICE agent */ \
+	X(stun_tx)         /* STUN datagrams sent for it */                    \
+	X(ice_selected)    /* streams whose ICE agent selected a pair */       \
 	X(tx_held)         /* call mode: packet times not sent: call on hold */
 
 /* Drop reasons owned by the data plane (the net and rtp layers have their
@@ -124,7 +131,9 @@ struct mbl_dp_conf {
 	X(unknown_stream, "UDP to a local address/port that is no stream")    \
 	X(not_local, "IP packet for an address this instance does not own")   \
 	X(non_media, "other protocol or ethertype (not an error by itself)")   \
-	X(stun_unhandled, "STUN on a media port (ICE arrives later)")         \
+	X(stun_unhandled, "STUN on a media port of a call without ICE")        \
+	X(stun_tx_other_addr, "STUN to an address other than the stream's peer") \
+	X(ice_pending, "RTP/RTCP before the stream's ICE agent selected a pair") \
 	X(dtls_unhandled, "DTLS for a stream that does not run DTLS-SRTP")    \
 	X(dtls_ring_full, "DTLS datagram: the handshake service is behind")   \
 	X(dtls_tx_failed, "DTLS datagram not sent: no next hop or no mbuf")   \
@@ -238,6 +247,23 @@ struct mbl_dp_media {
 	enum mbl_dtls_role dtls_role; /* a=setup:active is the client */
 	char fp_alg[8];              /* the peer's SDP fingerprint */
 	char fp[MBL_DTLS_FP_LEN];
+	/* ICE instead of sending at once (conf.ice must be set): the stream's
+	 * agent runs on the handshake service; no DTLS and no RTP before it
+	 * selects a pair, and media stops when consent is lost (RFC 7675). */
+	bool ice;
+	bool ice_lite;               /* our agent is lite (answers checks only) */
+	bool ice_offerer;            /* we sent the offer (RFC 8445 6.1.1 roles) */
+	bool ice_peer_lite;          /* the peer wrote a=ice-lite */
+	char ice_ufrag[MBL_ICE_UFRAG_LEN + 1], ice_pwd[MBL_ICE_PWD_LEN + 1]; /* ours */
+	char ice_rufrag[MBL_ICE_CRED_MAX + 1], ice_rpwd[MBL_ICE_CRED_MAX + 1];
+	struct mbl_dp_ice_cand {     /* the peer's a=candidate lines, component 1 */
+		char foundation[MBL_ICE_FOUNDATION_MAX + 1];
+		uint32_t priority;
+		char ip[48];             /* text, IPv4 or IPv6 */
+		uint16_t port;
+		uint8_t type;            /* enum mbl_ice_cand_type */
+	} ice_cand[MBL_ICE_MAX_SDP_CANDS];
+	unsigned n_ice_cand;
 };
 
 /* What a stopped stream did during its call (handed back on reap). */
@@ -291,10 +317,11 @@ struct mbl_dp_dtls_result {
 	const struct mbl_srtp_key *tx_key, *rx_key;
 };
 typedef void (*mbl_dp_dtls_fn)(void *arg, const struct mbl_dp_dtls_result *r);
-/* We offered DTLS-SRTP on stream and await the answer until until_ns
+/* We offered DTLS-SRTP or ICE on stream and await the answer until until_ns
  * (service clock): DTLS datagrams that reach the slot before its handshake
- * is opened are held (DP_HS_EARLY_NS each, bounded in number) and fed to
- * it once mbl_dp_stream_start opens it. Without this, a peer that starts
+ * is opened (and STUN before its ICE agent exists) are held
+ * (DP_HS_EARLY_NS each, bounded in number) and fed once mbl_dp_stream_start
+ * opens them. Without this, a peer that starts
  * the handshake as soon as it sent its answer loses its first flight and
  * waits for its retransmission timer. Control plane; no-op without DTLS. */
 void mbl_dp_dtls_expect(struct mbl_dp *dp, uint32_t stream, uint64_t until_ns);
@@ -316,6 +343,30 @@ struct mbl_dp_dtls_stats {
 	struct mbl_hist handshake_us;
 };
 void mbl_dp_dtls_stats(const struct mbl_dp *dp, struct mbl_dp_dtls_stats *st);
+
+/* ICE outcomes: ok when the agent selected a pair (select_ns after it
+ * started), or a failure (checks failed, consent lost) that should fail
+ * the call. Called from mbl_dp_dtls_poll, control plane. */
+struct mbl_dp_ice_result {
+	uint32_t stream;
+	bool ok;
+	enum mbl_ice_fail fail;
+	uint64_t select_ns;
+};
+typedef void (*mbl_dp_ice_fn)(void *arg, const struct mbl_dp_ice_result *r);
+void mbl_dp_set_ice_cb(struct mbl_dp *dp, mbl_dp_ice_fn fn, void *arg);
+
+/* Agents over the run: started, selected, failed by reason; their
+ * counters summed (live ones included); time from start to selection;
+ * STUN datagrams held before their agent existed (see mbl_dp_dtls_expect)
+ * and fed to it. */
+struct mbl_dp_ice_stats {
+	uint64_t started, selected, failed[MBL_ICE_FAIL_MAX];
+	uint64_t early_held, early_fed;
+	struct mbl_ice_counters c;
+	struct mbl_hist select_us;
+};
+void mbl_dp_ice_stats(const struct mbl_dp *dp, struct mbl_dp_ice_stats *st);
 
 /* Collect applied messages and free what they replaced. Returns how many;
  * *failed (may be NULL) gets those the worker refused. Control plane. */

@@ -266,9 +266,10 @@ struct mbl_sdp_result {
 	char fingerprint[MBL_SDP_FP_LEN];
 	enum mbl_sdp_setup dtls_role;  /* DTLS: ACTIVE (we are the client) or PASSIVE */
 	enum mbl_sdp_dir dir;          /* what we do: sendrecv, sendonly (we hold)... */
-	/* ICE: both sides do it (the peer's credentials and candidates are in
-	 * its struct mbl_sdp_remote); the peer is a lite agent */
+	/* ICE: both sides do it; the peer is a lite agent; its credentials
+	 * and candidates (when ice) */
 	bool ice, ice_peer_lite;
+	struct mbl_sdp_ice_remote peer_ice;
 	char mid[MBL_SDP_MID_LEN];     /* the mid both sides use, "" when none */
 	bool bundle;
 };

@@ -149,6 +149,8 @@ static void answer_fill(struct mbl_sdp_nego *n)
 	res->rtcp_mux = r->rtcp_mux && (l->rtcp_mux || r->rtcp_mux_only);
 	res->ice = l->ice != MBL_SDP_ICE_OFF && r->ice.present;
 	res->ice_peer_lite = res->ice && r->ice.lite;
+	if (res->ice)
+		res->peer_ice = r->ice;
 	/* RFC 5888 / 8843: the answer keeps the offer's mid, and its group */
 	memcpy(res->mid, r->mid, sizeof(res->mid));
 	res->bundle = r->bundle;

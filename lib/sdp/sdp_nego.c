@@ -241,6 +241,8 @@ static void accept_fill(struct mbl_sdp_nego *n)
 	/* ICE runs when the answer has it too (else plain offer/answer) */
 	res->ice = l->ice != MBL_SDP_ICE_OFF && a->ice.present;
 	res->ice_peer_lite = res->ice && a->ice.lite;
+	if (res->ice)
+		res->peer_ice = a->ice;
 	if (l->bundle && a->mid[0] != '\0')
 		snprintf(res->mid, sizeof(res->mid), "%s", a->mid);
 	res->bundle = l->bundle && a->bundle;
