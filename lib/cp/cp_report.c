@@ -95,6 +95,7 @@ static void dtls_json(const struct mbl_cp *cp, struct mbl_json *j)
 	mbl_json_u64(j, "datagrams_early", d.rx_early);
 	mbl_json_u64(j, "datagrams_early_fed", d.early_fed);
 	mbl_json_u64(j, "datagrams_early_expired", d.early_expired);
+	mbl_json_u64(j, "client_hellos_to_our_client", d.rx_wrong_role);
 	mbl_hist_json(j, "handshake_ms", &d.handshake_us, 1e3);
 	mbl_json_obj_close(j);
 }

@@ -138,6 +138,7 @@ int dp_dtls_open(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_media *
 		return -EINVAL;
 	hc->ssrc = ssrc;
 	hc->deadline = 0;
+	hc->dtls_client = m->dtls_role == MBL_DTLS_CLIENT;
 	hs->st.started++;
 	/* With ICE, nothing before the agent selects a pair (dp_dtls_go). A
 	 * server takes the peer's first flight at once; a client speaks

@@ -82,18 +82,23 @@ static unsigned tx_count(struct fix *f)
 	return n;
 }
 
-static void open_server(struct fix *f, uint32_t stream)
+static void open_role(struct fix *f, uint32_t stream, enum mbl_dtls_role role)
 {
 	struct mbl_dp_media m;
 	char err[160] = "";
 
 	memset(&m, 0, sizeof(m));
 	m.dtls = true;
-	m.dtls_role = MBL_DTLS_SERVER; /* the peer answered a=setup:active */
+	m.dtls_role = role;
 	snprintf(m.fp_alg, sizeof(m.fp_alg), "sha-256");
 	snprintf(m.fp, sizeof(m.fp), "%s", mbl_dtls_ident_fingerprint(f->p.cid));
 	if (dp_hs_open(&f->dp, stream, &m, 0x1234, err, sizeof(err)) != 0)
 		fail_msg("open: %s", err);
+}
+
+static void open_server(struct fix *f, uint32_t stream)
+{
+	open_role(f, stream, MBL_DTLS_SERVER); /* the peer answered a=setup:active */
 }
 
 static int setup(void **state)
@@ -217,6 +222,30 @@ static void test_hold_bounded(void **state)
 	/* freed on dp_hs_free (teardown checks the pool) */
 }
 
+/* We are the client (the peer answered a=setup:passive) but the peer
+ * sends a ClientHello anyway (rtpengine with DTLS=passive): dropped and
+ * counted, held or not, and our own ClientHello goes out. */
+static void test_client_hello_to_client(void **state)
+{
+	struct fix *f = *state;
+	struct mbl_dp_dtls_stats st;
+	uint64_t now = mbl_time_ns();
+
+	mbl_dp_dtls_expect(&f->dp, 1, now + 32ull * SEC);
+	client_hello(f, 1, now);
+	mbl_dp_dtls_poll(&f->dp, now);
+	open_role(f, 1, MBL_DTLS_CLIENT);
+	mbl_dp_dtls_poll(&f->dp, now + 1000);
+	client_hello(f, 1, now + 2000);
+	mbl_dp_dtls_poll(&f->dp, now + 3000);
+	mbl_dp_dtls_stats(&f->dp, &st);
+	assert_int_equal(st.rx_early, 1);
+	assert_int_equal(st.rx_wrong_role, 2);
+	assert_int_equal(st.rx, 0);
+	assert_true(tx_count(f) >= 1); /* our ClientHello */
+	dp_hs_close(&f->dp, 1);
+}
+
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
@@ -231,6 +260,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_early_client_hello_fed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_and_expired, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hold_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_hello_to_client, setup, teardown),
 	};
 	char prefix[64];
 	char *argv[] = {"dp_dtls_test", "--no-huge", "-m", "128", "--no-pci", "-l", "0",

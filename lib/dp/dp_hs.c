@@ -211,6 +211,14 @@ static bool early_hold(struct dp_hs *hs, struct rte_mbuf *m, uint32_t s, uint64_
 	return true;
 }
 
+/* A DTLS ClientHello (RFC 6347 4.1: handshake record, type 1). */
+static bool client_hello(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	return m->data_len > 13 && p[0] == 22 && p[13] == 1;
+}
+
 /* Give m to what handles its kind on slot s, if it can take it now.
  * Returns false when it cannot (the caller holds or drops it). The
  * callee never keeps m. */
@@ -226,6 +234,10 @@ static bool deliver(struct mbl_dp *dp, uint32_t s, struct rte_mbuf *m, uint64_t 
 	}
 	if (hc->c == NULL || !hc->started)
 		return false;
+	if (hc->dtls_client && client_hello(m)) {
+		dp->hs->st.rx_wrong_role++; /* dropped: we speak first, it must answer */
+		return true;
+	}
 	dp->hs->st.rx++;
 	dp_dtls_input(dp, s, m, now);
 	return true;

@@ -257,6 +257,7 @@ struct dp_hs_conn {
 	bool finished;                  /* DTLS reported (keys posted, or failed) */
 	bool ice_up;                    /* ICE selected a pair: DTLS may start */
 	bool ice_done;                  /* ICE failed and was reported */
+	bool dtls_client;               /* our DTLS role is client (a=setup:active) */
 };
 
 /* A datagram that came before its stream's handshake or agent existed. */

@@ -340,6 +340,10 @@ struct mbl_dp_dtls_stats {
 	uint64_t started, completed, failed[MBL_DTLS_FAIL_MAX];
 	uint64_t rx, tx, tx_dropped, rx_stale, retransmits;
 	uint64_t rx_early, early_fed, early_expired;
+	/* a ClientHello for a slot where we are the DTLS client (the peer
+	 * answered a=setup:passive yet started a handshake: rtpengine with
+	 * DTLS=passive does), dropped so our own ClientHello is answered */
+	uint64_t rx_wrong_role;
 	struct mbl_hist handshake_us;
 };
 void mbl_dp_dtls_stats(const struct mbl_dp *dp, struct mbl_dp_dtls_stats *st);
