@@ -302,6 +302,73 @@ static void test_early_check_held(void **state)
 	dp_hs_close(&f->dp, 1);
 }
 
+/* One datagram from the gateway's address onto stream 1's hs_rx. */
+static void inject(struct fix *f, const uint8_t *buf, size_t len)
+{
+	struct mbl_stun_addr from;
+
+	assert_int_equal(mbl_stun_addr_set(&from, GW_IP, GW_PORT), 0);
+	gw_send(f, &from, NULL, buf, len);
+}
+
+/* A check built for our agent: USERNAME ourU1234:gwUf, our password (or
+ * a wrong one), optionally an extra attribute before MESSAGE-INTEGRITY. */
+static int check_msg(uint8_t *buf, size_t cap, const char *pwd, uint16_t extra)
+{
+	static const uint8_t tid[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+	struct mbl_stun_writer w;
+	uint8_t v[4] = {0};
+
+	mbl_stun_w_begin(&w, buf, cap, MBL_STUN_BINDING_REQUEST, tid);
+	mbl_stun_w_u32(&w, MBL_STUN_ATTR_PRIORITY, 1853824767u);
+	mbl_stun_w_u64(&w, MBL_STUN_ATTR_ICE_CONTROLLED, 42);
+	mbl_stun_w_str(&w, MBL_STUN_ATTR_USERNAME, "ourU1234:" GW_UFRAG);
+	if (extra != 0)
+		mbl_stun_w_attr(&w, extra, v, sizeof(v));
+	mbl_stun_w_integrity(&w, (const uint8_t *)pwd, strlen(pwd));
+	mbl_stun_w_fingerprint(&w);
+	return mbl_stun_w_end(&w);
+}
+
+/* Bad STUN from outside reaches a live agent: each kind is answered or
+ * dropped as the RFCs say, counted, and nothing else changes (ASan runs
+ * this too). */
+static void test_bad_stun_counted(void **state)
+{
+	struct fix *f = *state;
+	struct mbl_dp_ice_stats st;
+	uint8_t buf[512];
+	int n;
+
+	open_ice(f, 1);
+	n = check_msg(buf, sizeof(buf), "wrongPassword0123456789", 0);
+	assert_true(n > 0);
+	inject(f, buf, (size_t)n);                        /* integrity: 401 */
+	buf[n - 1] ^= 0xff;
+	inject(f, buf, (size_t)n);                        /* fingerprint: dropped */
+	n = check_msg(buf, sizeof(buf), "ourPassword+0123456789ab", 0x7ff0);
+	inject(f, buf, (size_t)n);                        /* unknown required: 420 */
+	inject(f, buf, 27);                               /* truncated attribute */
+	buf[3] = (uint8_t)(buf[3] + 1);                   /* length not a multiple of 4 */
+	inject(f, buf, (size_t)n);
+	memset(buf, 0, 64);
+	inject(f, buf, 3);                                /* shorter than a header */
+	f->now += MS;
+	mbl_dp_dtls_poll(&f->dp, f->now);
+	mbl_dp_ice_stats(&f->dp, &st);
+	assert_int_equal(st.c.bad_integrity, 1);
+	assert_int_equal(st.c.bad_fingerprint, 1);
+	assert_true(st.c.malformed >= 3);
+	assert_true(st.c.errors_sent >= 2);              /* the 401 and the 420 */
+	assert_int_equal(st.c.checks_answered, 0);
+	assert_int_equal(st.selected, 0);
+	assert_int_equal(f->n_res, 0);
+	f->gw_silent = true; /* no gateway agent here: what went out is dropped */
+	while (move_to_gw(f) != 0)
+		;
+	dp_hs_close(&f->dp, 1);
+}
+
 /* A slot with no ICE and no expectation drops STUN as stale. */
 static void test_stun_without_agent(void **state)
 {
@@ -331,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_select_then_consent_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_early_check_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stun_without_agent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_stun_counted, setup, teardown),
 	};
 	char prefix[64];
 	char *argv[] = {"dp_ice_test", "--no-huge", "-m", "128", "--no-pci", "-l", "0",
