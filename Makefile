@@ -52,7 +52,8 @@ TEST_BINS := $(patsubst lib/%.c,$(O)/tests/%,$(TEST_SRCS))
 all: deps-check $(O)/mediablast
 
 # The libraries are checked above; the lab's tools (tshark, kamailio, SIPp,
-# openssl) by scripts/deps.sh itself, which is quick when all are present.
+# rtpengine, openssl) by scripts/deps.sh itself, which is quick when all are
+# present.
 deps-check:
 	@[ "$(DEPS_OK)" = yes ] || { echo "build dependencies missing after scripts/deps.sh" >&2; exit 1; }
 	@sh scripts/deps.sh

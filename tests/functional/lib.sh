@@ -9,12 +9,16 @@
 TAG="mbl$$"
 PIDS=""
 NSES=""
+CLEAN=""
 FAILS=0
 
 lab_init() {
 	[ "$(id -u)" -eq 0 ] || { echo "SKIP: functional tests need root (netns)"; exit 77; }
 	mkdir -p "$OUT"
-	trap lab_cleanup EXIT INT TERM
+	trap lab_cleanup EXIT
+	# a signal ends the test (the EXIT trap cleans up), not just one wait
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 }
 
 lab_cleanup() {
@@ -23,21 +27,38 @@ lab_cleanup() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	for n in $NSES; do ip netns del "$n" 2>/dev/null; done
 	rm -rf /var/run/dpdk/"$TAG"-* 2>/dev/null
+	# shellcheck disable=SC2086
+	[ -z "$CLEAN" ] || rm -rf $CLEAN
 }
 
-# ns_pair A B IFA IFB: two namespaces joined by a veth pair, links up, IPv6
-# off so the kernel sends nothing of its own on the wire.
-ns_pair() {
+# lab_tmp PATH...: scratch files or directories (no spaces) removed at exit
+lab_tmp() { CLEAN="$CLEAN $*"; }
+
+# ns_add NS: a lab namespace (removed at exit), loopback up, IPv6 off so
+# the kernel sends nothing of its own on the wire.
+ns_add() {
 	ip netns add "$1" && NSES="$NSES $1"
-	ip netns add "$2" && NSES="$NSES $2"
-	ip link add "$3" netns "$1" type veth peer name "$4" netns "$2"
-	for x in "$1:$3" "$2:$4"; do
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	ip netns exec "$1" ip link set lo up
+}
+
+# ns_link A IFA B IFB: a veth pair between two lab namespaces (IFA in A, IFB
+# in B), links up, IPv6 off on both ends.
+ns_link() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	for x in "$1:$2" "$3:$4"; do
 		ns=${x%%:*}; ifc=${x#*:}
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf."$ifc".disable_ipv6=1
-		ip netns exec "$ns" ip link set lo up
 		ip netns exec "$ns" ip link set "$ifc" up
 	done
+}
+
+# ns_pair A B IFA IFB: two namespaces joined by a veth pair.
+ns_pair() {
+	ns_add "$1"
+	ns_add "$2"
+	ns_link "$1" "$3" "$2" "$4"
 }
 
 bg() { "$@" & PIDS="$PIDS $!"; LAST_PID=$!; }

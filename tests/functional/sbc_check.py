@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""rtpengine's side of t_sbc_rtpengine.sh, and the check of one case.
+
+sbc_check.py ping                  wait (10 s at most) for rtpengine's ng pong
+sbc_check.py stats                 print its list and total statistics (JSON)
+sbc_check.py watch OUT             until SIGTERM: poll list, query every call
+                                   it holds; then (once the deleted calls
+                                   are gone, 10 s at most) write what it
+                                   saw and its statistics to OUT
+sbc_check.py check CASE CALLS UAC_ENC UAS_ENC UAC.json UAS.json SIPCAP
+                   RTPE_BEFORE.json RTPE_WATCH.json RTPE_LOG LOG_OFFSET
+                                   check one case (PASS/FAIL lines); the
+                                   case's part of rtpengine's log starts at
+                                   byte LOG_OFFSET
+The ng commands talk to 127.0.0.1:22222: run them inside namespace B."""
+import collections
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import rtplab
+
+
+def stats():
+    return {"list": rtplab.ng("list", limit=100000)["calls"],
+            "total": rtplab.ng("statistics")["statistics"]["totalstatistics"]}
+
+
+def streams(q):
+    """Per SIP tag of one query answer: RTP packets rtpengine received from
+    that endpoint (the stream stats of its first media)."""
+    out = {}
+    for tag, t in q.get("tags", {}).items():
+        n = 0
+        for m in t.get("medias", []):
+            for s in m.get("streams", [])[:1]:
+                n += s.get("stats", {}).get("packets", 0)
+        out[tag] = n
+    return out
+
+
+def watch(path):
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    calls, most = {}, 0
+    while not stop:
+        try:
+            ids = rtplab.ng("list", limit=100000)["calls"]
+        except OSError:
+            ids = []
+        most = max(most, len(ids))
+        for cid in ids:
+            c = calls.setdefault(cid, {})
+            if len(c) >= 2 and min(c.values()) > 0:
+                continue
+            try:
+                q = rtplab.ng("query", **{"call-id": cid})
+            except OSError:
+                continue
+            if q.get("result") == "ok":
+                for tag, n in streams(q).items():
+                    c[tag] = max(c.get(tag, 0), n)
+        time.sleep(0.3)
+    # deleted calls linger for rtpengine's --delete-delay: wait them out
+    for _ in range(50):
+        try:
+            if not rtplab.ng("list", limit=100000)["calls"]:
+                break
+        except OSError:
+            pass
+        time.sleep(0.2)
+    json.dump({"calls": calls, "most_at_once": most, "after": stats()}, open(path, "w"))
+
+
+# Addresses of t_sbc_rtpengine.sh: the UAC's SIP, rtpengine's interfaces
+# a (toward the UAC) and c (toward the UAS), the UAS's SIP
+UAC, SBC_A, SBC_C, UAS = "198.18.0.1", "198.18.0.2", "198.18.2.2", "198.18.2.1"
+
+# What the SDP on each leg must show for the case to test what it says:
+# proto of the m= line, a=crypto lines (an int, or "many": more than one,
+# some with unpadded base64 keys as rtpengine writes them), a=setup role.
+# offer_a: the UAC's offer; offer_c: rtpengine's offer to the UAS;
+# answer_a: rtpengine's answer to the UAC.
+SDP = {
+    "plain": {"offer_a": ("RTP/AVP", 0, None), "offer_c": ("RTP/AVP", 0, None),
+              "answer_a": ("RTP/AVP", 0, None)},
+    "sdes": {"offer_a": ("RTP/SAVP", 1, None), "offer_c": ("RTP/SAVP", "many", None),
+             "answer_a": ("RTP/SAVP", 1, None)},
+    "sdes-suites": {"offer_a": ("RTP/SAVP", 1, None), "offer_c": ("RTP/SAVP", 1, None),
+                    "answer_a": ("RTP/SAVP", 1, None)},
+    "sdes-plain": {"offer_a": ("RTP/SAVP", 1, None), "offer_c": ("RTP/AVP", 0, None),
+                   "answer_a": ("RTP/SAVP", 1, None)},
+    "dtls-sdes": {"offer_a": ("UDP/TLS/RTP/SAVP", 0, "actpass"),
+                  "offer_c": ("RTP/SAVP", 1, None),
+                  "answer_a": ("UDP/TLS/RTP/SAVP", 0, "active")},
+    "dtls-passive": {"offer_a": ("UDP/TLS/RTP/SAVP", 0, "actpass"),
+                     "offer_c": ("RTP/SAVP", 1, None),
+                     "answer_a": ("UDP/TLS/RTP/SAVP", 0, "passive")},
+    "dual": {"offer_a": (None, 1, "actpass"), "offer_c": ("RTP/SAVP", 1, None),
+             "answer_a": (None, None, None)},
+}
+# Media addresses of the two data planes
+MEDIA_UAC, MEDIA_UAS = "198.18.1.1", "198.18.3.1"
+# rtpengine can forward the UAS's media only once kamailio passed it the
+# 200's answer: before, it has no key for the UAS's SRTP (the answer's
+# a=crypto) nor any toward the UAC (its own answer), logs "SRTP output
+# wanted, but no crypto suite was negotiated" or fails to decrypt, and
+# counts an error on the call. The UAS may send as soon as it answered
+# (RFC 3264 6), the UAC only after the answer passed rtpengine, so these
+# are UAS->UAC packets: normally 1 a call (20 ms). Up to this many per call
+# count as that early media, any more as loss.
+EARLY_MAX = 3
+
+MODE = {"none": ("plain",), "sdes": ("sdes",), "dtls": ("dtls",), "dual": ("sdes", "dtls")}
+
+
+def sip_legs(cap):
+    """Per Call-ID, the SDP of each leg as seen on B's veths (the first of
+    any retransmissions), and the UAS's failure answers by status line."""
+    out = subprocess.run(
+        ["tshark", "-n", "-r", cap, "-Y", "sip", "-T", "fields", "-E", "aggregator=|",
+         "-e", "ip.src", "-e", "ip.dst", "-e", "sip.Call-ID", "-e", "sip.Method",
+         "-e", "sip.Status-Line", "-e", "sip.CSeq.method", "-e", "sdp.connection_info",
+         "-e", "sdp.media", "-e", "sdp.media_attr"],
+        capture_output=True, text=True, check=True).stdout
+    legs, refused = collections.defaultdict(dict), collections.Counter()
+    for line in out.splitlines():
+        f = line.split("\t") + [""] * 9
+        src, dst, cid, meth, status, cseq, conn, media, attrs = f[:9]
+        code = status.split(" ")[1] if status.startswith("SIP/2.0 ") else ""
+        kind = None
+        if meth == "INVITE":
+            kind = {(UAC, SBC_A): "offer_a", (SBC_C, UAS): "offer_c"}.get((src, dst))
+        elif cseq == "INVITE" and code.startswith("2"):
+            kind = {(UAS, SBC_C): "answer_c", (SBC_A, UAC): "answer_a"}.get((src, dst))
+        elif cseq == "INVITE" and code[:1] in "3456" and code and (src, dst) == (UAS, SBC_C):
+            refused[status[8:]] += 1
+        if kind and kind not in legs[cid] and media:
+            a = attrs.split("|") if attrs else []
+            legs[cid][kind] = {
+                "c": conn.split(" ")[-1], "proto": media.split(" ")[2],
+                "crypto": [x for x in a if x.startswith("crypto:")],
+                "setup": next((x[6:] for x in a if x.startswith("setup:")), None),
+                "fingerprint": any(x.startswith("fingerprint:") for x in a)}
+    return legs, refused
+
+
+FINAL = re.compile(r"\[([^\]]+)\]: \[core\] -+ Port +\S+ <> +([0-9.]+):\d+( \(RTCP\))?, "
+                   r"SSRC \S+, (\d+) p, \d+ b, (\d+) e")
+
+
+def rtpe_final(path, offset):
+    """Per call, the RTP packets and errors rtpengine counted from each end
+    (its "Final packet stats", logged when the call is deleted), from the
+    case's part of its log: {call-id: {"uac": [p, e], "uas": [p, e]}}."""
+    out = collections.defaultdict(lambda: {"uac": [0, 0], "uas": [0, 0]})
+    with open(path, "rb") as f:
+        f.seek(offset)
+        for line in f.read().decode(errors="replace").splitlines():
+            m = FINAL.search(line)
+            if m and not m.group(3):
+                side = {MEDIA_UAC: "uac", MEDIA_UAS: "uas"}.get(m.group(2))
+                if side:
+                    out[m.group(1)][side][0] += int(m.group(4))
+                    out[m.group(1)][side][1] += int(m.group(5))
+    return out
+
+
+def unpadded(crypto):
+    """a=crypto lines whose inline key||salt is base64 without its padding"""
+    n = 0
+    for c in crypto:
+        key = c.partition("inline:")[2].split("|")[0]
+        n += len(key) % 4 != 0
+    return n
+
+
+def check(argv):
+    name, calls, uenc, senc = argv[0], int(argv[1]), argv[2], argv[3]
+    uac_p, uas_p, cap, rtpe0_p, rtpe_p, rtpe_log, log_at = argv[4:11]
+    chk = rtplab.Checks()
+
+    def c(cond, msg):
+        chk(cond, f"sbc {name}: {msg}")
+    try:
+        uac, uas = json.load(open(uac_p)), json.load(open(uas_p))
+    except (OSError, ValueError) as e:
+        c(False, f"no report: {e}")
+        return 1
+    # 1. calls: every call answered and succeeded on both sides, media both
+    # ways with the security the side asked for
+    for side, r, enc in (("uac", uac, uenc), ("uas", uas, senc)):
+        k, m = r["calls"], r["calls"]["media"]
+        c(k["attempted"] == calls and k["succeeded"] == calls and k["failed"] == 0,
+          f"{side}: {k['attempted']} attempted, {k['succeeded']} succeeded, {k['failed']} "
+          f"failed {k['failed_by_reason']} {k.get('failed_by_status', {})}")
+        got = {x: m[x] for x in MODE[enc]}
+        c(m["flowed_both_ways"] == calls and sum(got.values()) == calls,
+          f"{side}: media both ways on {m['flowed_both_ways']}/{calls} calls, "
+          f"security {got} (asked {enc}), missing {m['missing']}")
+        if enc == "dtls" or (enc == "dual" and m["dtls"]):
+            d = k["dtls"]
+            c(d["completed"] == d["handshakes"] == m["dtls"] and d["failed"] == 0,
+              f"{side}: DTLS-SRTP {d['completed']}/{d['handshakes']} handshakes done, "
+              f"{d['failed']} failed {d['failed_by_reason']}, {d['retransmits']} "
+              f"retransmitted flights, p50 {d['handshake_ms']['p50']} ms "
+              f"p99 {d['handshake_ms']['p99']} ms")
+    # rtpengine's per-call counts, logged as it deleted each call
+    try:
+        final = rtpe_final(rtpe_log, int(log_at))
+    except OSError as e:
+        c(False, f"rtpengine: no log: {e}")
+        final = {}
+    # 2. media each way: sent vs received. The receiver's slot stops at BYE:
+    # packets still in flight then count as stream_idle, not lost; media
+    # rtpengine refused before it had the call's answer (up to EARLY_MAX a
+    # call, UAS->UAC) neither
+    errs = [v["uac"][1] + v["uas"][1] for v in final.values()]
+    early = sum(min(e, EARLY_MAX) for e in errs)
+    over = sum(1 for e in errs if e > EARLY_MAX)
+    for x, y in ((uac, uas), (uas, uac)):
+        role = x["calls"]["role"]
+        way = f"{role}->{y['calls']['role']}"
+        sent, rx = x["media"]["rtp"]["tx_packets"], y["media"]["rtp"]
+        d = y["media"]["dropped"]
+        got, idle = rx["rx_packets"], d["stream_idle"]
+        e = early if role == "uas" else 0
+        missing = sent - got - idle - e
+        pct = 100.0 * missing / sent if sent else 100.0
+        c(sent > 0 and missing <= sent * 0.005,
+          f"{way}: {sent} RTP sent, {got} received + {idle} after hang-up"
+          + (f" + {e} early (refused by rtpengine before the answer)" if role == "uas" else "")
+          + f", {missing} missing ({pct:.2f} %, bound 0.5 %), receiver's sequence gaps "
+          f"{rx['lost']}")
+        c(d["srtp_auth_fail"] == 0 and d["probe_corrupt"] == 0 and d["bad_udp_csum"] == 0,
+          f"{way}: SRTP auth failures {d['srtp_auth_fail']}, corrupt probes "
+          f"{d['probe_corrupt']}, bad UDP checksums {d['bad_udp_csum']}; probes intact "
+          f"{rx['probe_ok']}")
+        owd = y["media"]["one_way_delay_us"]
+        c(owd["count"] > 0 and owd["p50"] > 0,
+          f"{way}: one-way delay measured on {owd['count']} packets ({rx['timing_skipped']} "
+          f"skipped): p50 {owd['p50']:.0f} us, p99 {owd['p99']:.0f} us, max {owd['max']:.0f} us")
+    # 3. the SDP on each leg (tshark on B's veths): the media anchored in
+    # rtpengine, and what the case means
+    try:
+        legs, refused = sip_legs(cap)
+    except (OSError, subprocess.CalledProcessError) as e:
+        c(False, f"no SIP capture: {e}")
+        legs, refused = {}, collections.Counter()
+    want = SDP[name]
+    offers = [v for v in legs.values() if "offer_a" in v]
+    c(len(offers) == calls and all("offer_c" in v for v in offers),
+      f"SIP: {len(offers)} INVITEs from the UAC, "
+      f"{sum('offer_c' in v for v in offers)} relayed to the UAS with rtpengine's SDP; "
+      f"the UAS refused {sum(refused.values())} {dict(refused)}")
+    anchored = sum(v.get("offer_c", {}).get("c") == SBC_C and v.get("answer_a", {}).get("c") ==
+                   SBC_A for v in offers)
+    answered = sum("answer_a" in v for v in offers)
+    c(answered == calls and anchored == calls,
+      f"SIP: {answered} answers to the UAC, {anchored} calls with rtpengine's addresses in "
+      f"both SDPs (c={SBC_C} to the UAS, c={SBC_A} to the UAC)")
+    for leg, (proto, ncrypto, setup) in want.items():
+        seen = [v[leg] for v in offers if leg in v]
+        protos = collections.Counter(s["proto"] for s in seen)
+        ncr = collections.Counter(len(s["crypto"]) for s in seen)
+        setups = collections.Counter(s["setup"] for s in seen)
+        unp = sum(unpadded(s["crypto"]) for s in seen)
+        ok = bool(seen)
+        for s in seen:
+            ok &= proto is None or s["proto"] == proto
+            if ncrypto == "many":
+                ok &= len(s["crypto"]) > 1 and unpadded(s["crypto"]) > 0
+            elif ncrypto is not None:
+                ok &= len(s["crypto"]) == ncrypto
+            ok &= setup is None or s["setup"] == setup
+        c(ok, f"SDP {leg}: m= {dict(protos)}, a=crypto lines per SDP {dict(ncr)} ({unp} "
+          f"unpadded keys), a=setup {dict(setups)} (want {proto or 'any'}, "
+          f"{ncrypto if ncrypto is not None else 'any'} a=crypto, setup {setup or 'any'})")
+    # 4. rtpengine's view (ng): every call listed while up with media from
+    # both ends (query), none left after, all ended by delete, no errors
+    try:
+        before, w = json.load(open(rtpe0_p)), json.load(open(rtpe_p))
+    except (OSError, ValueError) as e:
+        c(False, f"rtpengine: no ng view: {e}")
+        return 1
+    t0, t1 = before["total"], w["after"]["total"]
+    dt = {k: int(t1[k]) - int(t0[k]) for k in t1 if k.startswith(("managed", "regular",
+                                                                     "relayed", "oneway",
+                                                                     "zeroway", "timeout",
+                                                                     "forced"))}
+    queried = sum(1 for v in w["calls"].values() if len(v) >= 2 and min(v.values()) > 0)
+    c(len(w["calls"]) == calls,
+      f"rtpengine: {len(w['calls'])} calls listed while up (up to {w['most_at_once']} at "
+      f"once), {queried} queried with RTP from both ends already (ng list, query)")
+    both = sum(1 for v in final.values() if v["uac"][0] > 0 and v["uas"][0] > 0)
+    c(len(final) == calls and both == calls and over == 0,
+      f"rtpengine: final stats of {len(final)}/{calls} calls (its log at delete): RTP from "
+      f"both ends on {both}, {sum(v['uac'][0] for v in final.values())} from the UAC, "
+      f"{sum(v['uas'][0] for v in final.values())} from the UAS; {sum(errs)} refused on "
+      f"{sum(1 for e in errs if e)} calls, {over} calls with more than {EARLY_MAX} "
+      f"(most {max(errs, default=0)})")
+    c(not w["after"]["list"] and dt["managedsessions"] == calls and
+      dt["regularterminatedsessions"] == calls,
+      f"rtpengine: {len(w['after']['list'])} calls left, {dt['managedsessions']} sessions "
+      f"ended, {dt['regularterminatedsessions']} by delete, {dt['forcedterminatedsessions']} "
+      f"forced, {dt['timeoutsessions']} timed out")
+    sent = sum(r["media"]["rtp"]["tx_packets"] + r["media"]["rtcp"]["tx_packets"]
+               for r in (uac, uas))
+    c(dt["relayedpackets"] + early >= sent * 0.995 and dt["onewaystreams"] == 0 and
+      dt["zerowaystreams"] == 0,
+      f"rtpengine: relayed {dt['relayedpackets']} + {early} early of the {sent} RTP + RTCP "
+      f"packets the ends sent, {dt['relayedpacketerrors']} errors in all, one-way streams "
+      f"{dt['onewaystreams']}, zero-way {dt['zerowaystreams']}")
+    return 1 if chk.fails else 0
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "ping":
+        for _ in range(100):
+            try:
+                if rtplab.ng("ping", timeout=0.2).get("result") == "pong":
+                    return 0
+            except OSError:
+                pass
+            time.sleep(0.1)
+        return 1
+    if cmd == "stats":
+        json.dump(stats(), sys.stdout)
+        return 0
+    if cmd == "watch":
+        watch(sys.argv[2])
+        return 0
+    if cmd == "check":
+        return check(sys.argv[2:])
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
