@@ -32,8 +32,10 @@
 # statistics, list). RTPE_LOG_LEVEL=7 logs every packet and key: debugging only.
 . tests/functional/lib.sh
 : "${CALLS:=50}" "${RATE:=25}" "${HOLD:=3000}"
+# the WebRTC-gateway cases (ICE + DTLS on one leg) run more calls, faster
+: "${WEBRTC_CALLS:=200}" "${WEBRTC_RATE:=50}"
 # CASES: the cases to run (names below), in the order given
-: "${CASES:=plain sdes sdes-suites sdes-plain dtls-sdes dtls-passive dual}"
+: "${CASES:=plain sdes sdes-suites sdes-plain dtls-sdes dtls-passive dual webrtc-plain plain-webrtc-lite plain-webrtc-full}"
 KAM=${KAMAILIO:-kamailio}
 RTPE=${RTPENGINE:-rtpengine}
 command -v "$KAM" >/dev/null 2>&1 || { echo "SKIP: kamailio not installed (scripts/deps.sh)"; exit 77; }
@@ -127,6 +129,16 @@ route[FLAGS] {
 		break;
 	case "dual":
 		\$var(offer) = \$var(offer) + " RTP/SAVP$NO rtcp-mux-demux";
+		break;
+	# rtpengine as the WebRTC gateway: ICE, DTLS, rtcp-mux, SAVPF on one
+	# leg, plain RTP on the other
+	case "webrtc-plain":
+		\$var(offer) = \$var(offer) + " RTP/AVP ICE=remove rtcp-mux-demux";
+		break;
+	case "plain-webrtc-lite":
+	case "plain-webrtc-full":
+		\$var(offer) = \$var(offer) + " UDP/TLS/RTP/SAVPF ICE=force rtcp-mux-require";
+		\$var(answer) = "RTP/AVP ICE=remove";
 		break;
 	}
 }
@@ -223,6 +235,14 @@ run() {
 	[ -n "${KEEP:-}" ] || rm -f "$cap"
 }
 
+# webrtc CMD...: CMD with the WebRTC cases' call count and rate
+webrtc() {
+	save_c=$CALLS save_r=$RATE
+	CALLS=$WEBRTC_CALLS RATE=$WEBRTC_RATE
+	"$@"
+	CALLS=$save_c RATE=$save_r
+}
+
 for c in $CASES; do
 	case $c in
 	plain) run plain none none ;;
@@ -233,6 +253,14 @@ for c in $CASES; do
 	dtls-sdes) run dtls-sdes dtls sdes "--set media.rtcp_mux=true" ;;
 	dtls-passive) run dtls-passive dtls sdes "--set media.rtcp_mux=true" ;;
 	dual) run dual dual sdes "--set media.rtcp_mux=true" ;;
+	# the WebRTC side is ours: a UAC with the webrtc preset (full ICE,
+	# DTLS, AVPF, mux, BUNDLE) to a plain UAS; a plain UAC to a UAS that
+	# rtpengine offers ICE + DTLS, as a lite and as a full agent
+	webrtc-plain) webrtc run webrtc-plain dtls none "--set media.preset=webrtc" ;;
+	plain-webrtc-lite) webrtc run plain-webrtc-lite none dtls "" \
+		"--set media.feedback=avpf --set media.rtcp_mux=true --set media.ice=lite" ;;
+	plain-webrtc-full) webrtc run plain-webrtc-full none dtls "" \
+		"--set media.feedback=avpf --set media.rtcp_mux=true --set media.ice=full" ;;
 	*) fail "unknown case $c" ;;
 	esac
 done
