@@ -21,6 +21,13 @@
 #                 SDES toward the UAS
 #   dtls-passive  the same with rtpengine passive (DTLS=passive)
 #   dual          the UAC offers SDES and DTLS in one SDP, SDES toward the UAS
+#   webrtc-plain  rtpengine as a WebRTC gateway: a UAC with the webrtc preset
+#                 (ICE full, DTLS, AVPF, mux) bridged to a plain UAS
+#   plain-webrtc-lite / -full  a plain UAC bridged to a UAS that rtpengine
+#                 offers ICE + DTLS + SAVPF, the UAS ICE lite / full
+#   (the three WebRTC cases: WEBRTC_CALLS calls each, default 200; every
+#   call selects a pair with no bad check, and media sent before that leg is
+#   up may be lost at call starts only: see sbc_check.py)
 # Every case: every call answered and succeeded on both sides, media both
 # ways on every call with the security asked for, loss under 0.5 % each
 # way (sent vs received + after hang-up + the UAS's first packets rtpengine
