@@ -348,6 +348,10 @@ fi
 # SIP calls/s between two instances against SIPp (scripts/bench_sip.sh)
 sh "$(dirname "$0")/bench_sip.sh" "$BIN" || fail "bench_sip.sh"
 
+# WebRTC (WSS + ICE + DTLS) call set-up rate against DTLS over SIP/UDP
+# (scripts/bench_webrtc.sh)
+sh "$(dirname "$0")/bench_webrtc.sh" "$BIN" || fail "bench_webrtc.sh"
+
 # Human summary (stderr). Goals are information, never a failure.
 [ -n "$NOISY" ] && echo "bench: note: runs with other load on the machine:$NOISY" >&2
 python3 - "$MBL_PPS" "$RATIO" "$P99" "$PPPS" "$GOAL_PPS" "$GOAL_RATIO" "$GOAL_P99_US" \

@@ -36,13 +36,7 @@ done
 # a throwaway CA and a certificate for the UAS's address, for SIP over TLS
 PKI=$OUT/pki
 mkdir -p "$PKI"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-	-subj "/CN=mediablast demo CA" -keyout "$PKI/ca.key" -out "$PKI/ca.pem" 2>/dev/null &&
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=uas.demo" \
-	-keyout "$PKI/uas.key" -out "$PKI/uas.csr" 2>/dev/null &&
-printf 'subjectAltName=IP:198.18.0.2\n' > "$PKI/ext.cnf" &&
-openssl x509 -req -in "$PKI/uas.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial \
-	-days 1 -extfile "$PKI/ext.cnf" -out "$PKI/uas.pem" 2>/dev/null ||
+sh "$(dirname "$0")/lab_pki.sh" "$PKI" uas IP:198.18.0.2 ||
 	{ echo "demo: cannot make the TLS certificates (openssl)"; exit 1; }
 
 # run NAME ENCRYPTION TRANSPORT [OPTIONS FOR BOTH]

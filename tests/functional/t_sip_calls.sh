@@ -19,13 +19,7 @@ PKI=$OUT/pki-$TAG
 mkdir -p "$PKI"
 
 make_pki() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj "/CN=mediablast test CA" -keyout "$PKI/ca.key" -out "$PKI/ca.pem" 2>/dev/null
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=uas.test" \
-		-keyout "$PKI/uas.key" -out "$PKI/uas.csr" 2>/dev/null
-	printf 'subjectAltName=DNS:uas.test,IP:198.18.0.2\n' > "$PKI/ext.cnf"
-	openssl x509 -req -in "$PKI/uas.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" \
-		-CAcreateserial -days 2 -extfile "$PKI/ext.cnf" -out "$PKI/uas.pem" 2>/dev/null
+	sh scripts/lab_pki.sh "$PKI" uas DNS:uas.test,IP:198.18.0.2
 }
 
 # run TRANSPORT: one UAS + one UAC run, captured on vb

@@ -17,13 +17,7 @@ ip netns exec "$A" ip addr add 198.18.0.1/24 dev va
 ip netns exec "$B" ip addr add 198.18.0.2/24 dev vb
 K=$(cd "$OUT" && pwd)/kam-$TAG  # kamailio changes directory: absolute paths
 mkdir -p "$K"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj "/CN=interop CA" -keyout "$K/ca.key" -out "$K/ca.pem" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=proxy.test" \
-	-keyout "$K/proxy.key" -out "$K/proxy.csr" 2>/dev/null
-printf 'subjectAltName=IP:198.18.0.2\n' > "$K/ext.cnf"
-openssl x509 -req -in "$K/proxy.csr" -CA "$K/ca.pem" -CAkey "$K/ca.key" -CAcreateserial \
-	-days 2 -extfile "$K/ext.cnf" -out "$K/proxy.pem" 2>/dev/null
+sh scripts/lab_pki.sh "$K" proxy IP:198.18.0.2
 cat > "$K/tls.cfg" <<EOT
 [server:default]
 method = TLSv1.2+
