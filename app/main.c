@@ -190,7 +190,10 @@ static int open_port(struct app *a)
 		fprintf(stderr, "mediablast: %s\n", err);
 		return rc;
 	}
-	mbl_port_wait_link(&a->port, 3000);
+	if (!mbl_port_wait_link(&a->port, a->cfg.port.link_wait_ms))
+		mbl_log(MBL_LOG_WARN, "port %u: link still down after port.link_wait_ms = %u: "
+			"starting anyway (a memif peer not started? a cable?)", a->port.id,
+			a->cfg.port.link_wait_ms);
 	mbl_log(MBL_LOG_INFO, "port %u: %s (%s), %u RX / %u TX queues, checksum offload %s, "
 		"receive timestamps %s", a->port.id, a->port.name, a->port.driver,
 		a->port.nb_rxq, a->port.nb_txq, a->port.tx_udp_cksum ? "on" : "off (software)",

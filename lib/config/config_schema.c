@@ -105,6 +105,10 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "Hold due packets up to this long to send them in one burst. For PMDs "
 	     "where every TX burst is a system call (af_packet, tap); 0 sends at once. "
 	     "Included in pacing.lateness_us."),
+	UINT("port", "link_wait_ms", port.link_wait_ms, 0, 600000, "3000",
+	     "At start, wait this long for the link to come up before the run (and its "
+	     "duration) begins; a link still down then is reported and the run goes on. "
+	     "The memif profiles set 30000: the peer instance may start seconds later."),
 	BOOL("port", "idle_sleep", port.idle_sleep, "false",
 	     "Let a worker sleep when nothing is due for a while, to share its core "
 	     "with other processes (small labs); costs RX timestamp precision. "

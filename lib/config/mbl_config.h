@@ -115,6 +115,7 @@ struct mbl_config_port {
 	uint16_t mtu;
 	uint32_t tx_coalesce_us;            /* 0 = send every poll */
 	bool idle_sleep;
+	uint32_t link_wait_ms;              /* wait this long for link up at start */
 };
 
 struct mbl_config_media {
