@@ -66,8 +66,9 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 	mbl_config_dump_json(&a->cfg, &j);
 	port_json(a, &j);
 	mbl_dp_report_json(a->dp, t, &j);
-	if (a->cp != NULL)
+	if (a->cp != NULL) {
 		mbl_cp_report_json(a->cp, (double)(a->tx_stop_ns - a->start_ns) / 1e9, &j);
+	}
 	mbl_json_obj_close(&j);
 	if (fclose(f) != 0 || rename(tmp, path) != 0) {
 		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path,
@@ -95,6 +96,28 @@ static void agreed_summary(const struct mbl_cp_stats *st)
 			       (unsigned long long)st->dtls_by_fp_hash[i], mbl_cp_fp_hash_names[i]);
 }
 
+/* WS / WSS runs: one line of WebSocket counters. */
+static void ws_summary(struct app *a)
+{
+	struct mbl_sip_tp_stats ts;
+	uint64_t refused = 0, errors = 0, closes = 0;
+
+	if (!mbl_sip_proto_ws(a->cpc.proto))
+		return;
+	mbl_cp_tp_stats(a->cp, &ts);
+	for (unsigned e = 0; e < MBL_WS_HS_ERR_MAX; e++)
+		refused += ts.ws.hs_refused[e];
+	for (unsigned e = 0; e < MBL_WS_ERR_MAX; e++)
+		errors += ts.ws.errors[e];
+	for (unsigned s = 0; s < MBL_SIP_TP_WS_CLOSE_SLOTS; s++)
+		closes += ts.ws.closes_in[s] + ts.ws.closes_out[s];
+	printf("  sip %s: %llu handshakes, %llu refused, frames in %llu out %llu, %llu protocol "
+	       "errors, %llu close frames\n", mbl_sip_proto_name(a->cpc.proto),
+	       (unsigned long long)ts.ws.handshakes, (unsigned long long)refused,
+	       (unsigned long long)ts.ws.frames_in, (unsigned long long)ts.ws.frames_out,
+	       (unsigned long long)errors, (unsigned long long)closes);
+}
+
 static void calls_summary(struct app *a)
 {
 	const struct mbl_cp_stats *st = mbl_cp_stats(a->cp);
@@ -113,6 +136,7 @@ static void calls_summary(struct app *a)
 	       (unsigned long long)st->media_sdes, (unsigned long long)st->media_dtls,
 	       (unsigned long long)st->media_plain);
 	agreed_summary(st);
+	ws_summary(a);
 }
 
 void app_summary(struct app *a, const struct mbl_dp_totals *t)

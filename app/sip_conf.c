@@ -146,6 +146,13 @@ static int codecs(const struct mbl_config_media *m, const struct mbl_codec *dp_c
 	return 0;
 }
 
+/* app_sip_conf casts sip.transport to the transport's enum */
+_Static_assert((int)MBL_CONFIG_TP_TCP == (int)MBL_SIP_TCP &&
+		       (int)MBL_CONFIG_TP_TLS == (int)MBL_SIP_TLS &&
+		       (int)MBL_CONFIG_TP_WS == (int)MBL_SIP_WS &&
+		       (int)MBL_CONFIG_TP_WSS == (int)MBL_SIP_WSS,
+	       "enum mbl_config_transport and enum mbl_sip_proto disagree");
+
 static int tls(const struct mbl_config_sip *s, struct mbl_cp_conf *c, char *err, size_t errlen)
 {
 	c->tls.ca_file = s->tls_ca_file[0] ? s->tls_ca_file : NULL;
@@ -153,10 +160,14 @@ static int tls(const struct mbl_config_sip *s, struct mbl_cp_conf *c, char *err,
 	c->tls.key_file = s->tls_key_file[0] ? s->tls_key_file : NULL;
 	c->tls.server_name = s->tls_server_name[0] ? s->tls_server_name : NULL;
 	c->tls.no_verify = !s->tls_verify;
-	if (s->transport == MBL_CONFIG_TP_TLS && !c->uac && c->tls.cert_file == NULL) {
-		snprintf(err, errlen, "sip.tls.cert_file: a TLS UAS needs a certificate and key");
+	if ((s->transport == MBL_CONFIG_TP_TLS || s->transport == MBL_CONFIG_TP_WSS) && !c->uac &&
+	    c->tls.cert_file == NULL) {
+		snprintf(err, errlen, "sip.tls.cert_file: a %s UAS needs a certificate and key",
+			 s->transport == MBL_CONFIG_TP_TLS ? "TLS" : "WSS");
 		return -EINVAL;
 	}
+	snprintf(c->ws_path, sizeof(c->ws_path), "%s", s->ws_path);
+	snprintf(c->ws_origin, sizeof(c->ws_origin), "%s", s->ws_origin);
 	if ((c->tls.cert_file == NULL) != (c->tls.key_file == NULL)) {
 		snprintf(err, errlen, "sip.tls.key_file: give it together with sip.tls.cert_file");
 		return -EINVAL;

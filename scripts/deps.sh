@@ -5,13 +5,15 @@
 set -eu
 
 # openssl: certificates for the SIP/TLS tests and the demo; kamailio: the
-# SIP proxy of the interop tests; rtpengine-daemon: the media relay of the
+# SIP proxy of the interop tests (its websocket and xhttp modules: the
+# WebSocket front of t_sip_ws.sh); rtpengine-daemon: the media relay of the
 # SBC test (run by the test in its namespace; Debian also enables a service
 # that the tests do not use); baresip-core: the far-end UA of another;
 # sip-tester: SIPp, the calls/s baseline; ethtool: veth checksum offload off
 PKGS="build-essential pkg-config libdpdk-dev dpdk dpdk-dev libsrtp2-dev
       libosip2-dev libssl-dev libcmocka-dev libpcap-dev libbsd-dev tshark
-      iproute2 python3 procps openssl ethtool kamailio kamailio-tls-modules sip-tester
+      iproute2 python3 procps openssl ethtool kamailio kamailio-tls-modules
+      kamailio-websocket-modules sip-tester
       baresip-core rtpengine-daemon"
 
 missing=""

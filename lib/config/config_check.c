@@ -138,6 +138,29 @@ bad:
 	return -EINVAL;
 }
 
+/* A request-target of the WebSocket opening handshake (RFC 7230 5.3.1
+ * origin-form): '/' first, then printable ASCII without blanks. */
+int mbl_config_check_ws_path(const char *v, char *why, size_t len)
+{
+	if (v[0] != '/') {
+		snprintf(why, len, "'%s' must start with '/'", v);
+		return -EINVAL;
+	}
+	return mbl_config_check_token(v, why, len);
+}
+
+/* "" or printable ASCII without blanks (an HTTP header value we send). */
+int mbl_config_check_token(const char *v, char *why, size_t len)
+{
+	for (const char *p = v; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f) {
+			snprintf(why, len, "'%s' has a blank or a character outside printable ASCII",
+				 v);
+			return -EINVAL;
+		}
+	return 0;
+}
+
 int mbl_config_check_dtmf(const char *v, char *why, size_t len)
 {
 	size_t bad = strspn(v, "0123456789*#ABCDabcd");

@@ -73,6 +73,8 @@ int mbl_config_check_crypto(const char *v, char *why, size_t len);
 int mbl_config_check_codecs(const char *v, char *why, size_t len);
 int mbl_config_check_suites(const char *v, char *why, size_t len);
 int mbl_config_check_hostport(const char *v, char *why, size_t len);
+int mbl_config_check_ws_path(const char *v, char *why, size_t len);
+int mbl_config_check_token(const char *v, char *why, size_t len);
 int mbl_config_check_target(const char *v, char *why, size_t len);
 int mbl_config_check_hold(const char *v, char *why, size_t len);
 /* Address family (4 or 6) of an address, range or CIDR; -EINVAL if bad. */

@@ -22,7 +22,7 @@ static const char *const codecs[] = { "PCMU", "PCMA", "G722", "G729", "opus", NU
 static const char *const payloads[] = { "tone", "file", "probe", NULL };
 static const char *const srtp_engines[] = { "libsrtp", "cryptodev", NULL };
 static const char *const rx_verify_modes[] = { "decrypt", "auth_only", NULL };
-static const char *const transports[] = { "udp", "tcp", "tls", NULL };
+static const char *const transports[] = { "udp", "tcp", "tls", "ws", "wss", NULL };
 static const char *const encryptions[] = { "none", "sdes", "dtls", "dual", NULL };
 static const char *const policies[] = { "required", "optional", "off", NULL };
 static const char *const feedbacks[] = { "none", "avpf", NULL };
@@ -251,7 +251,9 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "each retransmission (RFC 6347 4.2.4.1 recommends 1000)."),
 
 	ENUM("sip", "transport", sip.transport, transports, "udp",
-	     "SIP transport: udp, tcp or tls (TLS 1.2/1.3 with OpenSSL)."),
+	     "SIP transport: udp, tcp, tls (TLS 1.2/1.3 with OpenSSL), ws (WebSocket, RFC 7118) "
+	     "or wss (WebSocket over TLS, with the sip.tls.* keys). A ws/wss UAC connects only "
+	     "(Via and Contact name a random .invalid host); a ws/wss UAS listens on sip.listen."),
 	STR("sip", "listen", sip.listen, mbl_config_check_hostport, "IP:PORT, ranges",
 	    "127.0.0.1:5060",
 	    "Local signaling address(es), kernel sockets (not media addresses): IP:PORT, "
@@ -287,6 +289,12 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "said so at start."),
 	STR("sip", "tls.server_name", sip.tls_server_name, NULL, "host", "",
 	    "TLS: SNI and name to verify (\"\" = the target's host)."),
+	STR("sip", "ws_path", sip.ws_path, mbl_config_check_ws_path, "/path", "/",
+	    "ws/wss UAC: request-target of the WebSocket opening handshake (GET /path, with "
+	    "Host the target and Sec-WebSocket-Protocol: sip). A UAS accepts any path."),
+	STR("sip", "ws_origin", sip.ws_origin, mbl_config_check_token, "origin", "",
+	    "ws/wss UAC: Origin header of the opening handshake, as a browser sends it "
+	    "(\"https://app.example.com\"); \"\" = none."),
 	STR("sip", "auth_user", sip.auth_user, NULL, "user", "",
 	    "Digest user for 401/407 challenges (RFC 8760)."),
 	SECRET("sip", "auth_password", sip.auth_password, NULL, "password", "",

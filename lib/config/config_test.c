@@ -207,6 +207,17 @@ static void test_bools_enums_strings(void **state)
 	set_expect(&c, "media.dtmf=0123456789*#ABCDabcd", 0, NULL);
 	set_expect(&c, "media.dtmf=12e", -EINVAL,
 		   "--set: media.dtmf: 'e' is not a DTMF digit (0-9 * # A-D)");
+	/* SIP over WebSocket: the transports and the handshake's path / Origin */
+	set_expect(&c, "sip.transport=wss", 0, NULL);
+	assert_int_equal(c.sip.transport, MBL_CONFIG_TP_WSS);
+	set_expect(&c, "sip.transport=ws", 0, NULL);
+	assert_int_equal(c.sip.transport, MBL_CONFIG_TP_WS);
+	get_expect(&c, "sip.ws_path", "/");
+	set_expect(&c, "sip.ws_path=/ws?x=1", 0, NULL);
+	set_expect(&c, "sip.ws_path=ws", -EINVAL, "--set: sip.ws_path: 'ws' must start with '/'");
+	set_expect(&c, "sip.ws_path=/a b", -EINVAL, NULL);
+	set_expect(&c, "sip.ws_origin=https://app.test", 0, NULL);
+	set_expect(&c, "sip.ws_origin=", 0, NULL);
 }
 
 static void test_addresses(void **state)

@@ -55,7 +55,11 @@ enum mbl_config_codec {
 	MBL_CONFIG_CODEC_OPUS,
 };
 
-enum mbl_config_transport { MBL_CONFIG_TP_UDP = 0, MBL_CONFIG_TP_TCP, MBL_CONFIG_TP_TLS };
+/* the order of enum mbl_sip_proto (app/sip_conf.c casts one to the other) */
+enum mbl_config_transport {
+	MBL_CONFIG_TP_UDP = 0, MBL_CONFIG_TP_TCP, MBL_CONFIG_TP_TLS, MBL_CONFIG_TP_WS,
+	MBL_CONFIG_TP_WSS,
+};
 enum mbl_config_encryption {
 	MBL_CONFIG_ENC_NONE = 0, MBL_CONFIG_ENC_SDES, MBL_CONFIG_ENC_DTLS, MBL_CONFIG_ENC_DUAL,
 };
@@ -181,6 +185,8 @@ struct mbl_config_sip {
 	char tls_key_file[MBL_CONFIG_PATH_LEN];
 	bool tls_verify;
 	char tls_server_name[MBL_CONFIG_HOST_LEN];
+	char ws_path[MBL_CONFIG_HOST_LEN];  /* WS client: request-target, "/..." */
+	char ws_origin[MBL_CONFIG_HOST_LEN]; /* WS client: Origin; "" = none */
 	char auth_user[64];
 	char auth_password[128];            /* secret */
 	char inject_file[MBL_CONFIG_PATH_LEN];

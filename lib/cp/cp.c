@@ -42,11 +42,12 @@ static void tp_err(void *arg, uint32_t conn_id, const struct sockaddr *peer,
 {
 	struct mbl_cp *cp = arg;
 
-	(void)conn_id;
 	(void)peer;
 	cp->tp_err = mbl_sip_tp_err_name(why);
 	cp->tp_err_ns = mbl_time_ns();
 	MBL_LOG_RL(MBL_LOG_WARN, "sip: connection failed: %s", mbl_sip_tp_err_desc(why));
+	/* what was sent on it gets no answer: fail it now, not at timer B */
+	mbl_sip_ua_conn_lost(cp->ua, conn_id, cp->tp_err_ns);
 }
 
 /* From the message's local address: the socket (UDP), the connection's
@@ -55,11 +56,10 @@ static int ua_send(void *arg, unsigned local, const struct sockaddr *to, socklen
 		   uint32_t conn_id, const char *buf, size_t len)
 {
 	struct mbl_cp *cp = arg;
-	int rc = mbl_sip_tp_send(cp->tp, cp->conf.proto, to, tolen, cp_local_sa(cp, local),
-				 conn_id, cp->conf.uac ? cp->conf.target_host : NULL, buf, len);
-
-	/* TCP/TLS answer with the connection id; the UA wants 0 or -errno */
-	return rc < 0 ? rc : 0;
+	/* streams answer with the connection id, which the UA keeps (a
+	 * transaction on a connection that fails ends at once) */
+	return mbl_sip_tp_send(cp->tp, cp->conf.proto, to, tolen, cp_local_sa(cp, local), conn_id,
+			       cp->conf.uac ? cp->conf.target_host : NULL, buf, len);
 }
 
 static int make_transport(struct mbl_cp *cp, char *err, size_t errlen)
@@ -70,28 +70,51 @@ static int make_transport(struct mbl_cp *cp, char *err, size_t errlen)
 		.on_msg = tp_msg,
 		.on_conn_error = tp_err,
 		.arg = cp,
+		.ws_path = cp->conf.ws_path[0] ? cp->conf.ws_path : NULL,
+		.ws_origin = cp->conf.ws_origin[0] ? cp->conf.ws_origin : NULL,
 	};
 
 	cp->tp = mbl_sip_tp_create(&tc, err, errlen);
 	if (cp->tp == NULL)
 		return -errno;
 	/* a TLS UAC without a certificate only connects out: requests of its
-	 * dialogs come back on the connections it opened (RFC 3261 18) */
-	if (cp->conf.uac && cp->conf.proto == MBL_SIP_TLS && cp->conf.tls.cert_file == NULL)
+	 * dialogs come back on the connections it opened (RFC 3261 18); a
+	 * WebSocket client never listens (RFC 7118 5.2) */
+	if (cp->conf.uac && ((cp->conf.proto == MBL_SIP_TLS && cp->conf.tls.cert_file == NULL) ||
+			     mbl_sip_proto_ws(cp->conf.proto)))
 		return 0;
 	if (cp_local_listen(cp, err, errlen) < 0)
 		return -EADDRNOTAVAIL;
 	return 0;
 }
 
+/* RFC 7118 5.2: a WebSocket client names a random "<token>.invalid" host
+ * in Via and Contact, as browser stacks do (12 letters and digits). */
+static void invalid_host(struct mbl_cp *cp, char *out, size_t len)
+{
+	static const char abc[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	char tok[13];
+
+	for (unsigned i = 0; i < 12; i++) {
+		cp->rng ^= cp->rng << 13, cp->rng ^= cp->rng >> 17, cp->rng ^= cp->rng << 5;
+		tok[i] = abc[cp->rng % (sizeof(abc) - 1)];
+	}
+	tok[12] = '\0';
+	snprintf(out, len, "%s.invalid", tok);
+}
+
 static int make_ua(struct mbl_cp *cp, char *err, size_t errlen)
 {
 	struct mbl_sip_ua_conf uc;
 	struct mbl_sip_ua_ops ops = { .send_local = ua_send, .event = cp_event, .arg = cp };
-	char host[64];
+	char host[64], via[32];
 	uint16_t port;
 
 	mbl_sip_ua_conf_defaults(&uc);
+	if (cp->conf.uac && mbl_sip_proto_ws(cp->conf.proto)) {
+		invalid_host(cp, via, sizeof(via));
+		uc.via_host = via;
+	}
 	addr_fmt((const struct sockaddr *)&cp->conf.listen, host, sizeof(host), &port);
 	uc.local_host = host;
 	uc.local_port = port;
@@ -120,8 +143,8 @@ static void uris(struct mbl_cp *cp)
 	const struct mbl_cp_conf *c = &cp->conf;
 	char host[64];
 	uint16_t port;
-	const char *scheme = c->proto == MBL_SIP_TLS ? "sips" : "sip";
-	const char *tp = c->proto == MBL_SIP_TCP ? ";transport=tcp" : "";
+	const char *scheme = cp_uri_scheme(c->proto);
+	const char *tp = cp_uri_transport(c->proto);
 
 	snprintf(cp->target_uri, sizeof(cp->target_uri), "%s:%s@%s%s", scheme, c->to_user,
 		 c->domain[0] ? c->domain : c->target_host, tp);

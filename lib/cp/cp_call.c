@@ -260,7 +260,7 @@ static int csv_text(const struct mbl_cp *cp, const struct cp_call *c, const char
 static int call_uris(struct mbl_cp *cp, const struct cp_call *c, char *to, size_t tolen,
 		     char *from, size_t fromlen)
 {
-	const char *scheme = cp->conf.proto == MBL_SIP_TLS ? "sips" : "sip";
+	const char *scheme = cp_uri_scheme(cp->conf.proto);
 	char tu[128], fu[128];
 	const char *at;
 
@@ -280,8 +280,7 @@ static int call_uris(struct mbl_cp *cp, const struct cp_call *c, char *to, size_
 		return -EINVAL;
 	/* the engine's URIs with the user parts replaced */
 	at = strchr(cp->target_uri, '@');
-	snprintf(to, tolen, "%s:%s%s", cp->conf.proto == MBL_SIP_TLS ? "sips" : "sip", tu,
-		 at != NULL ? at : "");
+	snprintf(to, tolen, "%s:%s%s", scheme, tu, at != NULL ? at : "");
 	snprintf(from, fromlen, "%s:%s@%s", scheme, fu, mbl_sip_ua_local_hostport(cp->ua, c->local));
 	return 0;
 }

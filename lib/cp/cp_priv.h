@@ -134,6 +134,20 @@ struct mbl_cp {
 	struct mbl_cp_stats st;
 };
 
+/* URI scheme of our Request-URI, To and From: sips only for TLS. A WSS
+ * hop is secure, but the next hop behind a WebSocket server (kamailio
+ * relaying to UDP) is not, and sips would demand TLS there (RFC 5630). */
+static inline const char *cp_uri_scheme(enum mbl_sip_proto p)
+{
+	return p == MBL_SIP_TLS ? "sips" : "sip";
+}
+
+/* Its transport parameter: tcp, and ws for both WS and WSS (RFC 7118 5.2). */
+static inline const char *cp_uri_transport(enum mbl_sip_proto p)
+{
+	return p == MBL_SIP_TCP ? ";transport=tcp" : mbl_sip_proto_ws(p) ? ";transport=ws" : "";
+}
+
 /* cp_heap.c: calls by deadline (one entry per call at most) */
 void cp_timer_set(struct mbl_cp *cp, uint32_t idx, enum cp_timer t, uint64_t deadline);
 void cp_timer_clear(struct mbl_cp *cp, uint32_t idx);

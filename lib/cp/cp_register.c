@@ -139,12 +139,12 @@ static int reg_uris(const struct mbl_cp *cp, const struct cp_reg *r, char *user,
 		    char *ruri, size_t rlen, char *aor, size_t alen)
 {
 	const struct mbl_cp_conf *c = &cp->conf;
-	const char *scheme = c->proto == MBL_SIP_TLS ? "sips" : "sip";
+	const char *scheme = cp_uri_scheme(c->proto);
 	const char *dom = c->domain[0] ? c->domain : c->target_host;
 
 	if (row_text(cp, r, c->from_user, user, ulen) < 0 || user[0] == '\0')
 		return -EINVAL;
-	snprintf(ruri, rlen, "%s:%s%s", scheme, dom, c->proto == MBL_SIP_TCP ? ";transport=tcp" : "");
+	snprintf(ruri, rlen, "%s:%s%s", scheme, dom, cp_uri_transport(c->proto));
 	return snprintf(aor, alen, "%s:%s@%s", scheme, user, dom) < (int)alen ? 0 : -ENOSPC;
 }
 

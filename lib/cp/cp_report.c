@@ -273,6 +273,7 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	for (unsigned e = 0; e < MBL_SIP_TP_ERR_MAX; e++)
 		if (ts.err[e] != 0)
 			mbl_json_u64(j, mbl_sip_tp_err_name(e), ts.err[e]);
+	mbl_cp_ws_report_json(cp, "websocket", j);
 	mbl_json_obj_close(j);
 	mbl_json_obj_close(j);
 }

@@ -53,6 +53,8 @@ struct mbl_cp_conf {
 	uint32_t t1_ms, t2_ms, t4_ms;
 	uint32_t max_txns;                 /* 0 = max(8 * limit, 65536) */
 	struct mbl_sip_tls_conf tls;       /* strings owned by the caller */
+	char ws_path[256];                 /* WS / WSS UAC: handshake request-target */
+	char ws_origin[256];               /* WS / WSS UAC: Origin ("" = none) */
 	char auth_user[64], auth_password[128]; /* secret */
 	/* UAS: challenge INVITE and REGISTER in this realm ("" = never), one
 	 * WWW-Authenticate per algorithm in this order (RFC 8760 2.4); users
@@ -170,5 +172,11 @@ unsigned mbl_cp_n_local(const struct mbl_cp *cp);
 uint64_t mbl_cp_local_calls(const struct mbl_cp *cp, unsigned i);
 /* "calls" and "sip" objects of the report. */
 void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_json *j);
+/* The SIP transport's counters (cp_ws_report.c). */
+void mbl_cp_tp_stats(const struct mbl_cp *cp, struct mbl_sip_tp_stats *out);
+/* WS / WSS runs: object `key` with the WebSocket counters (handshakes,
+ * refusals by reason, frames, pings, closes by code, protocol errors);
+ * nothing on other transports. Meant for sip.transport_stats.websocket. */
+void mbl_cp_ws_report_json(const struct mbl_cp *cp, const char *key, struct mbl_json *j);
 
 #endif /* MBL_CP_H */

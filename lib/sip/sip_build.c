@@ -166,6 +166,10 @@ static void wr_contact(struct mbl_sip_ua *ua, struct ua_wr *w, const char *user,
 		mbl_ua_wr_str(w, ";transport=tcp");
 	else if (ua->conf.transport == MBL_SIP_TLS)
 		mbl_ua_wr_str(w, ";transport=tls");
+	else if (mbl_sip_proto_ws(ua->conf.transport))
+		mbl_ua_wr_str(w, ";transport=ws"); /* RFC 7118 5.2: ws for WSS too */
+	if (ua->conf.via_host)
+		mbl_ua_wr_str(w, ";ob"); /* RFC 5626 5.4: reach us over this flow */
 	mbl_ua_wr_str(w, ">\r\n");
 }
 

@@ -121,7 +121,10 @@ void mbl_sip_alloc_install(void);
 /* Parse and validate one SIP message as a UAS receives it.
  *
  * buf[len] is a UDP datagram (stream false) or one frame of a stream
- * transport (stream true). Leading CRLFs are skipped in both (RFC 3261 7.5).
+ * transport (stream true). A WebSocket message is parsed as a datagram
+ * (stream false): it delimits the SIP message, so Content-Length is
+ * optional there (RFC 7118 5.1). Leading CRLFs are skipped in both (RFC
+ * 3261 7.5).
  *  - datagram: with a Content-Length the body is that many octets: more
  *    octets after it are ignored (RFC 3261 18.3), fewer is a 400. Without
  *    one, the body runs to the end of the datagram (CRLFs alone count as no

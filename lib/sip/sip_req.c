@@ -93,11 +93,14 @@ static bool contact_is_ours(const struct mbl_sip_ua *ua, const struct ua_txn *t,
 {
 	const osip_uri_t *u = c ? c->url : NULL;
 	unsigned port = ua->conf.local_port ? ua->conf.local_port
-			: ua->conf.transport == MBL_SIP_TLS ? 5061 : 5060;
+			: mbl_ua_default_port(ua->conf.transport);
+	const char *host = ua->conf.via_host ? ua->conf.via_host : ua->conf.local_host;
 
-	if (!u || !u->host || strcmp(u->host, ua->conf.local_host) != 0)
+	if (!u || !u->host || strcmp(u->host, host) != 0)
 		return false;
-	if ((u->port ? (unsigned)strtoul(u->port, NULL, 10) : 5060) != port)
+	/* a .invalid Contact has no port (RFC 7118 5.2) */
+	if (!ua->conf.via_host &&
+	    (u->port ? (unsigned)strtoul(u->port, NULL, 10) : 5060) != port)
 		return false;
 	return strcmp(u->username ? u->username : "", t->req_contact) == 0;
 }

@@ -30,9 +30,19 @@
 
 const char *mbl_sip_proto_name(enum mbl_sip_proto p)
 {
-	static const char *const n[] = {"UDP", "TCP", "TLS"};
+	static const char *const n[] = {"UDP", "TCP", "TLS", "WS", "WSS"};
 
 	return (unsigned)p < MBL_ARRAY_SIZE(n) ? n[p] : NULL;
+}
+
+bool mbl_sip_proto_tls(enum mbl_sip_proto p)
+{
+	return p == MBL_SIP_TLS || p == MBL_SIP_WSS;
+}
+
+bool mbl_sip_proto_ws(enum mbl_sip_proto p)
+{
+	return p == MBL_SIP_WS || p == MBL_SIP_WSS;
 }
 
 #define ERR_NAME_(n, d) #n,
@@ -154,9 +164,12 @@ struct mbl_sip_tp *mbl_sip_tp_create(const struct mbl_sip_tp_conf *c, char *err,
 		snprintf(err, errlen, "sip tp: epoll_create1: %s", strerror(e));
 		goto fail;
 	}
+	tp->rnd_pos = sizeof(tp->rnd); /* empty: the first draw fills it */
 	if (mbl_sip_tp_tables_init(tp) < 0 ||
 	    (c->udp_batch && mbl_sip_tp_udpq_init(tp) < 0) ||
-	    (c->tls.server_name && !(tp->server_name = strdup(c->tls.server_name)))) {
+	    (c->tls.server_name && !(tp->server_name = strdup(c->tls.server_name))) ||
+	    !(tp->ws_path = strdup(c->ws_path ? c->ws_path : "/")) ||
+	    (c->ws_origin && !(tp->ws_origin = strdup(c->ws_origin)))) {
 		snprintf(err, errlen, "sip tp: out of memory");
 		goto fail;
 	}
@@ -166,6 +179,7 @@ struct mbl_sip_tp *mbl_sip_tp_create(const struct mbl_sip_tp_conf *c, char *err,
 		goto fail;
 	}
 	memset(&tp->conf.tls, 0, sizeof(tp->conf.tls)); /* the caller's strings */
+	tp->conf.ws_path = tp->conf.ws_origin = NULL;
 	tp->conf.tls.no_verify = c->tls.no_verify;
 	return tp;
 fail:
@@ -194,6 +208,8 @@ void mbl_sip_tp_free(struct mbl_sip_tp *tp)
 	free(tp->lis);
 	free(tp->rx);
 	free(tp->server_name);
+	free(tp->ws_path);
+	free(tp->ws_origin);
 	free(tp);
 }
 
@@ -403,8 +419,9 @@ int mbl_sip_tp_listen(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struct 
 		snprintf(err, errlen, "sip listen: bad protocol or address");
 		return -EINVAL;
 	}
-	if (p == MBL_SIP_TLS && !mbl_sip_tls_can_serve(tp->tls)) {
-		snprintf(err, errlen, "sip listen: TLS needs tls cert_file and key_file");
+	if (mbl_sip_proto_tls(p) && !mbl_sip_tls_can_serve(tp->tls)) {
+		snprintf(err, errlen, "sip listen: %s needs tls cert_file and key_file",
+			 mbl_sip_proto_name(p));
 		return -EINVAL;
 	}
 	if (lis_grow(tp) < 0 || (p == MBL_SIP_UDP && udp_rx_alloc(tp) < 0)) {

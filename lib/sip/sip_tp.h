@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * SIP transport (RFC 3261 18) for the control plane: UDP, TCP and TLS 1.2 /
- * 1.3 on kernel sockets, all non-blocking under one epoll instance that
+ * SIP transport (RFC 3261 18) for the control plane: UDP, TCP, TLS 1.2 /
+ * 1.3, and WebSocket over TCP or TLS (RFC 7118, framing from lib/ws) on
+ * kernel sockets, all non-blocking under one epoll instance that
  * mbl_sip_tp_poll() drives from the control-plane loop.
  *
  * Module-internal header of lib/sip: the UA above it sees whole messages as
@@ -22,16 +23,25 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "mbl_ws.h" /* counter arrays sized by its reason lists */
+
+/* The order matches enum mbl_config_transport (sip.transport). */
 enum mbl_sip_proto {
 	MBL_SIP_UDP = 0,
 	MBL_SIP_TCP,
 	MBL_SIP_TLS,
+	MBL_SIP_WS,   /* WebSocket over TCP (RFC 7118) */
+	MBL_SIP_WSS,  /* WebSocket over our TLS layer */
 	MBL_SIP_PROTO_MAX
 };
 
-/* "UDP", "TCP", "TLS" (the Via transport tokens, RFC 3261 20.42); NULL when
- * p is out of range. */
+/* "UDP", "TCP", "TLS", "WS", "WSS" (the Via transport tokens, RFC 3261
+ * 20.42, RFC 7118 5.2); NULL when p is out of range. */
 const char *mbl_sip_proto_name(enum mbl_sip_proto p);
+/* TLS or WSS: OpenSSL under the stream. */
+bool mbl_sip_proto_tls(enum mbl_sip_proto p);
+/* WS or WSS: one SIP message per WebSocket message (RFC 7118 5.1). */
+bool mbl_sip_proto_ws(enum mbl_sip_proto p);
 
 /* TLS protocol versions we speak: never below 1.2 (RFC 8996 retired 1.0 and
  * 1.1). MBL_SIP_TLS_VER_ANY as min means 1.2, as max the newest (1.3). */
@@ -82,7 +92,11 @@ struct mbl_sip_tls_conf {
 	X(tls_handshake, "TLS: handshake failed (other reason)")                           \
 	X(tls_error, "TLS: fatal error after the handshake (bad record, alert)")           \
 	X(read_failed, "recv failed (socket error other than reset)")                      \
-	X(write_failed, "send failed (socket error other than reset)")
+	X(write_failed, "send failed (socket error other than reset)")                     \
+	X(ws_handshake, "WebSocket: opening handshake refused or invalid (RFC 6455 4)")    \
+	X(ws_protocol, "WebSocket: frame breaking RFC 6455 5 (closed with 1002 or 1007)") \
+	X(ws_too_big, "WebSocket: message above max_msg (closed with 1009)")              \
+	X(ws_closed, "WebSocket: the peer sent a Close (RFC 6455 5.5.1)")
 
 #define MBL_SIP_TP_ERR_ENUM_(n, d) MBL_SIP_TP_ERR_##n,
 enum mbl_sip_tp_err { MBL_SIP_TP_ERR_LIST(MBL_SIP_TP_ERR_ENUM_) MBL_SIP_TP_ERR_MAX };
@@ -110,7 +124,9 @@ struct mbl_sip_tp_src {
 /* Called once per complete message. buf is NUL-terminated (buf[len] == 0),
  * read-only, and valid only during the call. UDP: the whole datagram as
  * received (RFC 3261 18.3: octets beyond Content-Length are the parser's
- * to discard); TCP/TLS: exactly one framed message, headers + body. */
+ * to discard); TCP/TLS: exactly one framed message, headers + body;
+ * WS/WSS: one whole WebSocket message as received (RFC 7118 5.1: it is
+ * one SIP message; Content-Length is optional, as on UDP). */
 typedef void (*mbl_sip_tp_msg_cb)(void *arg, const struct mbl_sip_tp_src *src, const char *buf,
 				  size_t len);
 /* Called once per stream connection that fails or closes for any reason
@@ -128,15 +144,27 @@ struct mbl_sip_tp_conf {
 			      * that never send anything); 0 = 60000,
 			      * UINT32_MAX = never */
 	uint32_t connect_ms; /* TCP connect limit; 0 = 10000 */
-	uint32_t max_msg;    /* largest message in bytes; 0 = 65535 */
+	uint32_t max_msg;    /* largest message in bytes; 0 = 65535 (also the
+			      * WebSocket reassembly cap, fragments included) */
 	uint32_t max_queue;  /* unsent bytes per connection before send
 			      * returns -ENOBUFS; 0 = 1 MiB */
 	bool udp_batch;      /* queue UDP sends and flush them with sendmmsg at the
 			      * end of each poll (and on mbl_sip_tp_flush) */
+	const char *ws_path;   /* WS client: request-target of the opening
+				* handshake; NULL = "/" (copied) */
+	const char *ws_origin; /* WS client: Origin header; NULL = none (copied) */
 	mbl_sip_tp_msg_cb on_msg;       /* required */
 	mbl_sip_tp_err_cb on_conn_error; /* optional */
 	void *arg;
 };
+
+/* Close codes counted one by one: 1000-1015 (RFC 6455 7.4.1 and the IANA
+ * registry; 1005 counts a Close without a code), then one slot for every
+ * other code (3000-4999: registered or private). */
+#define MBL_SIP_TP_WS_CLOSE_SLOTS 17
+/* The slot of a close code; its code for a slot (0 for the "other" one). */
+unsigned mbl_sip_tp_ws_close_slot(uint16_t code);
+uint16_t mbl_sip_tp_ws_slot_code(unsigned slot);
 
 /* Counters since create; mbl_sip_tp_stats() copies them. */
 struct mbl_sip_tp_stats {
@@ -153,6 +181,19 @@ struct mbl_sip_tp_stats {
 	uint64_t tls_handshakes;         /* completed, both roles */
 	uint64_t pings_in, pongs_out, pings_out; /* RFC 5626 4.4.1 CRLF keepalives */
 	uint64_t send_refused;           /* send returned an error */
+	struct mbl_sip_tp_ws_stats {     /* WS / WSS connections */
+		uint64_t handshakes;     /* opening handshakes done, both roles */
+		/* handshakes that failed, by reason: refusals we answered
+		 * (400/426) and server answers our client refused */
+		uint64_t hs_refused[MBL_WS_HS_ERR_MAX];
+		uint64_t frames_in, frames_out;   /* every frame, control too */
+		uint64_t pings_in, pongs_out;     /* WebSocket Ping / Pong (RFC 6455 5.5.2) */
+		uint64_t pings_out, pongs_in;
+		/* Close frames by code (mbl_sip_tp_ws_close_slot) */
+		uint64_t closes_in[MBL_SIP_TP_WS_CLOSE_SLOTS];
+		uint64_t closes_out[MBL_SIP_TP_WS_CLOSE_SLOTS];
+		uint64_t errors[MBL_WS_ERR_MAX];  /* frame errors that failed a connection */
+	} ws;
 	uint64_t err[MBL_SIP_TP_ERR_MAX]; /* connection failures by reason;
 					   * err[MBL_SIP_TP_ERR_framing] is the
 					   * framing error count */
@@ -175,7 +216,7 @@ void mbl_sip_tp_free(struct mbl_sip_tp *tp);
  * despite TIME_WAIT); UDP ones do not, because on UDP it would let two
  * sockets share a port and split its traffic silently. IPv6 listeners are
  * V6ONLY. Returns the listener index (>= 0), or -EINVAL (bad family or
- * length, TLS without cert_file), -ENOMEM, or the socket /
+ * length, TLS or WSS without cert_file), -ENOMEM, or the socket /
  * bind / listen errno (-EADDRINUSE ...), with err filled. */
 int mbl_sip_tp_listen(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struct sockaddr *addr,
 		      socklen_t len, char *err, size_t errlen);
@@ -197,7 +238,14 @@ int mbl_sip_tp_local_addr(const struct mbl_sip_tp *tp, int listener, struct sock
  * queued until the connection is up (and the handshake done) and whatever
  * the socket does not take at once waits in the connection's output
  * queue. host names the TLS server when tls.server_name is NULL (SNI and
- * certificate check; NULL = to's IP). Returns the connection id (> 0).
+ * certificate check; NULL = to's IP); WS/WSS also send it as the Host of
+ * the opening handshake. WS/WSS: a new outbound connection sends its
+ * opening handshake first and holds every message until the 101 arrives
+ * (RFC 6455 4.1); each message then leaves as one frame, text, or binary
+ * when it is not UTF-8 (RFC 7118 4.2 / 5.1), masked with fresh random
+ * bytes on our client connections (RFC 6455 5.3). A WS connection we
+ * accepted takes messages only once its handshake is done (-ENOTCONN
+ * before). Returns the connection id (> 0).
  * Errors: -EINVAL (bad arguments, proto mismatch with conn_id, len 0 or
  * above max_msg), -ENOTCONN (conn_id unknown or closed), -EADDRNOTAVAIL
  * (no UDP listener matches from_local), -ENOBUFS (the connection's queue
@@ -213,11 +261,16 @@ int mbl_sip_tp_send(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struct so
 /* Send an RFC 5626 4.4.1 keepalive ping (CRLFCRLF) on a stream connection.
  * The peer answers with a single CRLF, which this layer skips. Returns 0,
  * -ENOTCONN, -ENOBUFS or -ENOMEM. (Pings we receive are answered on accepted
- * connections only: the flow's server side pongs.) */
+ * connections only: the flow's server side pongs.) On WS/WSS it sends a
+ * WebSocket Ping instead (RFC 7118 6 allows both); -ENOTCONN until the
+ * opening handshake is done. A Ping we receive is answered with a Pong in
+ * either role; a WebSocket message of CRLFCRLF is answered with one of
+ * CRLF by the server side, as on TCP. */
 int mbl_sip_tp_ping(struct mbl_sip_tp *tp, uint32_t conn_id);
 
 /* Close a stream connection now, dropping its queued output (no callback).
- * Returns 0 or -ENOTCONN. */
+ * A WebSocket connection that is up gets one try at sending a Close (1000)
+ * first, a TLS one a close_notify. Returns 0 or -ENOTCONN. */
 int mbl_sip_tp_close(struct mbl_sip_tp *tp, uint32_t conn_id);
 
 /* Wait up to timeout_ms (0 = don't wait, -1 = until something happens; the
@@ -237,7 +290,7 @@ void mbl_sip_tp_flush(struct mbl_sip_tp *tp);
 struct mbl_sip_tp_conn_info {
 	enum mbl_sip_proto proto;
 	bool outbound;          /* we connected; false: accepted */
-	bool up;                /* connected and, for TLS, handshake done */
+	bool up;                /* connected and, for TLS and WS, handshakes done */
 	struct sockaddr_storage peer, local;
 	socklen_t peer_len, local_len;
 	int listener;           /* accepting listener; -1 when outbound */

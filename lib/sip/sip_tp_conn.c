@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * SIP over TCP and TLS: stream connections (RFC 3261 18.1.1 / 18.2.2,
- * RFC 5626 4.4.1 keepalives).
+ * SIP over TCP, TLS and WebSocket: stream connections (RFC 3261 18.1.1 /
+ * 18.2.2, RFC 5626 4.4.1 keepalives; the WebSocket layer is in
+ * sip_tp_ws.c). States: CONNECTING (outbound), HANDSHAKE (TLS, WSS),
+ * WS_HANDSHAKE (WS, WSS), UP.
  *
  * A connection is addressed by a u32 id (generation | slot) so that
  * callers, epoll events and callbacks never hold a pointer that a close
@@ -29,34 +31,11 @@
 
 #define ACCEPT_BURST 64
 #define TCP_READS 16    /* reads per event before letting others run */
-#define OUT_KEEP 65536  /* an empty output queue keeps at most this */
 
 /* ---- life cycle -------------------------------------------------------------------- */
 
-static uint32_t conn_want_ev(const struct mbl_sip_tp_conn *c)
-{
-	bool out = c->tls_wants_write || c->out_off < c->out_len;
-
-	if (c->state == MBL_SIP_TP_CONNECTING)
-		return EPOLLOUT;
-	if (c->state == MBL_SIP_TP_HANDSHAKE)
-		return EPOLLIN | (c->tls_wants_write ? EPOLLOUT : 0);
-	return EPOLLIN | (out ? EPOLLOUT : 0);
-}
-
-static void conn_update_ev(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
-{
-	struct epoll_event ev = {.events = conn_want_ev(c),
-				 .data.u64 = MBL_SIP_TP_EV(MBL_SIP_TP_EV_CONN, c->id)};
-
-	if (c->state == MBL_SIP_TP_DEAD || ev.events == c->ev)
-		return;
-	if (epoll_ctl(tp->epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
-		c->ev = ev.events;
-}
-
 /* Activity: restart the idle clock (the list stays ordered by time). */
-static void conn_touch(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
+void mbl_sip_tp_conn_touch(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 {
 	c->since_ns = mbl_time_ns();
 	TAILQ_REMOVE(&tp->idle, c, timer);
@@ -83,8 +62,10 @@ static struct mbl_sip_tp_conn *conn_new(struct mbl_sip_tp *tp, int fd, enum mbl_
 	c->peer_len = peer->sa_family == AF_INET ? sizeof(struct sockaddr_in)
 						 : sizeof(struct sockaddr_in6);
 	memcpy(&c->peer, peer, MBL_MIN(plen, c->peer_len));
-	mbl_sip_tp_frame_init(&c->in, tp->conf.max_msg);
-	ev.events = c->ev = conn_want_ev(c);
+	/* WS: the buffer also holds the opening handshake, up to 8 KiB */
+	mbl_sip_tp_frame_init(&c->in, mbl_sip_proto_ws(p) ? MBL_MAX(tp->conf.max_msg, MBL_WS_HS_MAX)
+							   : tp->conf.max_msg);
+	ev.events = c->ev = mbl_sip_tp_conn_want_ev(c);
 	ev.data.u64 = MBL_SIP_TP_EV(MBL_SIP_TP_EV_CONN, c->id);
 	if (epoll_ctl(tp->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		mbl_sip_tp_slot_release(tp, c);
@@ -103,12 +84,15 @@ static void conn_close(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, enum mb
 		       bool notify)
 {
 	/* A TLS session that is still sound says goodbye (close_notify, RFC
-	 * 8446 6.1) when we are the ones ending it. */
+	 * 8446 6.1) when we are the ones ending it; a WebSocket first sends
+	 * its Close (RFC 6455 7.1.2), unless one went already. */
 	bool bye = c->state == MBL_SIP_TP_UP &&
 		   (!notify || why == MBL_SIP_TP_ERR_idle_timeout || why == MBL_SIP_TP_ERR_framing);
 
 	if (c->state == MBL_SIP_TP_DEAD)
 		return;
+	if (bye)
+		mbl_sip_tp_ws_goodbye(tp, c, MBL_WS_CLOSE_NORMAL);
 	TAILQ_REMOVE(c->state == MBL_SIP_TP_CONNECTING ? &tp->connecting : &tp->idle, c, timer);
 	c->state = MBL_SIP_TP_DEAD;
 	TAILQ_INSERT_TAIL(&tp->dead, c, timer);
@@ -129,6 +113,7 @@ static void conn_close(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, enum mb
 
 static void conn_destroy(struct mbl_sip_tp_conn *c)
 {
+	mbl_sip_tp_ws_detach(c);
 	mbl_sip_tp_frame_fini(&c->in);
 	free(c->out);
 	free(c->host);
@@ -168,104 +153,9 @@ void mbl_sip_tp_conn_fail(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, enum
 	conn_close(tp, c, why, true);
 }
 
-static enum mbl_sip_tp_err errno_why(int e, enum mbl_sip_tp_err dflt)
-{
-	return e == ECONNRESET || e == EPIPE ? MBL_SIP_TP_ERR_reset : dflt;
-}
-
-/* ---- output -------------------------------------------------------------------------- */
-
-/* One write from the output queue: > 0 bytes taken, 0 the socket (or
- * OpenSSL) wants to wait, -1 a hard error (*why says which). */
-static ssize_t conn_write_once(struct mbl_sip_tp_conn *c, enum mbl_sip_tp_err *why)
-{
-	const char *p = c->out + c->out_off;
-	size_t n = c->out_len - c->out_off;
-	ssize_t w;
-
-	if (c->ssl) {
-		w = mbl_sip_tls_write(c->ssl, p, n, why);
-		c->tls_wants_write = w == MBL_SIP_TLS_WANT_WRITE;
-		if (w == MBL_SIP_TLS_WANT_WRITE || w == MBL_SIP_TLS_WANT_READ)
-			return 0;
-		return w < 0 ? -1 : w;
-	}
-	w = send(c->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-		return 0;
-	if (w < 0)
-		*why = errno_why(errno, MBL_SIP_TP_ERR_write_failed);
-	return w;
-}
-
-/* Send what the socket takes. may_close: a hard error closes c (poll
- * only); otherwise the bytes stay queued and the next poll meets the
- * error. Returns -1 if c was closed. */
-static int conn_flush(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, bool may_close)
-{
-	enum mbl_sip_tp_err why = MBL_SIP_TP_ERR_write_failed;
-
-	while (c->out_off < c->out_len) {
-		ssize_t w = conn_write_once(c, &why);
-
-		if (w < 0 && may_close) {
-			mbl_sip_tp_conn_fail(tp, c, why, NULL);
-			return -1;
-		}
-		if (w <= 0)
-			break;
-		c->out_off += (size_t)w;
-		tp->st.bytes_out += (uint64_t)w;
-	}
-	if (c->out_off == c->out_len) {
-		c->out_off = c->out_len = 0;
-		if (c->out_cap > OUT_KEEP) { /* give a burst's memory back */
-			free(c->out);
-			c->out = NULL;
-			c->out_cap = 0;
-		}
-	}
-	conn_update_ev(tp, c);
-	return 0;
-}
-
-/* Append to the output queue (whole or not at all), then flush if up. */
-static int conn_queue(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, const char *buf,
-		      size_t len)
-{
-	size_t pending = c->out_len - c->out_off;
-
-	if (pending + len > tp->conf.max_queue)
-		return -ENOBUFS;
-	if (c->out_off && c->out_len + len > c->out_cap) {
-		memmove(c->out, c->out + c->out_off, pending);
-		c->out_off = 0;
-		c->out_len = pending;
-	}
-	if (c->out_len + len > c->out_cap) {
-		size_t ncap = c->out_cap ? c->out_cap : 4096;
-		char *nb;
-
-		while (ncap < c->out_len + len)
-			ncap *= 2;
-		nb = realloc(c->out, ncap);
-		if (nb == NULL)
-			return -ENOMEM;
-		c->out = nb;
-		c->out_cap = ncap;
-	}
-	memcpy(c->out + c->out_len, buf, len);
-	c->out_len += len;
-	if (c->state == MBL_SIP_TP_UP)
-		conn_flush(tp, c, false);
-	else
-		conn_update_ev(tp, c);
-	return 0;
-}
-
 /* ---- input ------------------------------------------------------------------------------- */
 
-static void conn_src(const struct mbl_sip_tp_conn *c, struct mbl_sip_tp_src *src)
+void mbl_sip_tp_conn_src(const struct mbl_sip_tp_conn *c, struct mbl_sip_tp_src *src)
 {
 	memset(src, 0, sizeof(*src));
 	src->proto = c->proto;
@@ -284,23 +174,25 @@ static int conn_frames(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 	const char *msg;
 	size_t len;
 
+	if (c->ws)
+		return mbl_sip_tp_ws_input(tp, c);
 	for (;;) {
 		switch (mbl_sip_tp_frame_next(&c->in, &msg, &len)) {
 		case MBL_SIP_TP_FR_MORE:
 			return 0;
 		case MBL_SIP_TP_FR_MSG:
 			tp->st.msgs_in++;
-			conn_touch(tp, c);
-			conn_src(c, &src);
+			mbl_sip_tp_conn_touch(tp, c);
+			mbl_sip_tp_conn_src(c, &src);
 			tp->conf.on_msg(tp->conf.arg, &src, msg, len);
 			if (c->state == MBL_SIP_TP_DEAD) /* closed by the callback */
 				return -1;
 			break;
 		case MBL_SIP_TP_FR_PING:
 			tp->st.pings_in++;
-			conn_touch(tp, c);
+			mbl_sip_tp_conn_touch(tp, c);
 			/* RFC 5626 4.4.1: the flow's server side answers. */
-			if (c->listener >= 0 && conn_queue(tp, c, "\r\n", 2) == 0)
+			if (c->listener >= 0 && mbl_sip_tp_conn_queue(tp, c, "\r\n", 2) == 0)
 				tp->st.pongs_out++;
 			break;
 		default:
@@ -331,7 +223,7 @@ static ssize_t conn_read_once(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			return 0;
 		if (n < 0)
-			why = errno_why(errno, MBL_SIP_TP_ERR_read_failed);
+			why = mbl_sip_tp_errno_why(errno, MBL_SIP_TP_ERR_read_failed);
 	}
 	if (n <= 0) {
 		mbl_sip_tp_conn_fail(tp, c, n == 0 ? MBL_SIP_TP_ERR_closed : why, NULL);
@@ -357,18 +249,28 @@ static void conn_read(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 		if (n == 0)
 			break;
 	}
-	conn_update_ev(tp, c);
+	mbl_sip_tp_conn_update_ev(tp, c);
 }
 
 /* ---- connect, handshake, accept ---------------------------------------------------------- */
 
+/* Connected (TCP), TLS handshake done, or (WS) the WebSocket handshake
+ * next: send what may go, then read what the handshake brought along. */
 static void conn_up(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 {
-	c->state = MBL_SIP_TP_UP;
+	c->state = c->ws ? MBL_SIP_TP_WS_HANDSHAKE : MBL_SIP_TP_UP;
 	c->tls_wants_write = false;
-	conn_touch(tp, c);
-	if (conn_flush(tp, c, true) == 0)
-		conn_read(tp, c); /* the handshake may have brought data along */
+	mbl_sip_tp_conn_touch(tp, c);
+	if (mbl_sip_tp_conn_flush(tp, c, true) == 0)
+		conn_read(tp, c);
+}
+
+/* Called from inside the read path (sip_tp_ws.c): no read here. */
+void mbl_sip_tp_conn_ws_up(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
+{
+	c->state = MBL_SIP_TP_UP;
+	mbl_sip_tp_conn_touch(tp, c);
+	mbl_sip_tp_conn_flush(tp, c, true);
 }
 
 static void conn_handshake(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
@@ -384,11 +286,12 @@ static void conn_handshake(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 		mbl_sip_tp_conn_fail(tp, c, why, detail);
 	} else {
 		c->tls_wants_write = rc == MBL_SIP_TLS_WANT_WRITE;
-		conn_update_ev(tp, c);
+		mbl_sip_tp_conn_update_ev(tp, c);
 	}
 }
 
-/* TCP connected: learn our address, then handshake (TLS) or go up. */
+/* TCP connected: learn our address, then handshake (TLS, WSS) or go up
+ * (TCP; WS to its opening handshake). */
 static void conn_connected(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 {
 	c->local_len = sizeof(c->local);
@@ -396,7 +299,7 @@ static void conn_connected(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c)
 	TAILQ_REMOVE(&tp->connecting, c, timer);
 	c->since_ns = mbl_time_ns();
 	TAILQ_INSERT_TAIL(&tp->idle, c, timer);
-	if (c->proto == MBL_SIP_TCP) {
+	if (!mbl_sip_proto_tls(c->proto)) {
 		conn_up(tp, c);
 		return;
 	}
@@ -440,10 +343,11 @@ int mbl_sip_tp_conn_event(struct mbl_sip_tp *tp, uint32_t id, uint32_t events)
 	case MBL_SIP_TP_HANDSHAKE:
 		conn_handshake(tp, c);
 		break;
+	case MBL_SIP_TP_WS_HANDSHAKE:
 	case MBL_SIP_TP_UP:
 		/* TLS: either direction may be what OpenSSL waits for. */
 		if ((events & EPOLLOUT) || c->ssl)
-			if (conn_flush(tp, c, true) < 0)
+			if (mbl_sip_tp_conn_flush(tp, c, true) < 0)
 				break;
 		if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) || c->ssl)
 			conn_read(tp, c);
@@ -466,7 +370,9 @@ static int accept_one(struct mbl_sip_tp *tp, int li)
 		return -errno;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	c = conn_new(tp, fd, l->proto, li, (struct sockaddr *)&peer, plen,
-		     l->proto == MBL_SIP_TLS ? MBL_SIP_TP_HANDSHAKE : MBL_SIP_TP_UP);
+		     mbl_sip_proto_tls(l->proto)  ? MBL_SIP_TP_HANDSHAKE
+		     : mbl_sip_proto_ws(l->proto) ? MBL_SIP_TP_WS_HANDSHAKE
+						  : MBL_SIP_TP_UP);
 	if (c == NULL) {
 		close(fd);
 		return -ENOMEM;
@@ -474,7 +380,11 @@ static int accept_one(struct mbl_sip_tp *tp, int li)
 	tp->st.conns_accepted++;
 	c->local_len = sizeof(c->local);
 	getsockname(fd, (struct sockaddr *)&c->local, &c->local_len);
-	if (l->proto == MBL_SIP_TLS) {
+	if (mbl_sip_proto_ws(l->proto) && mbl_sip_tp_ws_attach(tp, c) < 0) {
+		conn_close(tp, c, MBL_SIP_TP_ERR_closed, false);
+		return -ENOMEM;
+	}
+	if (mbl_sip_proto_tls(l->proto)) {
 		c->ssl = mbl_sip_tls_session(tp->tls, fd, true, NULL);
 		if (c->ssl == NULL)
 			mbl_sip_tp_conn_fail(tp, c, MBL_SIP_TP_ERR_tls_handshake, "cannot create TLS session");
@@ -499,7 +409,9 @@ int mbl_sip_tp_accept(struct mbl_sip_tp *tp, int li)
 	return i;
 }
 
-/* A new non-blocking connection to `to`; name: the TLS name to check. */
+/* A new non-blocking connection to `to`; name: the TLS name to check and
+ * the WebSocket Host. A WS one queues its opening handshake now, so that
+ * it leads whatever is sent before the connection is up. */
 static int conn_connect(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struct sockaddr *to,
 			socklen_t tolen, const struct sockaddr *from, const char *name,
 			struct mbl_sip_tp_conn **out)
@@ -530,12 +442,17 @@ static int conn_connect(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const struc
 		return rc;
 	}
 	c = conn_new(tp, fd, p, -1, to, tolen, MBL_SIP_TP_CONNECTING);
-	if (c == NULL || (p == MBL_SIP_TLS && (c->host = strdup(name)) == NULL)) {
+	rc = c == NULL ? -ENOMEM : 0;
+	if (rc == 0 && p != MBL_SIP_TCP && (c->host = strdup(name)) == NULL)
+		rc = -ENOMEM;
+	if (rc == 0 && mbl_sip_proto_ws(p))
+		rc = mbl_sip_tp_ws_attach(tp, c);
+	if (rc < 0) {
 		if (c)
 			conn_close(tp, c, MBL_SIP_TP_ERR_closed, false);
 		else
 			close(fd);
-		return -ENOMEM;
+		return rc;
 	}
 	if (from) {
 		memcpy(&c->local, &local, alen);
@@ -594,12 +511,15 @@ int mbl_sip_tp_stream_send(struct mbl_sip_tp *tp, enum mbl_sip_proto p, const st
 		if (c == NULL && (rc = conn_connect(tp, p, to, tolen, from_local, name, &c)) < 0)
 			return rc;
 	}
-	rc = conn_queue(tp, c, buf, len);
+	/* an accepted WS connection: nothing before our 101 */
+	if (c->ws && c->listener >= 0 && c->state != MBL_SIP_TP_UP)
+		return -ENOTCONN;
+	rc = c->ws ? mbl_sip_tp_ws_send(tp, c, buf, len) : mbl_sip_tp_conn_queue(tp, c, buf, len);
 	if (rc < 0)
 		return rc;
 	tp->st.msgs_out++;
 	if (c->state == MBL_SIP_TP_UP)
-		conn_touch(tp, c);
+		mbl_sip_tp_conn_touch(tp, c);
 	return (int)c->id;
 }
 
@@ -610,7 +530,9 @@ int mbl_sip_tp_ping(struct mbl_sip_tp *tp, uint32_t conn_id)
 
 	if (c == NULL)
 		return -ENOTCONN;
-	rc = conn_queue(tp, c, "\r\n\r\n", 4);
+	if (c->ws)
+		return mbl_sip_tp_ws_ping(tp, c);
+	rc = mbl_sip_tp_conn_queue(tp, c, "\r\n\r\n", 4);
 	if (rc == 0)
 		tp->st.pings_out++;
 	return rc;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Internal: the pieces of the SIP transport shared by sip_tp.c (instance,
  * listeners, UDP, poll loop), sip_tp_conn.c (stream connections),
- * sip_tp_stream.c (stream framing) and sip_tls.c (OpenSSL).
+ * sip_tp_out.c (their output queues), sip_tp_stream.c (stream framing),
+ * sip_tp_ws.c (WebSocket) and sip_tls.c (OpenSSL).
  *
  * Every field below belongs to the thread that owns the struct mbl_sip_tp
  * (the control plane); nothing is shared with other threads.
@@ -96,11 +97,14 @@ void mbl_sip_tls_describe(struct ssl_st *s, struct mbl_sip_tp_conn_info *out);
 
 /* ---- the transport ------------------------------------------------------------ */
 enum mbl_sip_tp_conn_state {
-	MBL_SIP_TP_CONNECTING, /* non-blocking connect in progress */
-	MBL_SIP_TP_HANDSHAKE,  /* TLS handshake in progress */
+	MBL_SIP_TP_CONNECTING,    /* non-blocking connect in progress */
+	MBL_SIP_TP_HANDSHAKE,     /* TLS handshake in progress */
+	MBL_SIP_TP_WS_HANDSHAKE,  /* WebSocket opening handshake (after TLS for wss) */
 	MBL_SIP_TP_UP,
-	MBL_SIP_TP_DEAD,       /* closed; freed at the end of the poll */
+	MBL_SIP_TP_DEAD,          /* closed; freed at the end of the poll */
 };
+
+struct mbl_sip_tp_ws; /* sip_tp_ws.c: a WS / WSS connection's state */
 
 struct mbl_sip_tp_conn {
 	uint32_t id;            /* generation << MBL_SIP_TP_SLOT_BITS | slot + 1 */
@@ -112,8 +116,10 @@ struct mbl_sip_tp_conn {
 	bool tls_wants_write;   /* OpenSSL needs the socket writable */
 	struct sockaddr_storage peer, local;
 	socklen_t peer_len, local_len;
-	char *host;             /* outbound TLS: the name checked (reuse key) */
+	char *host;             /* outbound TLS: the name checked (reuse key);
+				 * outbound WS: also the handshake's Host */
 	struct ssl_st *ssl;
+	struct mbl_sip_tp_ws *ws; /* WS / WSS only, else NULL */
 	struct mbl_sip_tp_frame in;
 	char *out;              /* output queue: out[out_off, out_len) unsent */
 	size_t out_off, out_len, out_cap;
@@ -187,6 +193,12 @@ struct mbl_sip_tp {
 	struct mbl_sip_tp_conn_list dead;       /* to free after the poll */
 	struct mbl_sip_tp_stats st;
 	struct mbl_sip_tp_udpq *udpq;   /* conf.udp_batch: sends of this turn */
+	char *ws_path, *ws_origin;      /* copies of conf.ws_path / ws_origin */
+	/* getrandom() output handed out a few bytes at a time: a WS client's
+	 * masking keys (4 per frame) and handshake nonces (16), without a
+	 * system call per frame. rnd_pos == sizeof(rnd): empty. */
+	uint8_t rnd[256];   /* getrandom never cuts a read of 256 short */
+	uint16_t rnd_pos;
 };
 
 /* epoll_event.data.u64: kind in the top byte, listener index / conn id below. */
@@ -224,6 +236,59 @@ int mbl_sip_tp_conn_sweep(struct mbl_sip_tp *tp, uint64_t now);
 /* ms until the next connect / idle deadline (capped at cap_ms; -1 = none
  * and cap_ms is -1). */
 int mbl_sip_tp_conn_next_ms(const struct mbl_sip_tp *tp, uint64_t now, int cap_ms);
+
+/* sip_tp_out.c: the epoll events c needs now, and registering them; the
+ * reason for a socket errno (reset, else dflt). */
+uint32_t mbl_sip_tp_conn_want_ev(const struct mbl_sip_tp_conn *c);
+void mbl_sip_tp_conn_update_ev(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c);
+enum mbl_sip_tp_err mbl_sip_tp_errno_why(int e, enum mbl_sip_tp_err dflt);
+
+/* For sip_tp_ws.c. Restart the idle clock (sip_tp_conn.c). */
+void mbl_sip_tp_conn_touch(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c);
+/* sip_tp_out.c: append to the output queue whole or not at all (0,
+ * -ENOBUFS past max_queue, -ENOMEM) and send what may go now. */
+int mbl_sip_tp_conn_queue(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, const void *buf,
+			  size_t len);
+/* The same in two steps, for bytes built in place: n bytes of room at the
+ * end of the queue (NULL with *rc -ENOBUFS / -ENOMEM), then commit them. */
+uint8_t *mbl_sip_tp_conn_reserve(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, size_t n,
+				 int *rc);
+void mbl_sip_tp_conn_commit(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, size_t n);
+/* Send what the socket takes; may_close: a hard error closes c (poll
+ * only), and -1 says so. */
+int mbl_sip_tp_conn_flush(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, bool may_close);
+/* sip_tp_conn.c: where a message received on c came from; the WebSocket
+ * handshake is done: state UP, and the queued output goes. */
+void mbl_sip_tp_conn_src(const struct mbl_sip_tp_conn *c, struct mbl_sip_tp_src *src);
+void mbl_sip_tp_conn_ws_up(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c);
+
+/* sip_tp_ws.c: WebSocket on a stream connection (RFC 6455, RFC 7118),
+ * with lib/ws doing the parsing and framing. */
+/* n fresh random bytes from tp's pool (refilled by getrandom in batches).
+ * 0 or -errno (getrandom failed). */
+int mbl_sip_tp_rand(struct mbl_sip_tp *tp, uint8_t *out, size_t n);
+/* Attach WS state to a new connection; outbound (c->host set): queue the
+ * opening handshake, the first bytes the connection will send. 0, -ENOMEM
+ * or -EINVAL (a name the request cannot carry). */
+int mbl_sip_tp_ws_attach(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c);
+void mbl_sip_tp_ws_detach(struct mbl_sip_tp_conn *c);
+/* Handshake bytes of the output queue not yet sent: nothing after them
+ * may leave before the 101 (RFC 6455 4.1). */
+size_t mbl_sip_tp_ws_hs_pending(const struct mbl_sip_tp_conn *c);
+void mbl_sip_tp_ws_hs_sent(struct mbl_sip_tp_conn *c, size_t n);
+/* Handle what c->in holds: the opening handshake, then frames. Messages
+ * go to on_msg, Pings get Pongs, a Close or an error closes c. Returns 0,
+ * or -1 when c was closed. */
+int mbl_sip_tp_ws_input(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c);
+/* One SIP message as one frame (text, or binary when not UTF-8). 0,
+ * -ENOBUFS, -ENOMEM or -EIO (no random bytes for the mask). */
+int mbl_sip_tp_ws_send(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, const char *buf,
+		       size_t len);
+/* A Ping with no payload (RFC 6455 5.5.2). 0, -ENOTCONN (not up), -ENOBUFS... */
+int mbl_sip_tp_ws_ping(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c);
+/* We end an up connection: one try at a Close with code (RFC 6455 5.5.1),
+ * unless a Close was already sent. */
+void mbl_sip_tp_ws_goodbye(struct mbl_sip_tp *tp, struct mbl_sip_tp_conn *c, uint16_t code);
 
 /* sip_tp.c: socket address helpers. */
 const char *mbl_sip_tp_fmt_addr(const struct sockaddr *sa, char *buf, size_t len); /* "ip:port" */

@@ -154,8 +154,9 @@ struct mbl_sip_tp_conn *mbl_sip_tp_peer_find(struct mbl_sip_tp *tp, enum mbl_sip
 			continue;
 		if (from && !mbl_sip_tp_sa_ip_equal((struct sockaddr *)&c->local, from))
 			continue;
-		/* RFC 5923 5: a TLS connection serves the identity it verified. */
-		if (p == MBL_SIP_TLS && (c->host == NULL || strcmp(c->host, name) != 0))
+		/* RFC 5923 5: a TLS connection serves the identity it verified
+		 * (a WebSocket one, the Host it asked for). */
+		if (p != MBL_SIP_TCP && (c->host == NULL || strcmp(c->host, name) != 0))
 			continue;
 		return c;
 	}

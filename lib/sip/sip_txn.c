@@ -499,6 +499,24 @@ int mbl_ua_txn_respond(struct mbl_sip_ua *ua, struct ua_txn *t, int status, cons
 	return n;
 }
 
+/* ---- transport failures -------------------------------------------------------- */
+/* What osip's transport-error callback would have reported had the send
+ * failed (RFC 3261 17.1.1.2 / 17.1.2.2: a transport error ends a client
+ * transaction at once): the note goes to the call or request, then the
+ * transaction is freed; nothing more can come over its connection. */
+void mbl_ua_txn_tperr(struct mbl_sip_ua *ua, struct ua_txn *t)
+{
+	t->note = UA_NOTE_TPERR;
+	t->note_msg = NULL;
+	t->in_exec = true; /* the callbacks may drop it: not under our feet */
+	if (t->call)
+		mbl_ua_call_note(ua, t);
+	else if (t->req_out)
+		mbl_ua_req_note(ua, t);
+	t->in_exec = false;
+	txn_free(ua, t);
+}
+
 /* ---- input on matched transactions ------------------------------------------- */
 void mbl_ua_txn_exec_input(struct mbl_sip_ua *ua, struct ua_txn *t, osip_message_t *msg,
 			   type_t type, bool quiet)

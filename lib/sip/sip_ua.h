@@ -55,8 +55,16 @@ enum mbl_sip_timer { MBL_SIP_TIMER_LIST(MBL_SIP_TIMER_ENUM_) MBL_SIP_TIMER_MAX }
 
 struct mbl_sip_ua_conf {
 	const char *local_host;      /* Via sent-by and Contact host (IP or name); required */
-	uint16_t local_port;         /* Via / Contact port; 0 = 5060 (5061 for TLS) */
-	enum mbl_sip_proto transport; /* TCP/TLS: reliable, no retransmissions */
+	uint16_t local_port;         /* Via / Contact port; 0 = 5060 (5061 TLS, 80 WS, 443 WSS) */
+	enum mbl_sip_proto transport; /* TCP/TLS/WS/WSS: reliable, no retransmissions;
+				       * WS/WSS: messages need no Content-Length
+				       * (RFC 7118 5.1) */
+	/* A WebSocket client cannot be reached at an address (RFC 7118 5.2):
+	 * set, this host (a random "<token>.invalid") replaces every local
+	 * address in Via sent-by and Contact, without a port, and Contact
+	 * gets ";ob" (RFC 5626 5.4, as RFC 7118 8 shows); everything the
+	 * peer sends comes back over our connection. NULL: local_host:port. */
+	const char *via_host;
 	const char *user_agent;      /* User-Agent / Server value; NULL = "mediablast" */
 	const char *supported;       /* Supported value; NULL or "" = no Supported header */
 	uint32_t t1_ms;              /* RFC 3261 T1; 0 = 500 */
@@ -143,10 +151,12 @@ struct mbl_sip_ev {
 
 struct mbl_sip_ua_ops {
 	/* Send len bytes to `to` (the peer) on connection conn_id (0 for UDP, or
-	 * for a new TCP/TLS call: the transport picks or opens one). Return 0 if
-	 * the transport took the bytes, < 0 otherwise. On UDP a failure is only
-	 * counted (retransmissions cover it); on TCP/TLS it ends the
-	 * transaction with a transport error. Must not call into the UA. */
+	 * for a new TCP/TLS call: the transport picks or opens one). Return 0 or
+	 * the id (> 0) of the stream connection that took the bytes (the UA
+	 * keeps it, see mbl_sip_ua_conn_lost), < 0 if refused. On UDP a
+	 * failure is only counted (retransmissions cover it); on a reliable
+	 * transport it ends the transaction with a transport error. Must not
+	 * call into the UA. */
 	int (*send)(void *arg, const struct sockaddr *to, socklen_t tolen, uint32_t conn_id,
 		    const char *buf, size_t len);
 	/* Optional; when set it replaces send and also names the local address
@@ -226,6 +236,17 @@ int mbl_sip_ua_input(struct mbl_sip_ua *ua, const char *buf, size_t len,
 int mbl_sip_ua_input_local(struct mbl_sip_ua *ua, unsigned local, const char *buf, size_t len,
 			   const struct sockaddr *src, socklen_t srclen, uint32_t conn_id,
 			   uint64_t now_ns);
+
+/* Stream connection conn_id failed or closed (the transport's
+ * on_conn_error). Every client transaction still waiting for its final
+ * response that went out on it (or was sent with conn_id) ends now as a
+ * transport error (503 "transport error": FAILED / ENDED / RESPONSE, as
+ * when a send is refused) instead of waiting 64*T1 for timer B or F:
+ * RFC 3261 18.4 hands transport failures to the transaction, and a
+ * response can only come back on the connection the request left on
+ * (RFC 3261 18.2.2; RFC 7118 for WebSocket). Events are delivered before
+ * it returns. Returns how many transactions ended. */
+int mbl_sip_ua_conn_lost(struct mbl_sip_ua *ua, uint32_t conn_id, uint64_t now_ns);
 
 /* Fire every timer due at now_ns (retransmissions, timeouts, lingering
  * transactions ending). Returns how many fired. */

@@ -32,14 +32,16 @@ static osip_message_t *ua_parse(struct mbl_sip_ua *ua, const char *buf, size_t l
 	char out[2048];
 	int n;
 
-	if (mbl_sip_msg_parse(buf, len, conn_id != 0, &m, &v) < 0)
+	/* WS / WSS deliver whole messages, as UDP does: no Content-Length
+	 * needed (RFC 7118 5.1); on TCP / TLS it frames the stream (18.3) */
+	if (mbl_sip_msg_parse(buf, len, conn_id != 0 && ua->stream, &m, &v) < 0)
 		return NULL;
 	if (v.kind == MBL_SIP_ACCEPT)
 		return m;
 	if (v.kind == MBL_SIP_REJECT) {
 		n = mbl_sip_msg_error_response(m, buf, len, &v, out, sizeof(out));
 		if (n > 0 && mbl_ua_send(ua, ua->in_local, (const struct sockaddr_storage *)src,
-					 srclen, conn_id, out, (size_t)n) == 0)
+					 srclen, conn_id, out, (size_t)n) >= 0)
 			ua->st.rejected++;
 	}
 	if (m != NULL)
@@ -130,6 +132,47 @@ int mbl_sip_ua_timers(struct mbl_sip_ua *ua, uint64_t now_ns)
 	return n;
 }
 
+/* A client transaction still waiting for its final response over
+ * conn_id. */
+static bool txn_waits_on(const struct ua_txn *t, uint32_t conn_id)
+{
+	state_t st;
+
+	if (!t->live || !t->tr || t->killed || t->linger != UA_LIVE ||
+	    (t->conn_id != conn_id && t->sent_conn != conn_id))
+		return false;
+	st = t->tr->state;
+	if (t->kind == UA_ICT)
+		return st == ICT_CALLING || st == ICT_PROCEEDING;
+	return t->kind == UA_NICT && (st == NICT_TRYING || st == NICT_PROCEEDING);
+}
+
+/* Two passes: mark, then end. The events of the second may free or
+ * create transactions; a new one is never marked (txn_alloc clears the
+ * flag). One scan of the pool per lost connection, which is rare. */
+int mbl_sip_ua_conn_lost(struct mbl_sip_ua *ua, uint32_t conn_id, uint64_t now_ns)
+{
+	uint32_t i, end;
+	int n = 0;
+
+	if (!ua || !conn_id)
+		return 0;
+	mbl_ua_clock(ua, now_ns);
+	end = ua->txn_unused;
+	for (i = 0; i < end; i++)
+		ua->txn_pool[i].lost = txn_waits_on(&ua->txn_pool[i], conn_id);
+	for (i = 0; i < end; i++) {
+		struct ua_txn *t = &ua->txn_pool[i];
+
+		if (t->live && t->lost) {
+			t->lost = false;
+			mbl_ua_txn_tperr(ua, t);
+			n++;
+		}
+	}
+	return n;
+}
+
 uint64_t mbl_sip_ua_next_timer_ns(const struct mbl_sip_ua *ua)
 {
 	return ua ? mbl_ua_wheel_next(&ua->wheel) : UINT64_MAX;
@@ -190,8 +233,11 @@ int mbl_sip_ua_add_local(struct mbl_sip_ua *ua, const char *host, uint16_t port)
 	if (ua->n_local == ua->local_cap && local_grow(ua) < 0)
 		return -ENOMEM;
 	if (!port)
-		port = ua->conf.transport == MBL_SIP_TLS ? 5061 : 5060;
-	fmt_hostport(hp, sizeof(hp), host, port);
+		port = mbl_ua_default_port(ua->conf.transport);
+	if (ua->conf.via_host)
+		snprintf(hp, sizeof(hp), "%s", ua->conf.via_host);
+	else
+		fmt_hostport(hp, sizeof(hp), host, port);
 	ua->local_hp[ua->n_local] = strdup(hp);
 	if (!ua->local_hp[ua->n_local])
 		return -ENOMEM;
@@ -208,27 +254,45 @@ const char *mbl_sip_ua_local_hostport(const struct mbl_sip_ua *ua, unsigned i)
 	return ua && i < ua->n_local ? ua->local_hp[i] : NULL;
 }
 
+uint16_t mbl_ua_default_port(enum mbl_sip_proto p)
+{
+	switch (p) {
+	case MBL_SIP_TLS:
+		return 5061; /* RFC 3261 19.1.2 */
+	case MBL_SIP_WS:
+		return 80;   /* RFC 7118 5.2: the HTTP ports */
+	case MBL_SIP_WSS:
+		return 443;
+	default:
+		return 5060;
+	}
+}
+
 static int conf_copy(struct mbl_sip_ua *ua, const struct mbl_sip_ua_conf *c)
 {
-	uint16_t port = c->local_port ? c->local_port
-			: c->transport == MBL_SIP_TLS ? 5061 : 5060;
+	uint16_t port = c->local_port ? c->local_port : mbl_ua_default_port(c->transport);
 	const char *h = c->local_host;
 
 	ua->conf = *c;
 	ua->conf.local_host = strdup(h);
 	ua->conf.user_agent = strdup(c->user_agent ? c->user_agent : "mediablast");
 	ua->conf.supported = c->supported && *c->supported ? strdup(c->supported) : NULL;
+	ua->conf.via_host = c->via_host ? strdup(c->via_host) : NULL;
 	if (!ua->conf.local_host || !ua->conf.user_agent || (c->supported && *c->supported &&
-							     !ua->conf.supported))
+							     !ua->conf.supported) ||
+	    (c->via_host && !ua->conf.via_host))
 		return -ENOMEM;
 	ua->conf.local_port = port;
 	ua->t1 = c->t1_ms ? c->t1_ms : 500;
 	ua->t2 = c->t2_ms ? c->t2_ms : 4000;
 	ua->t4 = c->t4_ms ? c->t4_ms : 5000;
 	ua->reliable = c->transport != MBL_SIP_UDP;
-	ua->proto = c->transport == MBL_SIP_TCP ? "TCP" : c->transport == MBL_SIP_TLS
-		    ? "TLS" : "UDP";
-	fmt_hostport(ua->hostport, sizeof(ua->hostport), h, port);
+	ua->stream = c->transport == MBL_SIP_TCP || c->transport == MBL_SIP_TLS;
+	ua->proto = mbl_sip_proto_name(c->transport);
+	if (c->via_host)
+		snprintf(ua->hostport, sizeof(ua->hostport), "%s", c->via_host);
+	else
+		fmt_hostport(ua->hostport, sizeof(ua->hostport), h, port);
 	ua->call_cap = c->max_calls ? c->max_calls : 65536;
 	ua->txn_cap = c->max_txns ? c->max_txns : 8 * ua->call_cap;
 	return 0;
@@ -237,7 +301,8 @@ static int conf_copy(struct mbl_sip_ua *ua, const struct mbl_sip_ua_conf *c)
 static bool conf_valid(const struct mbl_sip_ua_conf *c, const struct mbl_sip_ua_ops *ops)
 {
 	return c && ops && (ops->send || ops->send_local) && ops->event && host_ok(c->local_host) &&
-	       (unsigned)c->transport <= MBL_SIP_TLS && c->t1_ms <= 60000 &&
+	       (unsigned)c->transport < MBL_SIP_PROTO_MAX && c->t1_ms <= 60000 &&
+	       (!c->via_host || host_ok(c->via_host)) &&
 	       (!c->t2_ms || !c->t1_ms || c->t1_ms <= c->t2_ms) && c->max_calls <= UA_MAX_TABLE &&
 	       c->max_txns <= UA_MAX_TABLE && (c->max_txns || c->max_calls <= UA_MAX_TABLE / 8) &&
 	       (!c->user_agent || !strpbrk(c->user_agent, "\r\n")) &&
@@ -332,5 +397,6 @@ void mbl_sip_ua_destroy(struct mbl_sip_ua *ua)
 	free((char *)ua->conf.local_host);
 	free((char *)ua->conf.user_agent);
 	free((char *)ua->conf.supported);
+	free((char *)ua->conf.via_host);
 	free(ua);
 }

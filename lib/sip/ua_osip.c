@@ -63,6 +63,7 @@ static int cb_send(osip_transaction_t *tr, osip_message_t *msg, char *host, int 
 	struct mbl_sip_ua *ua = osip_get_application_context(tr->config);
 	const char *buf;
 	size_t len;
+	int rc;
 
 	(void)host, (void)port, (void)sock;
 	if (!t)
@@ -82,8 +83,11 @@ static int cb_send(osip_transaction_t *tr, osip_message_t *msg, char *host, int 
 		t->sent_msg = msg;
 		count_first(ua, t, msg);
 	}
-	if (mbl_ua_send(ua, t->local, &t->peer, t->peer_len, t->conn_id, buf, len) < 0 && t->reliable)
+	rc = mbl_ua_send(ua, t->local, &t->peer, t->peer_len, t->conn_id, buf, len);
+	if (rc < 0 && t->reliable)
 		return -1;
+	if (rc > 0)
+		t->sent_conn = (uint32_t)rc; /* its response can only come back there */
 	return 0;
 }
 

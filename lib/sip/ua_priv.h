@@ -129,6 +129,9 @@ struct ua_txn {
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	uint32_t conn_id;
+	uint32_t sent_conn;          /* client: the stream connection ops->send
+				      * reported (0: none / UDP) */
+	bool lost;                   /* mbl_sip_ua_conn_lost is ending it */
 	uint16_t local;              /* local address index (mbl_sip_ua_add_local):
 				      * client: it sends from it; server: the
 				      * request arrived on it */
@@ -198,8 +201,9 @@ struct mbl_sip_ua {
 	uint64_t now;                /* now_ns of the current entry point */
 	uint64_t rng[2];             /* xorshift128+ */
 	uint32_t t1, t2, t4;         /* ms */
-	const char *proto;           /* "UDP", "TCP", "TLS" */
+	const char *proto;           /* "UDP", "TCP", "TLS", "WS", "WSS" */
 	bool reliable;
+	bool stream;                 /* TCP / TLS: Content-Length frames messages */
 	bool destroying;             /* mbl_sip_ua_destroy(): send nothing */
 	char hostport[300];          /* "host:port" for Via and Contact: local 0 */
 	/* Local addresses by index, "host:port" formatted once (Via sent-by and
@@ -254,6 +258,10 @@ struct ua_req {
 	uint16_t local;              /* local address index: Via sent-by, Contact */
 };
 
+/* 5060, 5061 (TLS), 80 (WS), 443 (WSS): a port left out of a URI. */
+uint16_t mbl_ua_default_port(enum mbl_sip_proto p);
+/* A transport failure ends client transaction t (sip_txn.c). */
+void mbl_ua_txn_tperr(struct mbl_sip_ua *ua, struct ua_txn *t);
 const char *mbl_ua_reason(int status);
 const char *mbl_ua_reason_class(int status);
 enum mbl_sip_method mbl_ua_method(const char *name);

@@ -75,6 +75,8 @@ struct pair {
 	bool (*drop)(struct pair *p, int from, const char *buf, size_t len);
 	int drop_count;
 	bool drop_fails;             /* a dropped message is a failed send */
+	uint32_t send_conn[2];       /* what a side's send returns (a stream
+				      * connection id; 0 = none) */
 	/* optional reaction to events, after recording */
 	void (*on_ev)(struct pair *p, int side, struct mbl_sip_ev *ev);
 	void *user;
@@ -108,7 +110,7 @@ PAIR_FN int pair_send(void *arg, const struct sockaddr *to, socklen_t tolen, uin
 	}
 	if (drop) {
 		p->drop_count++;
-		return p->drop_fails ? -ECONNRESET : 0;
+		return p->drop_fails ? -ECONNRESET : (int)p->send_conn[s->side];
 	}
 	if (p->qtail - p->qhead == p->qcap) {
 		size_t i, n = p->qtail - p->qhead;
@@ -132,7 +134,7 @@ PAIR_FN int pair_send(void *arg, const struct sockaddr *to, socklen_t tolen, uin
 	assert_non_null(m->buf);
 	memcpy(m->buf, buf, len);
 	m->len = len;
-	return 0;
+	return (int)p->send_conn[s->side];
 }
 
 PAIR_FN void cpy(char *dst, size_t cap, const char *src, size_t n)

@@ -293,6 +293,8 @@ struct mbl_ws_dec {
 	uint8_t ctl[MBL_WS_CTL_MAX]; /* control payload: a Ping in the middle of a
 				      * fragmented message leaves buf alone */
 	enum mbl_ws_err err;
+	uint64_t frames;         /* frames read whole (for statistics; the
+				  * caller may read it, nothing else uses it) */
 };
 
 /* Set d up for a connection in role. buf holds max_msg + 1 bytes (a message

@@ -392,6 +392,7 @@ static int dec_frame_end(struct mbl_ws_dec *d, struct mbl_ws_ev *ev)
 	d->state = DEC_HDR1;
 	d->hdr_len = 0;
 	d->hdr_need = 2;
+	d->frames++;
 	return op_control(d->op) ? dec_control(d, ev) : dec_data(d, ev);
 }
 
