@@ -9,7 +9,6 @@
  * datagram whose handshake never comes expires; the hold is bounded per
  * slot. The clock is scripted (the service takes now as an argument). */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,12 +24,11 @@
 #include <rte_mbuf.h>
 
 #include "dp_priv.h"
+#include "dp_test_eal.h"
 #include "dtls_test_util.h"
 
 #define STREAMS 4
 #define SEC 1000000000ull
-
-static char runtime_dir[PATH_MAX];
 
 struct fix {
 	struct mbl_dp dp;
@@ -246,14 +243,6 @@ static void test_client_hello_to_client(void **state)
 	dp_hs_close(&f->dp, 1);
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,19 +251,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hold_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_hello_to_client, setup, teardown),
 	};
-	char prefix[64];
-	char *argv[] = {"dp_dtls_test", "--no-huge", "-m", "128", "--no-pci", "-l", "0",
-			"--file-prefix", prefix, "--log-level", "error"};
-	struct stat st;
-	int rc;
 
-	snprintf(prefix, sizeof(prefix), "mbl-dtls-test-%d", (int)getpid());
-	if (rte_eal_init((int)MBL_ARRAY_SIZE(argv), argv) < 0)
-		return 1;
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	if (stat(runtime_dir, &st) == 0)
-		nftw(runtime_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-	return rc;
+	return dp_test_eal_run("dp_dtls_test", tests);
 }

@@ -12,7 +12,6 @@
  * call failed with ice_consent_lost. The scripted clock starts at the real
  * one (agents open at mbl_time_ns()) and then runs ahead of it. */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -29,6 +27,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_priv.h"
+#include "dp_test_eal.h"
 
 #define STREAMS 4
 #define MS 1000000ull
@@ -36,8 +35,6 @@
 #define GW_PORT 40000
 #define GW_UFRAG "gwUf"
 #define GW_PWD "gatewayPassword0123456789"
-
-static char runtime_dir[PATH_MAX];
 
 struct fix {
 	struct mbl_dp dp;
@@ -384,14 +381,6 @@ static void test_stun_without_agent(void **state)
 	assert_int_equal(st.rx_early, 0);
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,19 +389,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stun_without_agent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_stun_counted, setup, teardown),
 	};
-	char prefix[64];
-	char *argv[] = {"dp_ice_test", "--no-huge", "-m", "128", "--no-pci", "-l", "0",
-			"--file-prefix", prefix, "--log-level", "error"};
-	struct stat st;
-	int rc;
 
-	snprintf(prefix, sizeof(prefix), "mbl-ice-test-%d", (int)getpid());
-	if (rte_eal_init((int)MBL_ARRAY_SIZE(argv), argv) < 0)
-		return 1;
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	if (stat(runtime_dir, &st) == 0)
-		nftw(runtime_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-	return rc;
+	return dp_test_eal_run("dp_ice_test", tests);
 }
