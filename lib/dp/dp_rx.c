@@ -386,16 +386,12 @@ void dp_rx_udp_payload(struct dp_worker *w, uint32_t stream, bool rtcp, uint8_t 
 		w->c.drop_dp[MBL_DP_DROP_stream_idle]++;
 		return;
 	}
-	if (mbl_unlikely(w->dp->s[stream].ice_wait)) {
-		/* RFC 8445 12.1: no media before a pair is selected */
-		w->c.drop_dp[mbl_rtp_demux(p, len) == MBL_RTP_DEMUX_dtls
-				     ? MBL_DP_DROP_dtls_unhandled : MBL_DP_DROP_ice_pending]++;
-		return;
-	}
-	if (mbl_unlikely(w->dp->s[stream].keys_wait)) {
-		/* RFC 5764 4.1: nothing is media before the handshake ends */
-		w->c.drop_dp[mbl_rtp_demux(p, len) == MBL_RTP_DEMUX_dtls
-				     ? MBL_DP_DROP_dtls_unhandled : MBL_DP_DROP_keys_pending]++;
+	if (mbl_unlikely(w->dp->s[stream].ice_wait | w->dp->s[stream].keys_wait)) {
+		/* nothing is media before ICE selects a pair (RFC 8445 12.1) and
+		 * the DTLS handshake ends (RFC 5764 4.1): one test on the fast path */
+		w->c.drop_dp[mbl_rtp_demux(p, len) == MBL_RTP_DEMUX_dtls ? MBL_DP_DROP_dtls_unhandled
+			     : w->dp->s[stream].ice_wait ? MBL_DP_DROP_ice_pending
+							  : MBL_DP_DROP_keys_pending]++;
 		return;
 	}
 	switch (mbl_rtp_demux(p, len)) {
