@@ -67,6 +67,7 @@ struct dp_rx {
 	struct mbl_srtp_ctx *srtp_next; /* rekey: the peer's next key, until used */
 	struct mbl_srtp_ctx *srtp_retired; /* the key srtp_next replaced */
 	uint32_t srtp_auth_fail, srtp_replay;
+	bool srtp_good;                 /* an SRTP packet authenticated */
 	struct mbl_rx_seq seq;
 	struct mbl_rx_jitter jit;
 	uint64_t packets, bytes;

@@ -202,6 +202,15 @@ static void srtp_count(struct dp_worker *w, struct dp_rx *r, int rc)
 	}
 }
 
+/* The stream's first authenticated SRTP packet: a peer that started at
+ * ROC 1 (a late start, mbl_srtp.h) is counted */
+static void srtp_first(struct dp_worker *w, struct dp_rx *r)
+{
+	r->srtp_good = true;
+	if (mbl_srtp_ctx_first_roc(r->srtp) != 0)
+		w->c.srtp_late_start++;
+}
+
 /* SRTP/SRTCP in place (RFC 3711 3.3, 3.4); 0 or a counted drop. */
 static int srtp_in(struct dp_worker *w, struct dp_rx *r, uint8_t *p, uint32_t *len, bool rtcp)
 {
@@ -213,14 +222,20 @@ static int srtp_in(struct dp_worker *w, struct dp_rx *r, uint8_t *p, uint32_t *l
 	if (mbl_unlikely(alt))
 		memcpy(orig, p, olen);
 	rc = srtp_run(r->srtp, p, len, rtcp);
-	if (mbl_likely(rc == 0))
+	if (mbl_likely(rc == 0)) {
+		if (mbl_unlikely(!r->srtp_good) && !rtcp)
+			srtp_first(w, r);
 		return 0;
+	}
 	/* SRTCP restarts its index under a new key, so the old key's window
 	 * calls the first new packets replays (RFC 3711 3.3.2 checks the
 	 * index before the tag): those get the next key's try too */
 	if (alt && (rc == -EBADMSG || rc == -ESRCH || rc == -EALREADY) &&
-	    srtp_try_next(w, r, p, len, rtcp, orig, olen) == 0)
+	    srtp_try_next(w, r, p, len, rtcp, orig, olen) == 0) {
+		if (!r->srtp_good && !rtcp)
+			srtp_first(w, r);
 		return 0;
+	}
 	srtp_count(w, r, rc);
 	return rc;
 }
@@ -471,8 +486,9 @@ static void rx_udp(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net
 
 /* Cryptodev engine: SRTP of a running stream waits for the end of the RX
  * burst and is unprotected with the others in one enqueue / dequeue cycle
- * (dp_rx_srtp_flush). SRTCP, and streams in a rekey (two keys to try),
- * take the per-packet path. The mbuf is cut to the UDP payload's end (the
+ * (dp_rx_srtp_flush). SRTCP, streams in a rekey (two keys to try) and
+ * streams before their first authenticated packet (the late-start retry
+ * of mbl_srtp.h) take the per-packet path. The mbuf is cut to the UDP payload's end (the
  * burst API runs to the mbuf's end: no Ethernet padding may follow). */
 static bool srtp_defer(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_info *ni,
 		       uint32_t stream, bool rtcp)
@@ -480,7 +496,8 @@ static bool srtp_defer(struct dp_worker *w, struct rte_mbuf *m, const struct mbl
 	const struct dp_rx *r = &w->dp->r[stream];
 	const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, ni->payload_off);
 
-	if (rtcp || r->srtp == NULL || r->srtp_next != NULL || w->nsrx == DP_BURST_MAX ||
+	if (rtcp || r->srtp == NULL || r->srtp_next != NULL || !r->srtp_good ||
+	    w->nsrx == DP_BURST_MAX ||
 	    w->dp->s[stream].state == DP_S_STOPPED ||
 	    mbl_rtp_demux(p, ni->payload_len) != MBL_RTP_DEMUX_rtp)
 		return false;

@@ -158,11 +158,12 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 	mbl_hist_json(j, "rtt_ms", &t->rtt_us, 1e3);
 	mbl_json_dbl(j, "mos", mos_of(dp, t));
 	drops_json(t, j);
-	if (dp->conf.srtp_tx || dp->conf.srtp_rx) {
+	if (dp->conf.srtp_tx || dp->conf.srtp_rx || dp->hs != NULL) {
 		mbl_json_obj_open(j, "srtp");
 		mbl_json_str(j, "rx_verify", dp->conf.srtp_rx_auth_only ? "auth_only" : "decrypt");
 		mbl_json_u64(j, "rekeyed_tx", t->c.srtp_rekey_tx);
 		mbl_json_u64(j, "rekeyed_rx", t->c.srtp_rekey_rx);
+		mbl_json_u64(j, "late_starts", t->c.srtp_late_start);
 		mbl_json_u64(j, "protect_fail", t->c.srtp_protect_fail);
 		mbl_json_obj_close(j);
 	}

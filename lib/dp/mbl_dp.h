@@ -114,6 +114,7 @@ struct mbl_dp_conf {
 	X(srtp_protect_fail) /* packets not sent: SRTP protect failed */      \
 	X(srtp_rekey_tx)   /* streams switched to a new outbound key */        \
 	X(srtp_rekey_rx)   /* streams whose peer's next key took over */       \
+	X(srtp_late_start) /* streams whose peer started at ROC 1 (mbl_srtp.h) */ \
 	X(ctl_msgs)        /* control messages applied */                     \
 	X(streams_started) /* call mode: streams started */                   \
 	X(streams_stopped) /* call mode: streams stopped */                   \

@@ -30,6 +30,7 @@
 #include <rte_mbuf.h>
 
 #include "mbl_srtp.h"
+#include "late_start_test.h"
 #include "srtp_frame.h"
 
 #define SSRC 0x11223344u
@@ -758,12 +759,22 @@ static void test_auth_only(void **state)
 	}
 }
 
+/* A sender that starts past a sequence wrap (a relay that dropped the
+ * first packets): late_start_test.h, any-SSRC and known-SSRC receivers */
+static void test_late_start(void **state)
+{
+	(void)state;
+	late_start_cases(MBL_SRTP_ENGINE_CRYPTODEV, 0);
+	late_start_cases(MBL_SRTP_ENGINE_CRYPTODEV, LATE_SSRC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identical),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_roc),
+		cmocka_unit_test(test_late_start),
 		cmocka_unit_test(test_replay_tamper),
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_burst),

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "mbl_srtp.h"
+#include "late_start_test.h"
 
 #define SSRC 0x11223344u
 #define NPKT 300
@@ -571,6 +572,15 @@ static void test_create_errors(void **state)
 	mbl_srtp_ctx_free(NULL);
 }
 
+/* A sender that starts past a sequence wrap (a relay that dropped the
+ * first packets): late_start_test.h, any-SSRC and known-SSRC receivers */
+static void test_late_start(void **state)
+{
+	(void)state;
+	late_start_cases(MBL_SRTP_ENGINE_LIBSRTP, 0);
+	late_start_cases(MBL_SRTP_ENGINE_LIBSRTP, LATE_SSRC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_rekey_any_ssrc_after_wrap),
 		cmocka_unit_test(test_wrap_reorder),
 		cmocka_unit_test(test_roc),
+		cmocka_unit_test(test_late_start),
 		cmocka_unit_test(test_replay_tamper),
 		cmocka_unit_test(test_replay_old),
 		cmocka_unit_test(test_malformed_room),

@@ -136,6 +136,26 @@ struct mbl_srtp_ctx *mbl_srtp_ctx_create_opts(enum mbl_srtp_engine e,
 					      size_t errlen);
 bool mbl_srtp_ctx_auth_only(const struct mbl_srtp_ctx *c);
 
+/* Late start (RFC 3711 3.3.1 has a receiver take ROC 0 at a stream's
+ * first packet). A relay that drops a stream's first packets until it can
+ * encrypt them (rtpengine until the DTLS handshake of its leg is done)
+ * counts the sequence wrap of packets it never sent: when the stream's
+ * first SEQ was within those few packets of 65535, every packet it sends
+ * carries ROC 1 and fails authentication at ROC 0 forever. So until an
+ * inbound context has authenticated its first SRTP packet, a packet with
+ * SEQ below MBL_SRTP_LATE_SEQ_MAX that fails at ROC 0 is tried once more
+ * at ROC 1 (on a copy: the first try may have changed the bytes); if that
+ * one authenticates, the stream runs from ROC 1. No packet is lost to
+ * it, and a forged packet costs one more tag check, never a genuine
+ * packet. Only mbl_srtp_unprotect does this: the cryptodev burst API
+ * takes contexts that have started (mbl_srtp_ctx_rx_started). A rekey
+ * context (mbl_srtp_ctx_inherit) takes over its predecessor's state.
+ * Owner lcore. mbl_srtp_ctx_first_roc: the ROC the stream started at (1
+ * for a late start, else 0). */
+#define MBL_SRTP_LATE_SEQ_MAX 4096
+bool mbl_srtp_ctx_rx_started(const struct mbl_srtp_ctx *c);
+uint32_t mbl_srtp_ctx_first_roc(const struct mbl_srtp_ctx *c);
+
 /* Rekey (a new master key for a running stream, RFC 3711 8.1 / RFC 4568
  * 7.1.4): dst, freshly created with the new key, takes over src's SRTP
  * packet index (ROC and replay window) and SSRC binding, so the stream's

@@ -380,6 +380,19 @@ static int cdev_inherit(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *src
 	return 0;
 }
 
+/* Late start: the ROC a stream's first packet is taken at (the replay
+ * state has not started, so the index estimate uses init_roc). */
+static int cdev_first_roc(struct mbl_srtp_ctx *c, uint32_t ssrc, uint32_t roc)
+{
+	struct mbl_cdev_priv *p = c->priv;
+
+	(void)ssrc;
+	if (p->rtp.started)
+		return -EALREADY;
+	p->rtp.init_roc = roc;
+	return 0;
+}
+
 /* ---- sync ops: one packet through this queue pair's mbuf ------------------- */
 
 static int sync_run(enum mbl_cdev_kind kind, struct mbl_srtp_ctx *c, uint8_t *pkt,
@@ -440,6 +453,7 @@ const struct mbl_srtp_engine_ops mbl_srtp_cdev_ops = {
 	.protect_rtcp = cdev_protect_rtcp,
 	.unprotect_rtcp = cdev_unprotect_rtcp,
 	.inherit = cdev_inherit,
+	.first_roc = cdev_first_roc,
 };
 
 /* ---- burst API: the checks srtp_engine.c does for the byte-buffer calls --- */
@@ -500,6 +514,8 @@ static void burst_done(struct mbl_srtp_ctx *c, struct rte_mbuf *m, uint16_t off,
 		c->n_rtcp--;
 	else if (*rc != 0)
 		c->n_rtp--;
+	if (!rtcp && *rc == 0 && !c->outbound)
+		c->rx_started = true;
 }
 
 #define BURST_CHUNK 64

@@ -18,6 +18,7 @@
 #define RTCP_HDR_LEN 8
 #define SRTCP_INDEX_LEN 4 /* E bit + 31-bit SRTCP index, RFC 3711 3.4 */
 #define PKT_MAX 65535     /* a UDP payload; also keeps engines' int lengths sane */
+#define LATE_COPY_MAX 2048 /* late-start retry: packets up to this long (mbl_srtp.h) */
 
 static const struct mbl_srtp_engine_ops *engine_ops(enum mbl_srtp_engine e, char *err,
 						     size_t errlen)
@@ -123,7 +124,19 @@ int mbl_srtp_ctx_inherit(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *sr
 		dst->ssrc = src->ssrc;
 		dst->bound = true;
 	}
+	dst->rx_started = src->rx_started;
+	dst->late_roc = src->late_roc;
 	return dst->ops->inherit(dst, src);
+}
+
+bool mbl_srtp_ctx_rx_started(const struct mbl_srtp_ctx *c)
+{
+	return c != NULL && c->rx_started;
+}
+
+uint32_t mbl_srtp_ctx_first_roc(const struct mbl_srtp_ctx *c)
+{
+	return c != NULL ? c->late_roc : 0;
 }
 
 bool mbl_srtp_ctx_auth_only(const struct mbl_srtp_ctx *c)
@@ -205,14 +218,45 @@ static void bind_ssrc(struct mbl_srtp_ctx *c, uint32_t ssrc)
 	}
 }
 
+/* Late start (mbl_srtp.h): the packet that failed at ROC 0, once more at
+ * ROC 1 from its original bytes; back to ROC 0 if that fails too. */
+static int late_retry(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len,
+		      const uint8_t *orig, uint32_t olen)
+{
+	uint32_t ssrc = be32_at(orig + 8);
+
+	if (c->ops->first_roc(c, ssrc, 1) != 0)
+		return -EBADMSG;
+	memcpy(pkt, orig, olen);
+	*len = olen;
+	if (c->ops->unprotect(c, pkt, len) == 0) {
+		c->late_roc = 1;
+		return 0;
+	}
+	(void)c->ops->first_roc(c, ssrc, 0);
+	return -EBADMSG;
+}
+
 int mbl_srtp_unprotect(struct mbl_srtp_ctx *c, uint8_t *pkt, uint32_t *len)
 {
 	int rc = pkt_check(c, pkt, len, false, false);
+	uint8_t orig[LATE_COPY_MAX];
+	uint32_t olen;
+	bool late;
 
-	if (rc == 0)
-		rc = c->ops->unprotect(c, pkt, len);
+	if (rc != 0)
+		return rc;
+	olen = *len;
+	late = !c->rx_started && c->ops->first_roc != NULL && olen <= sizeof(orig) &&
+	       (uint32_t)(pkt[2] << 8 | pkt[3]) < MBL_SRTP_LATE_SEQ_MAX;
+	if (late)
+		memcpy(orig, pkt, olen);
+	rc = c->ops->unprotect(c, pkt, len);
+	if (rc == -EBADMSG && late)
+		rc = late_retry(c, pkt, len, orig, olen);
 	if (rc == 0) {
 		c->n_rtp++;
+		c->rx_started = true;
 		bind_ssrc(c, be32_at(pkt + 8));
 	}
 	return rc;

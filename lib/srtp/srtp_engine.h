@@ -28,6 +28,10 @@ struct mbl_srtp_engine_ops {
 	/* Rekey: dst (fresh, same engine and direction) continues src's SRTP
 	 * packet index. 0 or -ENOTSUP. */
 	int (*inherit)(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *src);
+	/* Inbound, no SRTP packet authenticated yet: take ROC roc (0 or 1)
+	 * for the next SRTP packet of ssrc (late start, mbl_srtp.h). 0 or
+	 * -errno. NULL: the engine cannot (no late-start retry). */
+	int (*first_roc)(struct mbl_srtp_ctx *c, uint32_t ssrc, uint32_t roc);
 };
 
 /* One direction of one stream. Written at create on the control plane,
@@ -46,6 +50,10 @@ struct mbl_srtp_ctx {
 	uint64_t lifetime;      /* packets per key and per kind; 0 = no limit of ours */
 	uint64_t n_rtp;         /* SRTP packets processed with this key */
 	uint64_t n_rtcp;        /* SRTCP packets processed with this key */
+	/* inbound late start (mbl_srtp.h): rx_started once an SRTP packet
+	 * authenticated; late_roc the ROC the stream started at */
+	bool rx_started;
+	uint32_t late_roc;
 	void *priv;             /* engine state */
 };
 

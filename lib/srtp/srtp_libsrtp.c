@@ -5,6 +5,7 @@
  * runs the key derivation (RFC 3711 4.3, RFC 7714) from the master key
  * and salt. libsrtp types stay in this file.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -33,6 +34,9 @@ struct lsrtp {
 	uint8_t master[MBL_SRTP_MAX_KEY + MBL_SRTP_MAX_SALT];
 	uint8_t mki[MBL_SRTP_MAX_MKI];
 	uint8_t mki_len;
+	/* late start (lsrtp_first_roc): the SSRC whose stream we added */
+	bool probe;
+	uint32_t probe_ssrc;
 };
 
 /* Suite -> libsrtp crypto policies (RTP, RTCP). The *_32 suites keep the
@@ -316,7 +320,33 @@ static int lsrtp_inherit(struct mbl_srtp_ctx *dst, const struct mbl_srtp_ctx *sr
 	return 0;
 }
 
+/* Late start: libsrtp makes an any-SSRC session's stream at the first
+ * packet that authenticates, always at ROC 0. So the stream of ssrc is
+ * added now (one such stream per context: another SSRC's replaces it) and
+ * told the ROC for its first packet (libsrtp's pending ROC; 0 clears it). */
+static int lsrtp_first_roc(struct mbl_srtp_ctx *c, uint32_t ssrc, uint32_t roc)
+{
+	struct lsrtp *l = c->priv;
+	srtp_master_key_t mk, *mks[1] = { &mk };
+	srtp_policy_t pol;
+
+	if (c->any_ssrc && (!l->probe || l->probe_ssrc != ssrc)) {
+		if (l->probe)
+			(void)srtp_remove_stream(l->session, htonl(l->probe_ssrc));
+		l->probe = false;
+		if (!suite_policy(c->suite->id, &pol.rtp, &pol.rtcp))
+			return -ENOTSUP;
+		fill_policy(l, &pol, &mk, mks, ssrc_specific, ssrc);
+		if (srtp_add_stream(l->session, &pol) != srtp_err_status_ok)
+			return -ENOMEM;
+		l->probe = true;
+		l->probe_ssrc = ssrc;
+	}
+	return srtp_set_stream_roc(l->session, ssrc, roc) == srtp_err_status_ok ? 0 : -ENOTSUP;
+}
+
 const struct mbl_srtp_engine_ops mbl_srtp_libsrtp_ops = {
+	.first_roc = lsrtp_first_roc,
 	.inherit = lsrtp_inherit,
 	.name = "libsrtp",
 	.create = lsrtp_create,

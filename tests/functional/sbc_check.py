@@ -284,10 +284,11 @@ def check(argv):
           + (f" + {e} early ({what})" if e or role == "uas" else "")
           + f", {missing} missing ({pct:.2f} %, bound 0.5 %), receiver's sequence gaps "
           f"{rx['lost']}")
+        late = y["media"].get("srtp", {}).get("late_starts", 0)
         c(d["srtp_auth_fail"] == 0 and d["probe_corrupt"] == 0 and d["bad_udp_csum"] == 0,
           f"{way}: SRTP auth failures {d['srtp_auth_fail']}, corrupt probes "
           f"{d['probe_corrupt']}, bad UDP checksums {d['bad_udp_csum']}; probes intact "
-          f"{rx['probe_ok']}")
+          f"{rx['probe_ok']}; streams the relay started at ROC 1 (late starts) {late}")
         owd = y["media"]["one_way_delay_us"]
         c(owd["count"] > 0 and owd["p50"] > 0,
           f"{way}: one-way delay measured on {owd['count']} packets ({rx['timing_skipped']} "
