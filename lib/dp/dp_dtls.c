@@ -54,7 +54,7 @@ void dp_dtls_rx(struct dp_worker *w, struct rte_mbuf *m, uint16_t off, uint16_t 
 /* Frame one of the service's datagrams (DTLS, or STUN: dp_ice.c) for its
  * stream and queue it. Returns false when the stream's next hop is not
  * known yet. */
-static bool dtls_send(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
+static bool dtls_send(struct dp_worker *w, struct rte_mbuf *m)
 {
 	uint32_t gi = m->hash.usr;
 	struct dp_stream *s = &w->dp->s[gi];
@@ -76,7 +76,7 @@ static bool dtls_send(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 		rte_pktmbuf_free(m);
 		return true;
 	}
-	if (!dp_stream_ready(w, gi, now_ns))
+	if (!dp_stream_ready(w, gi))
 		return false;
 	dp_tx_udp_mbuf(w, m, &s->tmpl);
 	w->c.dtls_tx++;
@@ -97,9 +97,9 @@ void dp_dtls_tx_poll(struct dp_worker *w)
 	/* every DP_CTL_TURNS loop turns: between handshakes, no clock read */
 	if (w->n_hs_wait == 0 && rte_ring_empty(w->hs_tx))
 		return;
-	now_ns = mbl_time_ns();
+	now_ns = dp_now_ns();
 	for (uint16_t i = 0; i < w->n_hs_wait; i++) {
-		if (dtls_send(w, w->hs_wait[i], now_ns))
+		if (dtls_send(w, w->hs_wait[i]))
 			continue;
 		if (now_ns >= w->hs_wait_until[i]) {
 			w->c.drop_dp[MBL_DP_DROP_dtls_tx_failed]++;
@@ -112,7 +112,7 @@ void dp_dtls_tx_poll(struct dp_worker *w)
 	w->n_hs_wait = keep;
 	n = rte_ring_sc_dequeue_burst(w->hs_tx, (void **)m, RTE_DIM(m), NULL);
 	for (unsigned i = 0; i < n; i++) {
-		if (dtls_send(w, m[i], now_ns))
+		if (dtls_send(w, m[i]))
 			continue;
 		if (w->n_hs_wait == DP_HS_WAIT) {
 			w->c.drop_dp[MBL_DP_DROP_dtls_tx_failed]++;

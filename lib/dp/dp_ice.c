@@ -97,7 +97,7 @@ bool dp_stun_send(struct dp_worker *w, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 		return true;
 	}
-	if (!dp_stream_ready(w, gi, mbl_time_ns()))
+	if (!dp_stream_ready(w, gi))
 		return false;
 	rte_pktmbuf_adj(m, sizeof(dst));
 	dp_tx_udp_mbuf(w, m, &s->tmpl);

@@ -61,6 +61,17 @@ struct __rte_cache_aligned dp_stream {
 	uint32_t last_sr_ntp_mid;       /* middle 32 bits of our last SR's NTP time */
 };
 
+/* The worker clock: TSC cycles as ns (mbl_tsc_to_ns). Everything a worker
+ * schedules (pacer, neighbour table and its ARP/ND retries, handshake
+ * datagrams waiting for a next hop) runs on it. The handshake service and
+ * the control plane run on mbl_time_ns (CLOCK_MONOTONIC): the two drift
+ * apart with uptime (tens of seconds after hours), so a time of one must
+ * never reach a deadline of the other. */
+static inline uint64_t dp_now_ns(void)
+{
+	return mbl_tsc_to_ns(mbl_tsc());
+}
+
 /* RX half: written only by the owning worker. */
 struct dp_rx {
 	struct mbl_srtp_ctx *srtp;      /* inbound SRTP, NULL for plain RTP */
@@ -334,8 +345,8 @@ static inline void dp_tx_offload(const struct mbl_dp *dp, struct rte_mbuf *m,
 }
 
 /* dp_tx.c: whether stream gi may send now (next hop known: its MAC goes
- * into the template; else resolution starts) */
-bool dp_stream_ready(struct dp_worker *w, uint32_t gi, uint64_t now_ns);
+ * into the template; else resolution starts, on the worker clock) */
+bool dp_stream_ready(struct dp_worker *w, uint32_t gi);
 /* dp_tx.c: frame payload m (data at its data_off) with t and queue it */
 void dp_tx_udp_mbuf(struct dp_worker *w, struct rte_mbuf *m, const struct mbl_net_udp_tmpl *t);
 

@@ -240,9 +240,16 @@ static bool stream_ready(struct dp_worker *w, struct dp_stream *s, uint32_t gi, 
 	return true;
 }
 
-bool dp_stream_ready(struct dp_worker *w, uint32_t gi, uint64_t now_ns)
+/* For the handshake datagrams' paths: the worker clock read here, so no
+ * caller can hand the neighbour table another clock's time (a DTLS or
+ * STUN datagram that was a stream's first to need the next hop once got
+ * its ARP request scheduled on CLOCK_MONOTONIC, tens of seconds after the
+ * run: the call's handshake never went out). */
+bool dp_stream_ready(struct dp_worker *w, uint32_t gi)
 {
-	return stream_ready(w, &w->dp->s[gi], gi, now_ns);
+	struct dp_stream *s = &w->dp->s[gi];
+
+	return mbl_likely(s->state == DP_S_RUN) || stream_ready(w, s, gi, dp_now_ns());
 }
 
 /* Cryptodev engine: protect a whole burst of plain RTP in one enqueue /
