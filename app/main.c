@@ -52,6 +52,7 @@ static void usage(FILE *f)
 		"  --role uac/uas/media instance role (SIP caller, SIP answerer, media only)\n"
 		"  --duration SECONDS   how long to send media\n"
 		"  --report FILE        write the JSON report there\n"
+		"  --cdr FILE           write one CSV row per call there (run.cdr)\n"
 		"  --help               this text and every scenario key\n"
 		"  --help-config-md     the scenario keys as Markdown (docs/config.md)\n"
 		"  --version\n"
@@ -472,6 +473,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mediablast: %s\n", err);
 		return MBL_EXIT_USAGE;
 	}
+	/* an output file we cannot write is found now, not after the run */
+	if (a.cfg.run.cdr[0] != '\0' && a.cfg.run.role != MBL_CONFIG_ROLE_MEDIA &&
+	    (a.cpc.cdr = fopen(a.cfg.run.cdr, "we")) == NULL) {
+		fprintf(stderr, "mediablast: run.cdr: cannot write %s: %s\n", a.cfg.run.cdr,
+			strerror(errno));
+		return MBL_EXIT_USAGE;
+	}
 	/* the cryptodev engine's default device is ours to create */
 	if (uses_cryptodev(&a) && a.cfg.media.srtp_device[0] == '\0')
 		strncat(a.cfg.eal_args, " --vdev crypto_aesni_mb0",
@@ -490,6 +498,11 @@ int main(int argc, char **argv)
 	mbl_cp_free(a.cp);
 	if (a.cpc.key_log != NULL)
 		fclose(a.cpc.key_log);
+	if (a.cpc.cdr != NULL && fclose(a.cpc.cdr) != 0) {
+		fprintf(stderr, "mediablast: run.cdr: could not write %s: %s\n", a.cfg.run.cdr,
+			strerror(errno));
+		rc = rc == 0 ? MBL_EXIT_RUNTIME : rc;
+	}
 	mbl_dp_free(a.dp);
 	mbl_dtls_ctx_free(a.dtls_ctx);
 	mbl_dtls_ident_free(a.dtls_id);

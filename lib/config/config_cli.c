@@ -37,6 +37,7 @@ static const struct opt opts[] = {
 	{ "--role", OPT_SHORTHAND, true, "run.role" },
 	{ "--duration", OPT_SHORTHAND, true, "run.duration" },
 	{ "--report", OPT_SHORTHAND, true, "run.report" },
+	{ "--cdr", OPT_SHORTHAND, true, "run.cdr" },
 	{ "--help", OPT_HELP, false, NULL },
 	{ "--help-config-md", OPT_HELP_MD, false, NULL },
 	{ "--version", OPT_VERSION, false, NULL },

@@ -58,6 +58,10 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "Test duration in seconds."),
 	STR("run", "report", run.report, NULL, "path", "",
 	    "Write the JSON report to this file (\"\" = no report)."),
+	STR("run", "cdr", run.cdr, NULL, "path", "",
+	    "Write one CSV row per call to this file as each call ends (\"\" = none): "
+	    "Call-ID, outcome and reason, SIP status, times, security agreed, handshake and "
+	    "ICE times, packets each way, loss, jitter. Columns: docs/report.md. SIP roles only."),
 	STR("run", "key_log", run.key_log, NULL, "path", "",
 	    "Write every SRTP master key in use to this file (mode 0600), one line per "
 	    "stream and direction, for decrypting captures. Off by default: keys never "

@@ -167,6 +167,8 @@ struct mbl_cp *mbl_cp_create(const struct mbl_cp_conf *conf, struct mbl_dp *dp, 
 	}
 	cp->conf = *conf;
 	cp->dp = dp;
+	if (conf->cdr != NULL)
+		cp_cdr_header(conf->cdr);
 	cp->calls = calloc(conf->limit, sizeof(*cp->calls));
 	cp->heap = calloc(conf->limit, sizeof(*cp->heap));
 	if (cp->calls == NULL || cp->heap == NULL) {
@@ -209,6 +211,12 @@ void mbl_cp_free(struct mbl_cp *cp)
 {
 	if (cp == NULL)
 		return;
+	/* calls still alive at the end get their record too (unfinished) */
+	for (uint32_t i = 0; cp->conf.cdr != NULL && cp->calls != NULL && i < cp->conf.limit; i++)
+		if (cp->calls[i].state != CP_FREE)
+			cp_cdr_write(cp, &cp->calls[i]);
+	if (cp->conf.cdr != NULL)
+		fflush(cp->conf.cdr);
 	mbl_sip_ua_destroy(cp->ua);
 	mbl_sip_csv_free(cp->csv);
 	cp_auth_free(cp);

@@ -85,6 +85,7 @@ void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reaso
 	if (c->failed_counted)
 		return;
 	c->failed_counted = true;
+	cp_cdr_fail(c, status, reason);
 	cp->st.failed++;
 	if (status >= 100 && status < 700)
 		cp->st.by_status[status]++;
@@ -113,6 +114,9 @@ static void call_free(struct mbl_cp *cp, struct cp_call *c)
 	uint32_t idx = cp_idx(cp, c);
 
 	cp_timer_clear(cp, idx);
+	if (c->cdr.t_end == 0)
+		c->cdr.t_end = mbl_time_ns();
+	cp_cdr_write(cp, c);
 	explicit_bzero(c->keys, sizeof(c->keys));
 	explicit_bzero(&c->now, sizeof(c->now));
 	if (c->ans != NULL) {
@@ -169,6 +173,7 @@ static void release(struct mbl_cp *cp, struct cp_call *c)
 		ice_failed(cp, c, "ice_unfinished");
 	if (c->dtls_wait)
 		dtls_failed(cp, c, "dtls_unfinished");
+	c->cdr.t_end = mbl_time_ns();
 	c->sc = NULL;
 	cp_timer_clear(cp, cp_idx(cp, c));
 	if (c->media_on) {
@@ -186,6 +191,14 @@ void cp_media_result(void *arg, const struct mbl_dp_stream_result *r)
 
 	if (c == NULL)
 		return;
+	c->cdr.media_result = true;
+	c->cdr.tx_packets = r->tx_packets;
+	c->cdr.rx_packets = r->rx_packets;
+	c->cdr.lost = r->lost;
+	c->cdr.tx_rtcp = r->tx_rtcp;
+	c->cdr.rx_rtcp = r->rx_rtcp;
+	c->cdr.jitter_ms = r->jitter_mean_ms;
+	c->cdr.srtp_auth_fail = r->srtp_auth_fail;
 	if (r->rx_packets > 0 && r->tx_packets > 0)
 		cp->st.media_ok++;
 	else
@@ -208,7 +221,10 @@ void cp_dtls_result(void *arg, const struct mbl_dp_dtls_result *r)
 	if (!c->media_on || !c->dtls_wait)
 		return; /* not this call's handshake */
 	c->dtls_wait = false;
+	c->cdr.dtls_ns = r->handshake_ns;
 	if (r->ok) {
+		c->cdr.dtls_done = true;
+		c->cdr.dtls_suite = (uint8_t)r->suite;
 		if (r->suite < MBL_SRTP_SUITE_MAX)
 			cp->st.dtls_by_profile[r->suite]++;
 		if (cp->conf.key_log != NULL)
@@ -237,6 +253,8 @@ void cp_ice_result(void *arg, const struct mbl_dp_ice_result *r)
 		return; /* not this call's agent */
 	if (r->ok) {
 		c->ice_wait = false;
+		c->cdr.ice_done = true;
+		c->cdr.ice_ns = r->select_ns;
 		return;
 	}
 	MBL_LOG_RL(MBL_LOG_WARN, "call %s: ICE failed: %s",
@@ -323,6 +341,7 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now)
 	c->sc = mbl_sip_call_invite_from(cp->ua, c->local, to, from,
 					 (const struct sockaddr *)&cp->conf.target,
 					 cp->conf.target_len, sdp, user_of(cp, c), now);
+	cp_cdr_begin(c);
 	if (c->sc == NULL) {
 		cp_fail(cp, c, 0, errno == ENOBUFS ? "sip table full" : "cannot send INVITE");
 		call_free(cp, c);
@@ -398,6 +417,7 @@ static void uac_answered(struct mbl_cp *cp, struct cp_call *c, const struct mbl_
 	char why[200];
 
 	c->t_answer = now;
+	c->cdr.answer_status = (uint16_t)ev->status;
 	mbl_hist_add(&cp->st.setup_us, (now - c->t_invite) / 1000);
 	if (!c->got_18x) /* RFC 6076 4.1: PDD ends at the first 18x or the final */
 		mbl_hist_add(&cp->st.pdd_us, (now - c->t_invite) / 1000);
@@ -458,6 +478,7 @@ void cp_uas_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now)
 	}
 	c->state = CP_UP;
 	c->t_answer = now;
+	c->cdr.answer_status = (uint16_t)cp->conf.answer_code;
 	count_answer(cp, c, now);
 	if (cp_media_start(cp, cp_idx(cp, c), &c->ans->res, why, sizeof(why)) < 0)
 		MBL_LOG_RL(MBL_LOG_WARN, "call %s: media not started: %s", mbl_sip_call_id(c->sc),
@@ -525,12 +546,14 @@ static void uas_incoming(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_
 		cp->st.failed++;
 		cp->st.by_status[503]++;
 		cp_count_reason(cp, "over call.limit (503)");
+		cp_cdr_refused(cp, mbl_sip_call_id(ev->call), 503, "over call.limit (503)");
 		return;
 	}
 	cp->st.attempted++;
 	if (cp->st.first_ns == 0)
 		cp->st.first_ns = now;
 	c->sc = ev->call;
+	cp_cdr_begin(c);
 	c->local = (uint16_t)mbl_sip_call_local(ev->call);
 	cp_local_count(cp, c->local);
 	c->t_invite = now;
@@ -638,6 +661,7 @@ void cp_event(void *arg, struct mbl_sip_ev *ev)
 	case MBL_SIP_EV_PROGRESS:
 		if (!c->got_18x && ev->status >= 180) {
 			c->got_18x = true;
+			c->cdr.t_18x = now;
 			mbl_hist_add(&cp->st.pdd_us, (now - c->t_invite) / 1000);
 		}
 		break;

@@ -217,6 +217,7 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 	if (rc < 0)
 		return rc;
 	c->media_on = true;
+	c->cdr.media_started = true;
 	c->dtls_wait = dtls;
 	c->ice_wait = ice;
 	c->tx_on = true;

@@ -39,6 +39,22 @@ struct cp_media_now {
 	struct mbl_srtp_key rx_key;     /* secret: the peer's SDES key */
 };
 
+/* What a call's record (cp_cdr.c) needs beyond cp_call's own fields */
+struct cp_cdr {
+	char call_id[128];              /* truncated past 127 bytes */
+	char reason[96];                /* the first failure's (cp_fail) */
+	uint16_t status;                /* that failure's SIP status, 0 = none */
+	uint16_t answer_status;         /* the 2xx */
+	bool media_started, media_result, dtls_done, ice_done;
+	uint8_t dtls_suite;             /* enum mbl_srtp_suite, dtls_done */
+	uint64_t t_18x, t_end;          /* first 18x; SIP over (monotonic ns) */
+	uint64_t dtls_ns, ice_ns;       /* handshake; answer to selected pair */
+	uint64_t tx_packets, rx_packets, lost;
+	uint32_t tx_rtcp, rx_rtcp;
+	double jitter_ms;
+	uint32_t srtp_auth_fail;
+};
+
 struct cp_call {
 	struct mbl_sip_call *sc;
 	uint8_t state;                  /* enum cp_state */
@@ -70,6 +86,7 @@ struct cp_call {
 	uint64_t csv_row;               /* UAC with sip.inject_file: this call's row */
 	uint16_t local;                 /* local signaling address index */
 	uint32_t next_free;
+	struct cp_cdr cdr;
 };
 
 /* One binding of a UAC registration (cp_register.c). */
@@ -171,6 +188,15 @@ void cp_count_reason(struct mbl_cp *cp, const char *reason);
 void cp_count_reasonf(struct mbl_cp *cp, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cp_hangup(struct mbl_cp *cp, uint32_t idx, uint64_t now);
+
+/* cp_cdr.c: per-call records (conf.cdr). begin copies the Call-ID (c->sc
+ * set); fail keeps the first failure; write puts the call's row (at
+ * call_free); refused a row for an INVITE that got no call slot. */
+void cp_cdr_header(FILE *f);
+void cp_cdr_begin(struct cp_call *c);
+void cp_cdr_fail(struct cp_call *c, int status, const char *reason);
+void cp_cdr_write(struct mbl_cp *cp, const struct cp_call *c);
+void cp_cdr_refused(struct mbl_cp *cp, const char *call_id, int status, const char *reason);
 
 /* UAS answer kept while ringing. */
 struct cp_answer {

@@ -82,6 +82,7 @@ struct mbl_cp_conf {
 	unsigned n_suites;
 	uint64_t seed;
 	FILE *key_log;                     /* run.key_log: one line per call and direction */
+	FILE *cdr;                         /* run.cdr: one CSV row per call (cp_cdr.c) */
 	const char *inject_file;           /* UAC: SIPp CSV; [fieldN] in users/credentials */
 	/* UAC: REGISTER (RFC 3261 10.2) every user - each CSV row's from_user,
 	 * or from_user - with sip.target as registrar before calls start,
@@ -144,6 +145,13 @@ struct mbl_cp_stats {
 	uint64_t first_ns, last_ns;              /* first INVITE, last call end */
 	uint64_t first_answer_ns, last_answer_ns; /* 2xx of the first / last answered call */
 };
+
+/* The columns of run.cdr, its first line (docs/report.md) */
+#define MBL_CP_CDR_HEADER                                                        \
+	"call_id,role,outcome,sip_status,reason,transport,start_unix_ms,ringing_ms," \
+	"answer_ms,end_ms,pdd_ms,setup_ms,remote_media,security,srtp_suite,"         \
+	"dtls_handshake_ms,ice_select_ms,tx_packets,rx_packets,tx_rtcp,rx_rtcp,"    \
+	"rx_lost,jitter_ms,srtp_auth_fail"
 
 struct mbl_cp;
 

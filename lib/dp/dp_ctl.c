@@ -68,6 +68,7 @@ static void apply_start(struct dp_worker *w, struct dp_msg *m)
 	s->frame_idx = 0;
 	s->marker_next = true;
 	s->rtcp_octets = 0;
+	s->tx_rtcp = 0;
 	s->held = false;
 	s->srtp = m->ctx;
 	memset(r, 0, sizeof(*r));
@@ -95,6 +96,8 @@ static void apply_stop(struct dp_worker *w, struct dp_msg *m)
 	m->res.stream = m->stream;
 	m->res.tx_packets = s->tx_packets;
 	m->res.rx_packets = r->packets;
+	m->res.tx_rtcp = s->tx_rtcp;
+	m->res.rx_rtcp = r->rtcp_packets;
 	m->res.srtp_auth_fail = r->srtp_auth_fail;
 	if (r->have_peer) {
 		double jm = mbl_rx_jitter_mean_ms(&r->jit, cr);

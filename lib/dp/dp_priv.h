@@ -57,6 +57,7 @@ struct __rte_cache_aligned dp_stream {
 	struct mbl_dtmf_tx dtmf;
 	/* RTCP sender state */
 	uint32_t rtcp_octets;           /* SR sender octet count (mod 2^32) */
+	uint32_t tx_rtcp;               /* RTCP compound packets sent */
 	struct mbl_srtp_ctx *srtp;      /* outbound SRTP, NULL for plain RTP */
 	uint32_t last_sr_ntp_mid;       /* middle 32 bits of our last SR's NTP time */
 };
@@ -82,6 +83,7 @@ struct dp_rx {
 	struct mbl_rx_seq seq;
 	struct mbl_rx_jitter jit;
 	uint64_t packets, bytes;
+	uint32_t rtcp_packets;          /* RTCP compound packets accepted */
 	uint64_t last_ns;               /* arrival of the last RTP packet */
 	uint64_t delay_min_ns, delay_max_ns, delay_sum_ns, delay_n;
 	uint32_t peer_ssrc;

@@ -125,6 +125,7 @@ void dp_rtcp_poll(struct dp_worker *w, uint64_t now)
 
 			dp_tx_offload(dp, m, t);
 			w->c.tx_rtcp++;
+			dp->s[gi].tx_rtcp++;
 		}
 	}
 }

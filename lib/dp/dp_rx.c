@@ -355,6 +355,7 @@ static bool rx_rtcp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t l
 		return false;
 	}
 	w->c.rx_rtcp++;
+	r->rtcp_packets++;
 	for (unsigned k = 0; k < MBL_MIN(ci.n_pkts, MBL_RTP_RTCP_MAX_PKTS); k++) {
 		const uint8_t *q = p + ci.pkt[k].off;
 		uint32_t rb_off, ntp_mid;

@@ -271,6 +271,7 @@ struct mbl_dp_media {
 struct mbl_dp_stream_result {
 	uint32_t stream;
 	uint64_t tx_packets, rx_packets, lost;
+	uint32_t tx_rtcp, rx_rtcp;   /* RTCP compound packets sent, accepted */
 	uint32_t srtp_auth_fail;
 	double jitter_mean_ms;
 	void *user;                  /* as given to mbl_dp_stream_stop */
