@@ -111,9 +111,15 @@ SDP = {
                           "answer_a": ("RTP/AVP", 0, None)},
 }
 SDP["plain-webrtc-full"] = SDP["plain-webrtc-lite"]
+# Cases whose UAC sends its SIP over WSS (TLS to kamailio's port 4443):
+# tshark cannot read that leg's SDP, so the case is checked on the UAS leg
+# only (calls keyed by offer_c, answer_c there), and that the UAC leg was
+# WSS from the UAC's report and the TLS on the wire
+WSS = {"wss-webrtc-plain": 4443}
+SDP["wss-webrtc-plain"] = {"offer_c": ("RTP/AVP", 0, None)}
 # Cases with an ICE leg: the side that runs an agent, and its mode
-ICE = {"webrtc-plain": ("uac", "full"), "plain-webrtc-lite": ("uas", "lite"),
-       "plain-webrtc-full": ("uas", "full")}
+ICE = {"webrtc-plain": ("uac", "full"), "wss-webrtc-plain": ("uac", "full"),
+       "plain-webrtc-lite": ("uas", "lite"), "plain-webrtc-full": ("uas", "full")}
 # Media addresses of the two data planes
 MEDIA_UAC, MEDIA_UAS = "198.18.1.1", "198.18.3.1"
 # rtpengine can forward the UAS's media only once kamailio passed it the
@@ -167,6 +173,18 @@ def sip_legs(cap):
                 "setup": next((x[6:] for x in a if x.startswith("setup:")), None),
                 "fingerprint": any(x.startswith("fingerprint:") for x in a)}
     return legs, refused
+
+
+def tls_leg(cap, port):
+    """The TLS on B's port PORT in the capture: ClientHellos, ServerHellos
+    and application data records (frames holding one or more)."""
+    def frames(flt):
+        return len(subprocess.run(
+            ["tshark", "-n", "-r", cap, "-d", f"tcp.port=={port},tls", "-Y",
+             f"tcp.port == {port} && {flt}", "-T", "fields", "-e", "frame.number"],
+            capture_output=True, text=True, check=True).stdout.split())
+    return (frames("tls.handshake.type == 1"), frames("tls.handshake.type == 2"),
+            frames("tls.app_data"))
 
 
 FINAL = re.compile(r"\[([^\]]+)\]: \[core\] -+ Port +\S+ <> +([0-9.]+):\d+( \(RTCP\))?, "
@@ -229,6 +247,20 @@ def check(argv):
               f"{d['failed']} failed {d['failed_by_reason']}, {d['retransmits']} "
               f"retransmitted flights, p50 {d['handshake_ms']['p50']} ms "
               f"p99 {d['handshake_ms']['p99']} ms")
+    # the UAC's SIP over WSS: one WebSocket handshake for the run, none
+    # refused, no protocol error (those two: counts by reason), no
+    # connection failure
+    if name in WSS:
+        ts = uac["sip"].get("transport_stats", {})
+        w = ts.get("websocket", {})
+        c(uac["sip"].get("transport") == "WSS" and w.get("handshakes") == 1 and
+          "handshakes_refused" in w and not w["handshakes_refused"] and
+          "protocol_errors" in w and not w["protocol_errors"],
+          f"uac: SIP transport {uac['sip'].get('transport')}, {w.get('handshakes')} WebSocket "
+          f"handshake(s), refused {w.get('handshakes_refused')}, protocol errors "
+          f"{w.get('protocol_errors')}, frames out {w.get('frames_out')} in {w.get('frames_in')}")
+        fails = {k: v for k, v in ts.items() if k.startswith("ws_") or k in ("closed", "reset")}
+        c(not fails, f"uac: no WSS connection failures ({fails})")
     # ICE against rtpengine's agent: a pair selected on every call, no bad
     # check; a lite agent sends none, a full one checks every call
     if name in ICE:
@@ -301,17 +333,46 @@ def check(argv):
         c(False, f"no SIP capture: {e}")
         legs, refused = {}, collections.Counter()
     want = SDP[name]
-    offers = [v for v in legs.values() if "offer_a" in v]
-    c(len(offers) == calls and all("offer_c" in v for v in offers),
-      f"SIP: {len(offers)} INVITEs from the UAC, "
-      f"{sum('offer_c' in v for v in offers)} relayed to the UAS with rtpengine's SDP; "
-      f"the UAS refused {sum(refused.values())} {dict(refused)}")
-    anchored = sum(v.get("offer_c", {}).get("c") == SBC_C and v.get("answer_a", {}).get("c") ==
-                   SBC_A for v in offers)
-    answered = sum("answer_a" in v for v in offers)
-    c(answered == calls and anchored == calls,
-      f"SIP: {answered} answers to the UAC, {anchored} calls with rtpengine's addresses in "
-      f"both SDPs (c={SBC_C} to the UAS, c={SBC_A} to the UAC)")
+    if name in WSS:
+        # the UAC leg is TLS: no SDP of it here; the calls are the INVITEs
+        # rtpengine's SDP went out in to the UAS, their answers the UAS's
+        port = WSS[name]
+        offers = [v for v in legs.values() if "offer_c" in v]
+        plain = sum("offer_a" in v or "answer_a" in v for v in legs.values())
+        c(len(offers) == calls and plain == 0,
+          f"SIP: {len(offers)} INVITEs relayed to the UAS with rtpengine's SDP, {plain} calls "
+          f"with plain SIP on the UAC leg (its SIP is WSS); the UAS refused "
+          f"{sum(refused.values())} {dict(refused)}")
+        try:
+            hello, server, data = tls_leg(cap, port)
+        except (OSError, subprocess.CalledProcessError) as e:
+            c(False, f"no TLS in the capture: {e}")
+            hello = server = data = 0
+        # INVITE, ACK, BYE out and 100, 200, 200 back, some of them sharing
+        # a frame: 3 frames a call at least
+        c(hello == 1 and server == 1 and data >= 3 * calls,
+          f"TLS on the UAC leg (port {port}): {hello} ClientHello, {server} ServerHello (one "
+          f"connection), {data} frames of application data for {calls} calls")
+        anchored = sum(v["offer_c"]["c"] == SBC_C and v.get("answer_c", {}).get("c") ==
+                       MEDIA_UAS for v in offers)
+        answered = sum("answer_c" in v for v in offers)
+        c(answered == calls and anchored == calls,
+          f"SIP: {answered} answers from the UAS, {anchored} calls with rtpengine's address "
+          f"in its offer (c={SBC_C}) and the UAS's in its answer (c={MEDIA_UAS}); the UAC "
+          f"leg is WSS: its SDP (offer_a, answer_a) is not visible, checked on the UAS leg "
+          f"only")
+    else:
+        offers = [v for v in legs.values() if "offer_a" in v]
+        c(len(offers) == calls and all("offer_c" in v for v in offers),
+          f"SIP: {len(offers)} INVITEs from the UAC, "
+          f"{sum('offer_c' in v for v in offers)} relayed to the UAS with rtpengine's SDP; "
+          f"the UAS refused {sum(refused.values())} {dict(refused)}")
+        anchored = sum(v.get("offer_c", {}).get("c") == SBC_C and
+                       v.get("answer_a", {}).get("c") == SBC_A for v in offers)
+        answered = sum("answer_a" in v for v in offers)
+        c(answered == calls and anchored == calls,
+          f"SIP: {answered} answers to the UAC, {anchored} calls with rtpengine's addresses "
+          f"in both SDPs (c={SBC_C} to the UAS, c={SBC_A} to the UAC)")
     for leg, (proto, ncrypto, setup) in want.items():
         seen = [v[leg] for v in offers if leg in v]
         protos = collections.Counter(s["proto"] for s in seen)

@@ -23,9 +23,16 @@
 #   dual          the UAC offers SDES and DTLS in one SDP, SDES toward the UAS
 #   webrtc-plain  rtpengine as a WebRTC gateway: a UAC with the webrtc preset
 #                 (ICE full, DTLS, AVPF, mux) bridged to a plain UAS
+#   wss-webrtc-plain  the WebRTC-to-SIP gateway users deploy: the same UAC
+#                 with its SIP over WSS to kamailio's websocket module (TLS
+#                 on 198.18.0.2:4443, xhttp does the upgrade, Contact alias
+#                 for the WS client), the UAS on SIP/UDP, rtpengine's flags
+#                 as webrtc-plain. The WSS leg is encrypted: its SDP is
+#                 checked on the UAS leg only. Left out (SKIP) without
+#                 kamailio's tls, xhttp and websocket modules
 #   plain-webrtc-lite / -full  a plain UAC bridged to a UAS that rtpengine
 #                 offers ICE + DTLS + SAVPF, the UAS ICE lite / full
-#   (the three WebRTC cases: WEBRTC_CALLS calls each, default 200; every
+#   (the four WebRTC cases: WEBRTC_CALLS calls each, default 200; every
 #   call selects a pair with no bad check, and media sent before that leg is
 #   up may be lost at call starts only: see sbc_check.py)
 # Every case: every call answered and succeeded on both sides, media both
@@ -42,13 +49,26 @@
 # the WebRTC-gateway cases (ICE + DTLS on one leg) run more calls, faster
 : "${WEBRTC_CALLS:=200}" "${WEBRTC_RATE:=50}"
 # CASES: the cases to run (names below), in the order given
-: "${CASES:=plain sdes sdes-suites sdes-plain dtls-sdes dtls-passive dual webrtc-plain plain-webrtc-lite plain-webrtc-full}"
+: "${CASES:=plain sdes sdes-suites sdes-plain dtls-sdes dtls-passive dual webrtc-plain wss-webrtc-plain plain-webrtc-lite plain-webrtc-full}"
 KAM=${KAMAILIO:-kamailio}
 RTPE=${RTPENGINE:-rtpengine}
 command -v "$KAM" >/dev/null 2>&1 || { echo "SKIP: kamailio not installed (scripts/deps.sh)"; exit 77; }
 command -v "$RTPE" >/dev/null 2>&1 || { echo "SKIP: rtpengine not installed (scripts/deps.sh)"; exit 77; }
 MP=$(dirname "$(find /usr/lib -path '*kamailio/modules/rtpengine.so' | head -1)")
 [ -f "$MP/tm.so" ] || { echo "SKIP: kamailio's rtpengine module not installed"; exit 77; }
+# the WSS case needs kamailio's TLS and WebSocket modules: without them,
+# leave it out (kamailio's config has it under #!ifdef WITH_WSS)
+WSS=1
+for m in tls xhttp websocket nathelper; do
+	[ -f "$MP/$m.so" ] || WSS=0
+done
+if [ "$WSS" = 0 ]; then
+	case " $CASES " in *" wss-webrtc-plain "*)
+		echo "SKIP: kamailio-tls-modules / kamailio-websocket-modules not installed" \
+			"(scripts/deps.sh): wss-webrtc-plain"
+		CASES=$(echo " $CASES " | sed 's/ wss-webrtc-plain / /g') ;;
+	esac
+fi
 lab_init
 A=$TAG-a B=$TAG-b C=$TAG-c
 ns_add "$A"; ns_add "$B"; ns_add "$C"
@@ -68,6 +88,20 @@ K=$(cd "$OUT" && pwd)/sbc-$TAG  # kamailio changes directory: absolute paths
 mkdir -p "$K"
 lab_tmp "$K"
 NG="ip netns exec $B python3 tests/functional/sbc_check.py"
+# kamailio's certificate for the WSS listener, verified by the UAC
+KDEF=""
+if [ "$WSS" = 1 ]; then
+	KDEF="-A WITH_WSS"
+	sh scripts/lab_pki.sh "$K" sbc IP:198.18.0.2
+	cat > "$K/tls.cfg" <<EOT
+[server:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+private_key = $K/sbc.key
+certificate = $K/sbc.pem
+EOT
+fi
 
 # --delete-delay=1: a deleted call keeps relaying for a second, so media
 # still in flight at BYE reaches the receiver (counted after hang-up there)
@@ -99,6 +133,13 @@ listen=udp:198.18.0.2:5060
 listen=udp:198.18.2.2:5060
 mhomed=1
 mpath="$MP/"
+#!ifdef WITH_WSS
+# the WebRTC-to-SIP front: SIP over WSS from the WebRTC side
+tcp_children=2
+listen=tls:198.18.0.2:4443
+enable_tls=yes
+tcp_accept_no_cl=yes
+#!endif
 loadmodule "tm.so"
 loadmodule "sl.so"
 loadmodule "rr.so"
@@ -108,6 +149,14 @@ loadmodule "siputils.so"
 loadmodule "textops.so"
 loadmodule "textopsx.so"
 loadmodule "rtpengine.so"
+#!ifdef WITH_WSS
+loadmodule "nathelper.so"
+loadmodule "tls.so"
+loadmodule "xhttp.so"
+loadmodule "websocket.so"
+modparam("tls", "config", "$K/tls.cfg")
+modparam("nathelper", "received_avp", "\$avp(RECEIVED)")
+#!endif
 modparam("rr", "enable_double_rr", 1)
 modparam("rtpengine", "rtpengine_sock", "udp:127.0.0.1:22222")
 
@@ -140,6 +189,7 @@ route[FLAGS] {
 	# rtpengine as the WebRTC gateway: ICE, DTLS, rtcp-mux, SAVPF on one
 	# leg, plain RTP on the other
 	case "webrtc-plain":
+	case "wss-webrtc-plain":
 		\$var(offer) = \$var(offer) + " RTP/AVP ICE=remove rtcp-mux-demux";
 		break;
 	case "plain-webrtc-lite":
@@ -152,8 +202,16 @@ route[FLAGS] {
 
 request_route {
 	if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
+#!ifdef WITH_WSS
+	# a WebSocket client: its Contact gets an alias (the connection it
+	# came on), so that requests toward it find that connection
+	if (nat_uac_test("64")) add_contact_alias();
+#!endif
 	if (has_totag()) {
 		if (loose_route()) {
+#!ifdef WITH_WSS
+			handle_ruri_alias();
+#!endif
 			if (is_method("BYE")) rtpengine_delete();
 			t_relay();
 			exit;
@@ -185,20 +243,44 @@ onreply_route[ANSWER] {
 		rtpengine_delete();
 	}
 }
+
+#!ifdef WITH_WSS
+# xhttp hands the HTTP upgrade to the websocket module
+event_route[xhttp:request] {
+	set_reply_close();
+	set_reply_no_connect();
+	if (\$hdr(Upgrade) =~ "websocket" && \$hdr(Connection) =~ "Upgrade" && \$rm =~ "GET") {
+		if (ws_handle_handshake()) exit;
+	}
+	xhttp_reply("404", "Not Found", "", "");
+}
+#!endif
 EOT
-ip netns exec "$B" "$KAM" -f "$K/kamailio.cfg" -c > "$K/check.log" 2>&1 ||
+# shellcheck disable=SC2086
+ip netns exec "$B" "$KAM" $KDEF -f "$K/kamailio.cfg" -c > "$K/check.log" 2>&1 ||
 	{ fail "kamailio config check: $(tail -3 "$K/check.log")"; finish; }
-bg ip netns exec "$B" "$KAM" -f "$K/kamailio.cfg" -DD -E -Y "$K" -P "$K/kam.pid" -m 64 \
+# shellcheck disable=SC2086
+bg ip netns exec "$B" "$KAM" $KDEF -f "$K/kamailio.cfg" -DD -E -Y "$K" -P "$K/kam.pid" -m 64 \
 	> "$OUT/sbc-kamailio.log" 2>&1
-sleep 2
+# until kamailio listens on its last socket (a fixed sleep is too short on
+# a loaded machine), 30 s at most
+want="198.18.2.2:5060"
+[ "$WSS" = 0 ] || want="198.18.0.2:4443"
+for _ in $(seq 1 150); do
+	ip netns exec "$B" ss -ltnu 2>/dev/null | grep -qF "$want" && break
+	sleep 0.2
+done
+ip netns exec "$B" ss -ltnu 2>/dev/null | grep -qF "$want" ||
+	{ fail "kamailio does not listen on $want (see $OUT/sbc-kamailio.log)"; finish; }
 
 # run CASE UAC_ENCRYPTION UAS_ENCRYPTION [UAC options] [UAS options]
 run() {
 	name=$1 cap=$OUT/sbc-$1-$TAG.pcap
 	rm -f "$cap"
 	[ -n "${KEEP:-}" ] || lab_tmp "$cap"
-	# rtpengine's SDES offers outgrow the MTU: keep the IP fragments too
-	f="udp port 5060 or (ip[6:2] & 0x3fff != 0)"
+	# rtpengine's SDES offers outgrow the MTU: keep the IP fragments too;
+	# and the WSS leg (TLS: tshark sees its handshake, not the SIP inside)
+	f="udp port 5060 or tcp port 4443 or (ip[6:2] & 0x3fff != 0)"
 	bg ip netns exec "$B" dumpcap -q -n -B 16 -w "$cap" -i vb -f "$f" -i vbc -f "$f"
 	cpid=$LAST_PID
 	$NG stats > "$OUT/sbc-$name-rtpe0.json"
@@ -211,6 +293,9 @@ run() {
 	 --set media.srtp_engine=cryptodev --set call.limit=500 --set sip.to_user=$name \
 	 --set media.dtls_rto_ms=200"
 	dur=$((CALLS / RATE + HOLD / 1000 + 6))
+	# the UAC's SIP: UDP to kamailio unless the case's UAC options say
+	target="--set sip.target=198.18.0.2:5060"
+	case " $4 " in *" --set sip.target="*) target="" ;; esac
 	# shellcheck disable=SC2086
 	bg ip netns exec "$C" "$MBL" --no-huge -m 512 -l 0-1 --main-lcore 1 --file-prefix "$C" -- \
 		$common --role uas --set port.iface=vc --set media.local_ip=198.18.3.1 \
@@ -223,7 +308,7 @@ run() {
 	bg ip netns exec "$A" "$MBL" --no-huge -m 512 -l 0-1 --file-prefix "$A" -- $common \
 		--role uac --set port.iface=va --set media.local_ip=198.18.1.1 \
 		--set media.remote_ip=198.18.0.2 --set sip.listen=198.18.0.1:5060 \
-		--set sip.target=198.18.0.2:5060 --set media.encryption="$2" $4 \
+		$target --set media.encryption="$2" $4 \
 		--set call.rate="$RATE" --set call.total="$CALLS" --set call.hold=fixed:"$HOLD" \
 		--duration $dur --report "$OUT/sbc-$name-uac.json" > "$OUT/sbc-$name-uac.log" 2>&1
 	pa=$LAST_PID
@@ -264,6 +349,9 @@ for c in $CASES; do
 	# DTLS, AVPF, mux, BUNDLE) to a plain UAS; a plain UAC to a UAS that
 	# rtpengine offers ICE + DTLS, as a lite and as a full agent
 	webrtc-plain) webrtc run webrtc-plain dtls none "--set media.preset=webrtc" ;;
+	# the same UAC with its SIP over WSS to kamailio's websocket module
+	wss-webrtc-plain) webrtc run wss-webrtc-plain dtls none "--set media.preset=webrtc \
+ --set sip.transport=wss --set sip.target=198.18.0.2:4443 --set sip.tls.ca_file=$K/ca.pem" ;;
 	plain-webrtc-lite) webrtc run plain-webrtc-lite none dtls "" \
 		"--set media.feedback=avpf --set media.rtcp_mux=true --set media.ice=lite" ;;
 	plain-webrtc-full) webrtc run plain-webrtc-full none dtls "" \
