@@ -9,11 +9,14 @@ sbc_check.py watch OUT             until SIGTERM: poll list, query every call
                                    saw and its statistics to OUT
 sbc_check.py check CASE CALLS UAC_ENC UAS_ENC UAC.json UAS.json SIPCAP
                    RTPE_BEFORE.json RTPE_WATCH.json RTPE_LOG LOG_OFFSET
+                   UAC.csv UAS.csv
                                    check one case (PASS/FAIL lines); the
                                    case's part of rtpengine's log starts at
-                                   byte LOG_OFFSET
+                                   byte LOG_OFFSET; the CSVs are the two
+                                   sides' per-call records (--cdr)
 The ng commands talk to 127.0.0.1:22222: run them inside namespace B."""
 import collections
+import csv
 import json
 import math
 import re
@@ -31,47 +34,64 @@ def stats():
 
 
 def streams(q):
-    """Per SIP tag of one query answer: RTP packets rtpengine received from
-    that endpoint (the stream stats of its first media)."""
+    """Per SIP tag of one query answer: the endpoint rtpengine learnt for it
+    (the address of the first stream of its first media) and the packets it
+    received from there (the stream stats of that media, RTP component)."""
     out = {}
     for tag, t in q.get("tags", {}).items():
-        n = 0
-        for m in t.get("medias", []):
+        n, e, addr = 0, 0, ""
+        for m in t.get("medias", [])[:1]:
             for s in m.get("streams", [])[:1]:
                 n += s.get("stats", {}).get("packets", 0)
-        out[tag] = n
+                e += s.get("stats", {}).get("errors", 0)
+                addr = s.get("endpoint", {}).get("address", "")
+        out[tag] = {"addr": addr, "packets": n, "errors": e}
     return out
 
 
 def watch(path):
+    """Every call rtpengine lists is queried every cycle until a query says
+    it is gone (it refuses queries once kamailio deleted it, though the
+    call relays on for --delete-delay): the last answer is rtpengine's view
+    of the call while up, a little short of its final counts (those are in
+    its log at delete: rtpe_final)."""
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    calls, most = {}, 0
-    while not stop:
+    calls, most, gone = {}, 0, set()
+
+    def cycle():
+        nonlocal most
         try:
             ids = rtplab.ng("list", limit=100000)["calls"]
         except OSError:
             ids = []
         most = max(most, len(ids))
         for cid in ids:
-            c = calls.setdefault(cid, {})
-            if len(c) >= 2 and min(c.values()) > 0:
+            calls.setdefault(cid, {"tags": {}, "queries": 0})
+        for cid, c in calls.items():
+            if cid in gone:
                 continue
             try:
                 q = rtplab.ng("query", **{"call-id": cid})
             except OSError:
                 continue
-            if q.get("result") == "ok":
-                for tag, n in streams(q).items():
-                    c[tag] = max(c.get(tag, 0), n)
+            if q.get("result") != "ok":
+                gone.add(cid)
+                continue
+            c["queries"] += 1
+            for tag, v in streams(q).items():
+                old = c["tags"].get(tag, {"packets": -1})
+                if v["packets"] >= old["packets"]:
+                    c["tags"][tag] = v
+    while not stop:
+        cycle()
         time.sleep(0.3)
-    # deleted calls linger for rtpengine's --delete-delay: wait them out
+    # deleted calls linger for rtpengine's --delete-delay: query them until
+    # they are gone (10 s at most)
     for _ in range(50):
-        try:
-            if not rtplab.ng("list", limit=100000)["calls"]:
-                break
-        except OSError:
-            pass
+        cycle()
+        if len(gone) == len(calls):
+            break
         time.sleep(0.2)
     json.dump({"calls": calls, "most_at_once": most, "after": stats()}, open(path, "w"))
 
@@ -128,8 +148,12 @@ MEDIA_UAC, MEDIA_UAS = "198.18.1.1", "198.18.3.1"
 # wanted, but no crypto suite was negotiated" or fails to decrypt, and
 # counts an error on the call. The UAS may send as soon as it answered
 # (RFC 3264 6), the UAC only after the answer passed rtpengine, so these
-# are UAS->UAC packets: normally 1 a call (20 ms). Up to this many per call
-# count as that early media, any more as loss.
+# are UAS->UAC packets: normally 1 a call (20 ms). And on a DTLS leg with
+# rtpengine passive, it takes its SRTP keys a moment after its last flight:
+# the first UAC->UAS packet of a call is sometimes refused (48 of 50 calls
+# in one run). Which packets were refused is known per call and end (sent
+# per our record less relayed per rtpengine's final stats); up to this
+# many per call and end count as that early media, any more as loss.
 EARLY_MAX = 3
 # With an ICE + DTLS leg, rtpengine can forward into it only once the
 # checks and the handshake on that leg are done; what the other end sends
@@ -219,7 +243,7 @@ def unpadded(crypto):
 
 def check(argv):
     name, calls, uenc, senc = argv[0], int(argv[1]), argv[2], argv[3]
-    uac_p, uas_p, cap, rtpe0_p, rtpe_p, rtpe_log, log_at = argv[4:11]
+    uac_p, uas_p, cap, rtpe0_p, rtpe_p, rtpe_log, log_at, uac_cdr, uas_cdr = argv[4:13]
     chk = rtplab.Checks()
 
     def c(cond, msg):
@@ -284,12 +308,27 @@ def check(argv):
         final = {}
     # 2. media each way: sent vs received. The receiver's slot stops at BYE:
     # packets still in flight then count as stream_idle, not lost; media
-    # rtpengine refused before it had the call's answer (up to EARLY_MAX a
-    # call, UAS->UAC) neither
+    # rtpengine refused at a call's start (up to EARLY_MAX a call and end)
+    # neither
     emax = 10 ** 9 if name in ICE else EARLY_MAX
     errs = [v["uac"][1] + v["uas"][1] for v in final.values()]
-    early = sum(min(e, emax) for e in errs)
-    over = sum(1 for e in errs if e > emax)
+    cdr = load_cdr(c, uac_cdr, uas_cdr)
+    # per call, the media of each sender that rtpengine did not deliver:
+    # refused on input (what the sender's record says it sent less what
+    # rtpengine took: SRTP before it had the key) and on output (its errors
+    # on the receiver's stream beyond that receiver's own refused input:
+    # "SRTP output wanted, but no crypto suite was negotiated"; on a DTLS
+    # leg these errors also hold handshake datagrams, bounded by EARLY_MAX)
+    rtpe_refused = {"uac": [], "uas": []}
+    for cid, v in final.items():
+        rows = {x: cdr.get(x, {}).get(cid) for x in rtpe_refused}
+        if None in rows.values():
+            continue
+        n_in = {x: max(0, sent_of(name, x, rows[x]) - v[x][0]) for x in rows}
+        for x, y in (("uac", "uas"), ("uas", "uac")):
+            rtpe_refused[x].append(n_in[x] + max(0, v[y][1] - n_in[y]))
+    over = sum(1 for side in rtpe_refused for n in rtpe_refused[side] if n > emax)
+    early = sum(min(n, emax) for side in rtpe_refused for n in rtpe_refused[side])
     for x, y in ((uac, uas), (uas, uac)):
         role = x["calls"]["role"]
         way = f"{role}->{y['calls']['role']}"
@@ -307,8 +346,8 @@ def check(argv):
               f"ICE leg, + {ICE_SLACK_PKTS} packets, x {calls} calls)")
             what = "before the ICE leg was up"
         else:
-            e = early if role == "uas" else 0
-            what = "refused by rtpengine before the answer"
+            e = sum(min(n, emax) for n in rtpe_refused[role])
+            what = "refused by rtpengine at call start"
         missing = sent - got - idle - e
         pct = 100.0 * missing / sent if sent else 100.0
         c(sent > 0 and missing <= sent * 0.005,
@@ -402,7 +441,8 @@ def check(argv):
                                                                      "relayed", "oneway",
                                                                      "zeroway", "timeout",
                                                                      "forced"))}
-    queried = sum(1 for v in w["calls"].values() if len(v) >= 2 and min(v.values()) > 0)
+    queried = sum(1 for v in w["calls"].values()
+                  if len(v["tags"]) >= 2 and min(t["packets"] for t in v["tags"].values()) > 0)
     c(len(w["calls"]) == calls,
       f"rtpengine: {len(w['calls'])} calls listed while up (up to {w['most_at_once']} at "
       f"once), {queried} queried with RTP from both ends already (ng list, query)")
@@ -410,9 +450,10 @@ def check(argv):
     c(len(final) == calls and both == calls and over == 0,
       f"rtpengine: final stats of {len(final)}/{calls} calls (its log at delete): RTP from "
       f"both ends on {both}, {sum(v['uac'][0] for v in final.values())} from the UAC, "
-      f"{sum(v['uas'][0] for v in final.values())} from the UAS; {sum(errs)} refused on "
-      f"{sum(1 for e in errs if e)} calls, {over} calls with more than {emax} "
-      f"(most {max(errs, default=0)})")
+      f"{sum(v['uas'][0] for v in final.values())} from the UAS; {sum(errs)} errors on "
+      f"{sum(1 for e in errs if e)} calls, media refused {sum(rtpe_refused['uac'])} from the "
+      f"UAC and {sum(rtpe_refused['uas'])} from the UAS, {over} call ends with more than {emax} "
+      f"refused (most {max(rtpe_refused['uac'] + rtpe_refused['uas'], default=0)})")
     c(not w["after"]["list"] and dt["managedsessions"] == calls and
       dt["regularterminatedsessions"] == calls,
       f"rtpengine: {len(w['after']['list'])} calls left, {dt['managedsessions']} sessions "
@@ -425,7 +466,81 @@ def check(argv):
       f"rtpengine: relayed {dt['relayedpackets']} + {early} early of the {sent} RTP + RTCP "
       f"packets the ends sent, {dt['relayedpacketerrors']} errors in all, one-way streams "
       f"{dt['onewaystreams']}, zero-way {dt['zerowaystreams']}")
+    per_call(c, name, calls, uac, uas, cdr, w, final)
     return 1 if chk.fails else 0
+
+
+# Legs that carry RTCP on the RTP port (rtcp-mux, RFC 5761): there
+# rtpengine's stream counts hold the end's RTCP too
+MUX = {"uac": {"dtls-sdes", "dtls-passive", "dual", "webrtc-plain", "wss-webrtc-plain"},
+       "uas": {"plain-webrtc-lite", "plain-webrtc-full"}}
+
+
+def load_cdr(c, uac_cdr, uas_cdr):
+    """{side: {call-id: row}} of the two sides' per-call records"""
+    cdr = {}
+    try:
+        for side, p in (("uac", uac_cdr), ("uas", uas_cdr)):
+            with open(p, newline="") as f:
+                cdr[side] = {r["call_id"]: r for r in csv.DictReader(f)}
+    except OSError as e:
+        c(False, f"per-call records (--cdr): {e}")
+    return cdr
+
+
+def sent_of(name, side, row):
+    """Media packets an end's record says it sent, as rtpengine counts them
+    on that leg: RTP, and RTCP too where it shares the RTP port"""
+    n = int(row["tx_packets"] or 0)
+    return n + int(row["tx_rtcp"] or 0) if name in MUX[side] else n
+
+
+def per_call(c, name, calls, uac, uas, cdr, w, final):
+    """Our per-call records (--cdr) against the reports' totals and, call
+    by call, against rtpengine's own per-call statistics: its final counts
+    (logged as kamailio deleted the call, after our streams stopped) and
+    its ng query answers while the call was up. For each end, rtpengine
+    counts what it received as packets (relayed) and errors (refused: SRTP
+    before it had the keys, and on a DTLS leg the handshake's datagrams),
+    so exactly: packets <= what the end sent <= packets + errors."""
+    if len(cdr) != 2:
+        return
+    for side, r in (("uac", uac), ("uas", uas)):
+        rows = cdr[side].values()
+        ok = sum(x["outcome"] == "succeeded" and x["sip_status"] == "200" for x in rows)
+        tx = sum(int(x["tx_packets"] or 0) for x in rows)
+        rx = sum(int(x["rx_packets"] or 0) for x in rows)
+        c(len(cdr[side]) == calls == ok and tx == r["media"]["rtp"]["tx_packets"] and
+          rx == r["media"]["rtp"]["rx_packets"],
+          f"{side} CDR: {len(cdr[side])} rows, {ok} succeeded with 200; RTP sent {tx} "
+          f"(report {r['media']['rtp']['tx_packets']}), received {rx} (report "
+          f"{r['media']['rtp']['rx_packets']})")
+    agree, off, missing, q_ok = 0, [], 0, 0
+    for cid in set(cdr["uac"]) | set(final):
+        rows = (cdr["uac"].get(cid), cdr["uas"].get(cid))
+        f, q = final.get(cid), w["calls"].get(cid)
+        if None in rows or f is None:
+            missing += 1
+            continue
+        good = True
+        for side, row in zip(("uac", "uas"), rows):
+            p, e = f[side]
+            n = sent_of(name, side, row)
+            good &= p <= n <= p + e
+            if not p <= n <= p + e:
+                off.append(f"{cid.split('@')[0][:8]} {side} sent {n}, rtpengine {p} + {e}")
+        agree += good
+        got = {t["addr"]: t["packets"] for t in (q or {}).get("tags", {}).values()}
+        q_ok += (0 < got.get(MEDIA_UAC, 0) <= f["uac"][0] and
+                 0 < got.get(MEDIA_UAS, 0) <= f["uas"][0])
+    c(missing == 0 and agree == calls,
+      f"per call, rtpengine's own final counts vs our records: {agree}/{calls} calls where "
+      f"for both ends relayed <= sent <= relayed + refused"
+      f"{' (RTP + RTCP: rtcp-mux leg)' if name in MUX['uac'] | MUX['uas'] else ''}, "
+      f"{missing} not matched{'; ' + '; '.join(off[:3]) if off else ''}")
+    c(q_ok == calls,
+      f"per call, ng query while up: {q_ok}/{calls} calls with RTP from both ends, no more "
+      f"than its final counts")
 
 
 def main():

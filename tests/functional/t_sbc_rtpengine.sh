@@ -301,7 +301,8 @@ run() {
 		$common --role uas --set port.iface=vc --set media.local_ip=198.18.3.1 \
 		--set media.remote_ip=198.18.2.2 --set sip.listen=198.18.2.1:5060 \
 		--set media.encryption="$3" $5 --duration $((dur + 4)) \
-		--report "$OUT/sbc-$name-uas.json" > "$OUT/sbc-$name-uas.log" 2>&1
+		--report "$OUT/sbc-$name-uas.json" --cdr "$OUT/sbc-$name-uas.csv" \
+		> "$OUT/sbc-$name-uas.log" 2>&1
 	pc=$LAST_PID
 	sleep 2
 	# shellcheck disable=SC2086
@@ -310,7 +311,8 @@ run() {
 		--set media.remote_ip=198.18.0.2 --set sip.listen=198.18.0.1:5060 \
 		$target --set media.encryption="$2" $4 \
 		--set call.rate="$RATE" --set call.total="$CALLS" --set call.hold=fixed:"$HOLD" \
-		--duration $dur --report "$OUT/sbc-$name-uac.json" > "$OUT/sbc-$name-uac.log" 2>&1
+		--duration $dur --report "$OUT/sbc-$name-uac.json" --cdr "$OUT/sbc-$name-uac.csv" \
+		> "$OUT/sbc-$name-uac.log" 2>&1
 	pa=$LAST_PID
 	wait "$pa"; ea=$?
 	# the UAC is done once every call ended (BYE answered): the UAS has
@@ -323,7 +325,8 @@ run() {
 	python3 tests/functional/sbc_check.py check "$name" "$CALLS" "$2" "$3" \
 		"$OUT/sbc-$name-uac.json" "$OUT/sbc-$name-uas.json" "$cap" \
 		"$OUT/sbc-$name-rtpe0.json" "$OUT/sbc-$name-rtpe.json" \
-		"$OUT/sbc-rtpengine.log" "$logat" || FAILS=$((FAILS + 1))
+		"$OUT/sbc-rtpengine.log" "$logat" "$OUT/sbc-$name-uac.csv" "$OUT/sbc-$name-uas.csv" ||
+		FAILS=$((FAILS + 1))
 	[ -n "${KEEP:-}" ] || rm -f "$cap"
 }
 
