@@ -310,9 +310,17 @@ void mbl_cp_stop(struct mbl_cp *cp)
 		cp->stopping = true;
 		cp_reg_stop(cp, now);
 	}
-	for (uint32_t i = 0; i < cp->conf.limit; i++)
-		if (cp->calls[i].state != CP_FREE)
-			cp_hangup(cp, i, now);
+	for (uint32_t i = 0; i < cp->conf.limit; i++) {
+		struct cp_call *c = &cp->calls[i];
+
+		if (c->state == CP_FREE)
+			continue;
+		/* unanswered now: whatever ends it is the run's end */
+		if ((c->state == CP_INVITING || c->state == CP_RINGING) && !c->answered &&
+		    !c->failed_counted)
+			c->end_cancel = true;
+		cp_hangup(cp, i, now);
+	}
 	mbl_sip_tp_flush(cp->tp);
 }
 

@@ -82,8 +82,13 @@ static void count_answer(struct mbl_cp *cp, struct cp_call *c, uint64_t now)
 
 void cp_fail(struct mbl_cp *cp, struct cp_call *c, int status, const char *reason)
 {
-	if (c->failed_counted)
+	if (c->failed_counted || c->end_counted)
 		return;
+	if (c->end_cancel && !c->answered) { /* the run ended, not the call */
+		c->end_counted = true;
+		cp->st.cancelled_at_end++;
+		return;
+	}
 	c->failed_counted = true;
 	cp_cdr_fail(c, status, reason);
 	cp->st.failed++;
@@ -199,6 +204,12 @@ void cp_media_result(void *arg, const struct mbl_dp_stream_result *r)
 	c->cdr.rx_rtcp = r->rx_rtcp;
 	c->cdr.jitter_ms = r->jitter_mean_ms;
 	c->cdr.srtp_auth_fail = r->srtp_auth_fail;
+	if (r->rx_packets > 0 && cp->dp != NULL) {
+		double loss = 100.0 * (double)r->lost / (double)(r->rx_packets + r->lost);
+
+		c->cdr.mos = mbl_dp_mos(cp->dp, loss, r->delay_mean_ms, r->jitter_mean_ms);
+		mbl_hist_add(&cp->st.mos_x100, (uint64_t)(c->cdr.mos * 100 + 0.5));
+	}
 	if (r->rx_packets > 0 && r->tx_packets > 0)
 		cp->st.media_ok++;
 	else

@@ -98,7 +98,8 @@ void cp_cdr_write(struct mbl_cp *cp, const struct cp_call *c)
 		return;
 	csv_str(f, d->call_id);
 	fprintf(f, ",%s,%s,", cp->conf.uac ? "uac" : "uas",
-		c->failed_counted ? "failed" : c->answered ? "succeeded" : "unfinished");
+		c->failed_counted ? "failed" : c->end_counted ? "cancelled_at_end"
+		: c->answered ? "succeeded" : "unfinished");
 	if (d->status != 0)
 		fprintf(f, "%u", d->status);
 	else if (c->answered)
@@ -124,11 +125,14 @@ void cp_cdr_write(struct mbl_cp *cp, const struct cp_call *c)
 	if (d->ice_done)
 		fprintf(f, "%.3f", (double)d->ice_ns / 1e6);
 	if (d->media_result)
-		fprintf(f, ",%llu,%llu,%u,%u,%llu,%.4f,%u\n", (unsigned long long)d->tx_packets,
+		fprintf(f, ",%llu,%llu,%u,%u,%llu,%.4f,%u,", (unsigned long long)d->tx_packets,
 			(unsigned long long)d->rx_packets, d->tx_rtcp, d->rx_rtcp,
 			(unsigned long long)d->lost, d->jitter_ms, d->srtp_auth_fail);
 	else
-		fputs(",,,,,,,\n", f);
+		fputs(",,,,,,,,", f);
+	if (d->mos > 0)
+		fprintf(f, "%.2f", d->mos);
+	fputc('\n', f);
 }
 
 void cp_cdr_refused(struct mbl_cp *cp, const char *call_id, int status, const char *reason)
@@ -141,6 +145,6 @@ void cp_cdr_refused(struct mbl_cp *cp, const char *call_id, int status, const ch
 	csv_str(f, call_id != NULL ? call_id : "");
 	fprintf(f, ",%s,failed,%d,", cp->conf.uac ? "uac" : "uas", status);
 	csv_str(f, reason);
-	fprintf(f, ",%s,%.3f,,,0.000,,,,,,,,,,,,,,\n", mbl_sip_proto_name(cp->conf.proto),
+	fprintf(f, ",%s,%.3f,,,0.000,,,,,,,,,,,,,,,\n", mbl_sip_proto_name(cp->conf.proto),
 		unix_ms(now));
 }

@@ -18,7 +18,7 @@
 
 #include "cp_test_peer.h"
 
-#define NCOL 24
+#define NCOL 25
 
 struct fix {
 	struct mbl_dp dp;

@@ -51,7 +51,7 @@ struct cp_cdr {
 	uint64_t dtls_ns, ice_ns;       /* handshake; answer to selected pair */
 	uint64_t tx_packets, rx_packets, lost;
 	uint32_t tx_rtcp, rx_rtcp;
-	double jitter_ms;
+	double jitter_ms, mos;          /* mos 0: no media received */
 	uint32_t srtp_auth_fail;
 };
 
@@ -61,6 +61,8 @@ struct cp_call {
 	uint8_t timer;                  /* enum cp_timer armed */
 	bool media_on;                  /* data-plane slot started */
 	bool failed_counted;
+	bool end_cancel;                /* ended unanswered by the engine's stop */
+	bool end_counted;               /* counted as cancelled_at_end */
 	bool got_18x;
 	bool keys_made;                 /* keys[] hold this call's SDES keys */
 	bool answered;                  /* counted in succeeded */

@@ -216,12 +216,16 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 	mbl_json_u64(j, "attempted", st->attempted);
 	mbl_json_u64(j, "succeeded", st->succeeded);
 	mbl_json_u64(j, "failed", st->failed);
-	mbl_json_u64(j, "unfinished", st->attempted - st->succeeded - st->failed);
+	mbl_json_u64(j, "cancelled_at_end", st->cancelled_at_end);
+	mbl_json_u64(j, "unfinished",
+		     st->attempted - st->succeeded - st->failed - st->cancelled_at_end);
 	mbl_json_dbl(j, "cps_achieved", span > 0 ? (double)st->succeeded / span : 0);
 	mbl_json_dbl(j, "cps_offered", span > 0 ? (double)st->attempted / span : 0);
 	mbl_json_u64(j, "concurrent_max", st->concurrent_max);
-	mbl_json_dbl(j, "asr_pct", pct(st->succeeded, st->attempted));
-	mbl_json_dbl(j, "seer_pct", pct(st->succeeded + user_ended, st->attempted - redirected));
+	/* calls we ended unanswered because the run ended are no attempts to judge */
+	mbl_json_dbl(j, "asr_pct", pct(st->succeeded, st->attempted - st->cancelled_at_end));
+	mbl_json_dbl(j, "seer_pct", pct(st->succeeded + user_ended,
+					st->attempted - st->cancelled_at_end - redirected));
 	reasons_json(cp, j);
 	mbl_json_u64(j, "bye_failed", st->bye_failed);
 	mbl_json_obj_open(j, "media");

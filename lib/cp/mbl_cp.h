@@ -104,6 +104,10 @@ extern const char *const mbl_cp_fp_hash_names[MBL_CP_FP_HASHES];
 
 struct mbl_cp_stats {
 	uint64_t attempted, succeeded, failed;   /* UAC: placed; UAS: received */
+	/* unanswered calls we ended because the run ended (UAC: CANCEL at the
+	 * end of the duration; UAS: 480 when it stops): neither succeeded nor
+	 * failed, and out of the ASR's attempts */
+	uint64_t cancelled_at_end;
 	uint64_t answered_busy;                  /* RFC 6076 SEER numerator extras */
 	uint64_t by_status[700];                 /* final status of failed calls */
 	const char *reason[MBL_CP_MAX_REASONS];  /* NULL-terminated; -> reason_buf */
@@ -142,6 +146,7 @@ struct mbl_cp_stats {
 	const char *reg_reason[MBL_CP_MAX_REASONS];
 	uint64_t reg_reason_n[MBL_CP_MAX_REASONS];
 	struct mbl_hist pdd_us, setup_us;        /* INVITE -> 18x (or final), -> 2xx */
+	struct mbl_hist mos_x100;                /* per call that received media: MOS x 100 */
 	uint64_t first_ns, last_ns;              /* first INVITE, last call end */
 	uint64_t first_answer_ns, last_answer_ns; /* 2xx of the first / last answered call */
 };
@@ -151,7 +156,7 @@ struct mbl_cp_stats {
 	"call_id,role,outcome,sip_status,reason,transport,start_unix_ms,ringing_ms," \
 	"answer_ms,end_ms,pdd_ms,setup_ms,remote_media,security,srtp_suite,"         \
 	"dtls_handshake_ms,ice_select_ms,tx_packets,rx_packets,tx_rtcp,rx_rtcp,"    \
-	"rx_lost,jitter_ms,srtp_auth_fail"
+	"rx_lost,jitter_ms,srtp_auth_fail,mos"
 
 struct mbl_cp;
 

@@ -99,6 +99,7 @@ static void apply_stop(struct dp_worker *w, struct dp_msg *m)
 	m->res.tx_rtcp = s->tx_rtcp;
 	m->res.rx_rtcp = r->rtcp_packets;
 	m->res.srtp_auth_fail = r->srtp_auth_fail;
+	m->res.delay_mean_ms = r->delay_n ? (double)r->delay_sum_ns / (double)r->delay_n / 1e6 : 0;
 	if (r->have_peer) {
 		double jm = mbl_rx_jitter_mean_ms(&r->jit, cr);
 

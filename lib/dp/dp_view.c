@@ -100,7 +100,7 @@ static void drops_json(const struct mbl_dp_totals *t, struct mbl_json *j)
 	mbl_json_obj_close(j);
 }
 
-static double mos_of(const struct mbl_dp *dp, const struct mbl_dp_totals *t)
+double mbl_dp_mos(const struct mbl_dp *dp, double loss_pct, double delay_ms, double jitter_ms)
 {
 	static const enum mbl_emodel_codec map[MBL_CODEC_MAX] = {
 		[MBL_CODEC_PCMU] = MBL_EMODEL_G711, [MBL_CODEC_PCMA] = MBL_EMODEL_G711,
@@ -109,13 +109,19 @@ static double mos_of(const struct mbl_dp *dp, const struct mbl_dp_totals *t)
 	};
 	struct mbl_emodel_in in = {
 		.codec = map[dp->conf.codec->id],
-		.loss_pct = t->rx_expected ? 100.0 * (double)t->rx_lost / (double)t->rx_expected : 0,
-		.delay_ms = mbl_hist_mean(&t->delay_ns) / 1e6,
-		.jitter_ms = t->jitter_mean_ms,
+		.loss_pct = loss_pct,
+		.delay_ms = delay_ms,
+		.jitter_ms = jitter_ms,
 		.ptime_ms = dp->conf.ptime_ms,
 	};
 
 	return mbl_emodel_mos(mbl_emodel_r(&in));
+}
+
+static double mos_of(const struct mbl_dp *dp, const struct mbl_dp_totals *t)
+{
+	return mbl_dp_mos(dp, t->rx_expected ? 100.0 * (double)t->rx_lost / (double)t->rx_expected : 0,
+			  mbl_hist_mean(&t->delay_ns) / 1e6, t->jitter_mean_ms);
 }
 
 void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,

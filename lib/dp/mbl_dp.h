@@ -274,6 +274,7 @@ struct mbl_dp_stream_result {
 	uint32_t tx_rtcp, rx_rtcp;   /* RTCP compound packets sent, accepted */
 	uint32_t srtp_auth_fail;
 	double jitter_mean_ms;
+	double delay_mean_ms;        /* one-way (probe payloads), 0 = none measured */
 	void *user;                  /* as given to mbl_dp_stream_stop */
 };
 
@@ -299,6 +300,10 @@ int mbl_dp_stream_send(struct mbl_dp *dp, uint32_t stream, bool on);
 void mbl_dp_stream_local(const struct mbl_dp *dp, uint32_t stream, uint8_t ip[16],
 			 uint16_t *port);
 typedef void (*mbl_dp_result_fn)(void *arg, const struct mbl_dp_stream_result *r);
+/* MOS (E-model, ITU-T G.107) of the run's codec and ptime at this loss
+ * (percent), one-way delay and jitter (ms): the report's media.mos from
+ * the totals, a call's from its own stream result. */
+double mbl_dp_mos(const struct mbl_dp *dp, double loss_pct, double delay_ms, double jitter_ms);
 void mbl_dp_set_result_cb(struct mbl_dp *dp, mbl_dp_result_fn fn, void *arg);
 
 /* ---- DTLS-SRTP handshake service ---------------------------------------------
