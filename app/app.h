@@ -7,10 +7,14 @@
 #include "mbl_cp.h"
 #include "mbl_dp.h"
 #include "mbl_port.h"
+#include "mbl_verdict.h"
 
 #define MBL_VERSION "0.1.0"
-#define MBL_EXIT_USAGE 2 /* bad command line or configuration */
-#define MBL_EXIT_RUNTIME 1
+/* Exit status (docs/report.md): 0 pass, 1 a call or a verdict threshold
+ * failed (or the run could not be carried out), 2 bad command line or
+ * configuration, 3 interrupted (SIGINT / SIGTERM; the report is written) */
+#define MBL_EXIT_USAGE MBL_VERDICT_EXIT_USAGE
+#define MBL_EXIT_RUNTIME MBL_VERDICT_EXIT_FAIL
 
 struct app {
 	struct mbl_config cfg;
@@ -33,6 +37,9 @@ struct app {
 	unsigned rekey_failed;
 	struct mbl_dtls_ident *dtls_id; /* DTLS-SRTP: our certificate, */
 	struct mbl_dtls_ctx *dtls_ctx;  /* and the endpoint context */
+	struct mbl_verdict_limits limits; /* verdict.* */
+	struct mbl_verdict_values values; /* what the run measured */
+	struct mbl_verdict verdict;
 };
 
 /* media_conf.c: scenario -> data-plane configuration. Returns 0 or -EINVAL
@@ -58,5 +65,13 @@ void app_telemetry_detach(void);
 /* report.c: the JSON report (run.report) and the closing summary. */
 int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *path);
 void app_summary(struct app *a, const struct mbl_dp_totals *t);
+
+/* verdict.c: the thresholds from the config (-1 with err naming the key),
+ * the verdict of the run (after its totals), its console lines and its
+ * report object. a->verdict.exit_status is the program's exit status. */
+int app_verdict_limits(struct app *a, char *err, size_t errlen);
+void app_verdict(struct app *a, const struct mbl_dp_totals *t);
+void app_verdict_print(const struct app *a);
+void app_verdict_json(const struct app *a, struct mbl_json *j);
 
 #endif /* MBL_APP_H */

@@ -59,7 +59,9 @@ static void usage(FILE *f)
 		"\n"
 		"A port profile (port.profile = name of a file in drivers-config/) supplies EAL\n"
 		"arguments (appended to those given before --) and port defaults.\n"
-		"Exit status: 0 run completed, 1 runtime failure, 2 bad usage or configuration.\n\n");
+		"Exit status: 0 every call succeeded and every verdict.* threshold held, 1 a call\n"
+		"or a threshold failed (or the run could not be carried out), 2 bad usage or\n"
+		"configuration, 3 interrupted (SIGINT/SIGTERM; the report is still written).\n\n");
 }
 
 /* Where to look for drivers-config/: the working directory, then beside
@@ -384,8 +386,11 @@ static int run_sip(struct app *a)
 	if (t == NULL)
 		return MBL_EXIT_RUNTIME;
 	mbl_dp_totals(a->dp, t, true);
+	app_verdict(a, t);
+	rc = a->verdict.exit_status;
 	app_summary(a, t);
-	if (a->cfg.run.report[0] != '\0' && app_report_write(a, t, a->cfg.run.report) < 0)
+	if (a->cfg.run.report[0] != '\0' && app_report_write(a, t, a->cfg.run.report) < 0 &&
+	    rc == MBL_VERDICT_EXIT_PASS)
 		rc = MBL_EXIT_RUNTIME;
 	free(t);
 	return rc;
@@ -435,8 +440,11 @@ static int run_media(struct app *a)
 	if (t == NULL)
 		return MBL_EXIT_RUNTIME;
 	mbl_dp_totals(a->dp, t, true);
+	app_verdict(a, t);
+	rc = a->verdict.exit_status;
 	app_summary(a, t);
-	if (a->cfg.run.report[0] != '\0' && app_report_write(a, t, a->cfg.run.report) < 0)
+	if (a->cfg.run.report[0] != '\0' && app_report_write(a, t, a->cfg.run.report) < 0 &&
+	    rc == MBL_VERDICT_EXIT_PASS)
 		rc = MBL_EXIT_RUNTIME;
 	free(t);
 	return rc;
@@ -470,6 +478,10 @@ int main(int argc, char **argv)
 	    (a.cfg.run.role != MBL_CONFIG_ROLE_MEDIA &&
 	     (app_sip_conf(&a, err, sizeof(err)) < 0 ||
 	      mbl_dp_conf_check(&a.dpc, err, sizeof(err)) < 0))) {
+		fprintf(stderr, "mediablast: %s\n", err);
+		return MBL_EXIT_USAGE;
+	}
+	if (app_verdict_limits(&a, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mediablast: %s\n", err);
 		return MBL_EXIT_USAGE;
 	}

@@ -69,6 +69,7 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 	if (a->cp != NULL) {
 		mbl_cp_report_json(a->cp, (double)(a->tx_stop_ns - a->start_ns) / 1e9, &j);
 	}
+	app_verdict_json(a, &j);
 	mbl_json_obj_close(&j);
 	if (fclose(f) != 0 || rename(tmp, path) != 0) {
 		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path,
@@ -122,10 +123,11 @@ static void calls_summary(struct app *a)
 {
 	const struct mbl_cp_stats *st = mbl_cp_stats(a->cp);
 
-	printf("  calls attempted %llu  succeeded %llu  failed %llu  max concurrent %llu  "
-	       "setup p50 %.1f ms p99 %.1f ms\n",
+	printf("  calls attempted %llu  succeeded %llu  failed %llu  cancelled at end %llu  "
+	       "max concurrent %llu  setup p50 %.1f ms p99 %.1f ms\n",
 	       (unsigned long long)st->attempted, (unsigned long long)st->succeeded,
-	       (unsigned long long)st->failed, (unsigned long long)st->concurrent_max,
+	       (unsigned long long)st->failed, (unsigned long long)st->cancelled_at_end,
+	       (unsigned long long)st->concurrent_max,
 	       (double)mbl_hist_pct(&st->setup_us, 50) / 1e3,
 	       (double)mbl_hist_pct(&st->setup_us, 99) / 1e3);
 	for (unsigned i = 0; i < MBL_CP_MAX_REASONS && st->reason[i] != NULL; i++)
@@ -166,5 +168,6 @@ void app_summary(struct app *a, const struct mbl_dp_totals *t)
 		       t->streams - t->streams_running);
 	if (a->cp != NULL)
 		calls_summary(a);
+	app_verdict_print(a);
 	fflush(stdout);
 }

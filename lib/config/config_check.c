@@ -5,6 +5,7 @@
  * start with the key named instead of deep in the data plane.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,36 @@ int mbl_config_check_dtmf(const char *v, char *why, size_t len)
 		return 0;
 	snprintf(why, len, "'%c' is not a DTMF digit (0-9 * # A-D)", v[bad]);
 	return -EINVAL;
+}
+
+static int number_in(const char *v, double lo, double hi, const char *what, char *why,
+		     size_t len)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno != 0 || end == v || *end != '\0' || !isfinite(d) || d < lo || d > hi) {
+		snprintf(why, len, "'%s' is not %s", v, what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int mbl_config_check_number(const char *v, char *why, size_t len)
+{
+	return number_in(v, 0, 1e12, "a non-negative number", why, len);
+}
+
+int mbl_config_check_pct(const char *v, char *why, size_t len)
+{
+	return number_in(v, 0, 100, "a percentage from 0 to 100 (no % sign)", why, len);
+}
+
+int mbl_config_check_mos(const char *v, char *why, size_t len)
+{
+	return number_in(v, 1, 5, "a MOS from 1 to 5", why, len);
 }
 
 int mbl_config_media_pt(const struct mbl_config *cfg)

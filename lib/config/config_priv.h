@@ -69,6 +69,11 @@ int mbl_config_check_addr(const char *v, char *why, size_t len);
 int mbl_config_check_host(const char *v, char *why, size_t len);
 int mbl_config_check_mac(const char *v, char *why, size_t len);
 int mbl_config_check_dtmf(const char *v, char *why, size_t len);
+/* verdict thresholds: a non-negative decimal; a percentage (0-100); a
+ * MOS (1-5) */
+int mbl_config_check_number(const char *v, char *why, size_t len);
+int mbl_config_check_pct(const char *v, char *why, size_t len);
+int mbl_config_check_mos(const char *v, char *why, size_t len);
 int mbl_config_check_crypto(const char *v, char *why, size_t len);
 int mbl_config_check_codecs(const char *v, char *why, size_t len);
 int mbl_config_check_suites(const char *v, char *why, size_t len);

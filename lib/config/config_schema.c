@@ -29,7 +29,8 @@ static const char *const feedbacks[] = { "none", "avpf", NULL };
 static const char *const ice_modes[] = { "off", "lite", "full", NULL };
 static const char *const presets[] = { "none", "webrtc", NULL };
 
-const char *const mbl_config_sections[] = { "run", "sip", "call", "port", "media", "eal", NULL };
+const char *const mbl_config_sections[] = { "run", "sip", "call", "port", "media", "verdict",
+					     "eal", NULL };
 
 #define FIELD(f) .off = offsetof(struct mbl_config, f), \
 		 .size = sizeof(((struct mbl_config *)0)->f)
@@ -358,6 +359,30 @@ const struct mbl_config_key mbl_config_keys[] = {
 	UINT("call", "timeout_ms", call.timeout_ms, 1000, 600000, "32000",
 	     "UAC: a call without a final answer by then is cancelled (counted as failed)."),
 
+	STR("verdict", "asr_min", verdict.asr_min, mbl_config_check_pct, "percent", "",
+	    "Fail the run (exit 1) when the answer-seizure ratio, calls succeeded / attempted, "
+	    "is below this many percent. \"\" = not checked (every verdict key). A failed "
+	    "call fails the run anyway: this makes the figure part of the verdict."),
+	STR("verdict", "loss_max", verdict.loss_max, mbl_config_check_pct, "percent", "",
+	    "Fail the run when RTP lost / expected over all received streams (RFC 3550) "
+	    "is above this many percent."),
+	STR("verdict", "jitter_ms_max", verdict.jitter_ms_max, mbl_config_check_number, "ms", "",
+	    "Fail the run when the p99 of the streams' mean interarrival jitter is above this."),
+	STR("verdict", "mos_p5_min", verdict.mos_p5_min, mbl_config_check_mos, "MOS", "",
+	    "Fail the run when the 5th percentile of the calls' MOS (E-model, G.107) is "
+	    "below this (SIP roles: each call's MOS from its own loss, delay and jitter)."),
+	STR("verdict", "setup_ms_p99_max", verdict.setup_ms_p99_max, mbl_config_check_number,
+	    "ms", "", "Fail the run when the p99 of INVITE to 2xx is above this."),
+	STR("verdict", "pdd_ms_p99_max", verdict.pdd_ms_p99_max, mbl_config_check_number, "ms",
+	    "", "Fail the run when the p99 of post-dial delay (INVITE to the first 18x, or "
+	    "the final answer: RFC 6076 4.1) is above this."),
+	STR("verdict", "handshake_ms_p99_max", verdict.handshake_ms_p99_max,
+	    mbl_config_check_number, "ms", "",
+	    "Fail the run when the p99 of the DTLS-SRTP handshakes is above this."),
+	STR("verdict", "srtp_auth_failures_max", verdict.srtp_auth_failures_max,
+	    mbl_config_check_number, "count", "",
+	    "Fail the run when more received SRTP/SRTCP packets than this failed "
+	    "authentication."),
 	STR("eal", "args", eal_args, NULL, "EAL arguments", "",
 	    "EAL arguments used when none are given before '--' (usually from a "
 	    "profile); ${iface} = port.iface, ${queues} = max(rx_queues, tx_queues)."),

@@ -216,12 +216,27 @@ struct mbl_config_call {
 	bool media;                /* RTP per call (false: signaling only) */
 };
 
+/* verdict.*: thresholds as written ("" = not checked), checked numbers;
+ * lib/verdict reads them (mbl_verdict_parse) */
+#define MBL_CONFIG_NUM_LEN 24
+struct mbl_config_verdict {
+	char asr_min[MBL_CONFIG_NUM_LEN];
+	char loss_max[MBL_CONFIG_NUM_LEN];
+	char jitter_ms_max[MBL_CONFIG_NUM_LEN];
+	char mos_p5_min[MBL_CONFIG_NUM_LEN];
+	char setup_ms_p99_max[MBL_CONFIG_NUM_LEN];
+	char pdd_ms_p99_max[MBL_CONFIG_NUM_LEN];
+	char handshake_ms_p99_max[MBL_CONFIG_NUM_LEN];
+	char srtp_auth_failures_max[MBL_CONFIG_NUM_LEN];
+};
+
 struct mbl_config {
 	struct mbl_config_run run;
 	struct mbl_config_sip sip;
 	struct mbl_config_call call;
 	struct mbl_config_port port;
 	struct mbl_config_media media;
+	struct mbl_config_verdict verdict;
 	/* Key eal.args (usually from a drivers-config profile): EAL arguments
 	 * the app uses when the user gave none. After mbl_config_parse_args()
 	 * the placeholders ${iface} and ${queues} are already replaced. */

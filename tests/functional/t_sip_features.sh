@@ -47,9 +47,10 @@ stop_caps() {
 	wait "$CPID" "$MPID" 2>/dev/null
 }
 
-# run NAME DURATION "UAS ARGS" "UAC ARGS": one UAS and one UAC run
+# run NAME DURATION "UAS ARGS" "UAC ARGS" [UAC_EXIT UAS_EXIT]: one UAS and
+# one UAC run, exiting as given (default 0 0: every call succeeded)
 run() {
-	name=$1 dur=$2
+	name=$1 dur=$2 want_a=${5:-0} want_b=${6:-0}
 	# shellcheck disable=SC2086
 	bg ip netns exec "$B" "$MBL" --no-huge -m 512 -l 0-1 --main-lcore 1 --file-prefix "$B" -- \
 		$COMMON --role uas --set port.iface=fb --set media.local_ip=198.18.5.2 \
@@ -68,7 +69,8 @@ run() {
 	pa=$LAST_PID
 	wait "$pa"; ea=$?
 	wait "$pb"; eb=$?
-	[ "$ea" -eq 0 ] && [ "$eb" -eq 0 ] || fail "$name: exit codes uac $ea uas $eb"
+	[ "$ea" -eq "$want_a" ] && [ "$eb" -eq "$want_b" ] ||
+		fail "$name: exit codes uac $ea uas $eb, want $want_a $want_b"
 }
 
 phase_hold() {
@@ -91,7 +93,8 @@ phase_auth() {
 			"--set sip.auth_realm=lab.test --set sip.auth_user=alice \
 			 --set sip.auth_password=s3cret-pw --set call.media=false" \
 			"--set sip.auth_user=alice --set sip.auth_password=$( [ $pw = right ] &&
-			 echo s3cret-pw || echo not-it) --set call.hold=fixed:500 --set call.media=false"
+			 echo s3cret-pw || echo not-it) --set call.hold=fixed:500 --set call.media=false" \
+			"$( [ $pw = right ] && echo 0 || echo 1)" "$( [ $pw = right ] && echo 0 || echo 1)"
 		stop_caps
 		python3 tests/functional/sip_features_check.py "auth-$pw" "$SCAP" \
 			"$OUT/feat-auth-$pw-uac.json" "$OUT/feat-auth-$pw-uas.json" "$CALLS" ||

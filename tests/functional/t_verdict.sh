@@ -1,0 +1,133 @@
+#!/bin/sh
+# The verdict and the exit status (docs/report.md), SIP on loopback, media
+# off (the instances' ports are net_null: nothing leaves the machine):
+#  1. a UAS that refuses 30 % of calls (call.fail_pct) and a UAC with
+#     verdict.asr_min = 95: the UAC exits 1, its report and console name
+#     asr_min with the measured value; the UAS (its calls failed too) 1
+#  2. a healthy UAS and a UAC with asr_min 100 and a setup p99 ceiling:
+#     exit 0, both thresholds held with their values in the report
+#  3. a threshold on a figure the run cannot measure (DTLS handshake p99
+#     with no DTLS): exit 1, the threshold failed as not measured
+#  4. SIGINT mid-run: exit 3 within a second, report complete with
+#     run.interrupted true and verdict.result "interrupted"
+#  5. a bad threshold in a config file: exit 2 naming file, line and key
+. tests/functional/lib.sh
+lab_init
+N=0
+# inst ROLE PORT ARGS...: one instance in the background, its log and
+# report under $OUT/verdict-$N-ROLE.*
+inst() {
+	role=$1 port=$2
+	shift 2
+	bg "$MBL" --no-huge -m 256 --no-pci --vdev net_null0,no-rx=1 -l 0-1 \
+		--file-prefix "$TAG-$N-$role" -- --role "$role" --set sip.listen=127.0.0.1:"$port" \
+		--set run.console=false --set call.media=false --set call.limit=200 "$@" \
+		--report "$OUT/verdict-$N-$role.json" > "$OUT/verdict-$N-$role.log" 2>&1
+}
+
+# pair "UAS ARGS" "UAC ARGS": a UAS on 127.0.0.1:26060 and a UAC calling it
+# (40 calls at 20/s, held 300 ms); sets ea / eb to their exit statuses
+pair() {
+	N=$((N + 1))
+	# shellcheck disable=SC2086
+	inst uas 26060 --duration 8 $1
+	pb=$LAST_PID
+	sleep 1
+	# shellcheck disable=SC2086
+	inst uac 26062 --set sip.target=127.0.0.1:26060 --set call.rate=20 --set call.total=40 \
+		--set call.hold=fixed:300 --duration 6 $2
+	pa=$LAST_PID
+	wait "$pa"; ea=$?
+	wait "$pb"; eb=$?
+}
+
+# threshold N ROLE NAME: "state value" of one threshold in a report
+threshold() {
+	python3 - "$OUT/verdict-$1-$2.json" "$3" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))["verdict"]
+t = v["thresholds"].get(sys.argv[2])
+print("unset" if t is None else ("pass" if t["pass"] else "fail"),
+      "-" if t is None or not t["measured"] else t["value"], v["result"], v["exit_status"])
+PY
+}
+
+# 1. scripted failures
+pair "--set call.fail_pct=30 --set call.fail_code=486" "--set verdict.asr_min=95"
+got=$(threshold $N uac asr_min)
+set -- $got
+if [ "$ea" -eq 1 ] && [ "$1" = fail ] && [ "$3" = fail ] && [ "$4" -eq 1 ]; then
+	ok "scripted failures: UAC exit 1, asr_min failed at $2 %"
+else
+	fail "scripted failures: UAC exit $ea, asr_min: $got"
+fi
+grep -q "verdict.asr_min >= 95: .* FAIL" "$OUT/verdict-$N-uac.log" &&
+	grep -q "^verdict: FAIL (exit 1)" "$OUT/verdict-$N-uac.log" &&
+	ok "scripted failures: the console names the failed threshold" ||
+	fail "scripted failures: no failed-threshold line in $OUT/verdict-$N-uac.log"
+[ "$eb" -eq 1 ] && ok "scripted failures: UAS exit 1 (it failed calls)" ||
+	fail "scripted failures: UAS exit $eb, want 1"
+
+# 2. a clean run
+pair "" "--set verdict.asr_min=100 --set verdict.setup_ms_p99_max=2000"
+a=$(threshold $N uac asr_min)
+s=$(threshold $N uac setup_ms_p99_max)
+case "$ea $eb|$a|$s" in
+"0 0|pass 100"*" pass 0|pass "*" pass 0")
+	ok "clean run: exit 0 0, asr_min held ($a), setup p99 held ($s)" ;;
+*) fail "clean run: exit $ea $eb, asr_min: $a, setup_ms_p99_max: $s" ;;
+esac
+
+# 3. a figure the run does not have
+pair "" "--set verdict.handshake_ms_p99_max=100"
+got=$(threshold $N uac handshake_ms_p99_max)
+case "$ea $got" in
+"1 fail - fail 1") ok "not measured: exit 1, handshake_ms_p99_max failed as not measured" ;;
+*) fail "not measured: exit $ea, handshake_ms_p99_max: $got" ;;
+esac
+grep -q "verdict.handshake_ms_p99_max <= 100: FAIL (not measured)" "$OUT/verdict-$N-uac.log" ||
+	fail "not measured: no console line saying so"
+
+# 4. SIGINT mid-run: exit 3 within a second, the report written
+N=$((N + 1))
+inst uas 26060 --duration 60
+pb=$LAST_PID
+sleep 1
+inst uac 26062 --set sip.target=127.0.0.1:26060 --set call.rate=20 --set call.total=100000 \
+	--set call.hold=fixed:2000 --duration 60
+pa=$LAST_PID
+sleep 3
+t0=$(date +%s%N)
+kill -INT "$pa"
+wait "$pa"; ea=$?
+t1=$(date +%s%N)
+kill -INT "$pb"
+wait "$pb"; eb=$?
+ms=$(( (t1 - t0) / 1000000 ))
+got=$(python3 -c "
+import json, sys
+r = json.load(open('$OUT/verdict-$N-uac.json'))
+print(r['run']['interrupted'], r['verdict']['result'], r['verdict']['exit_status'],
+      r['calls']['attempted'] > 0)")
+if [ "$ea" -eq 3 ] && [ "$eb" -eq 3 ] && [ "$got" = "True interrupted 3 True" ]; then
+	ok "SIGINT: exit 3 3, report interrupted with calls in it, UAC gone $ms ms after the signal"
+else
+	fail "SIGINT: exit $ea $eb, report: $got"
+fi
+# a second is the promise; the machine may be loaded, so the bound is generous
+# and the figure printed
+[ "$ms" -lt 5000 ] || fail "SIGINT: the UAC took $ms ms to exit"
+
+# 5. a bad threshold in a file: file, line and key
+cfg=$OUT/verdict-bad-$TAG.ini
+printf '[run]\nrole = uac\n[verdict]\nloss_max = 1%%\n' > "$cfg"
+lab_tmp "$cfg"
+"$MBL" --no-huge -m 256 --no-pci --vdev net_null0 -l 0-1 --file-prefix "$TAG-bad" -- \
+	--config "$cfg" > "$OUT/verdict-bad.log" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "$cfg:4: verdict.loss_max" "$OUT/verdict-bad.log"; then
+	ok "bad threshold: exit 2, $(head -1 "$OUT/verdict-bad.log")"
+else
+	fail "bad threshold: exit $rc: $(head -3 "$OUT/verdict-bad.log")"
+fi
+finish
