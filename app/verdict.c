@@ -49,9 +49,11 @@ static void measure(struct app *a, const struct mbl_dp_totals *t, struct mbl_ver
 	if (a->cp != NULL) {
 		const struct mbl_cp_stats *st = mbl_cp_stats(a->cp);
 
-		if (st->attempted > 0)
-			have(v, MBL_VERDICT_asr_min,
-			     100.0 * (double)st->succeeded / (double)st->attempted);
+		uint64_t judged = st->attempted - st->cancelled_at_end;
+
+		/* as the report's asr_pct: calls the run's end cancelled are no attempts */
+		if (judged > 0)
+			have(v, MBL_VERDICT_asr_min, 100.0 * (double)st->succeeded / (double)judged);
 		if (mbl_hist_count(&st->mos_x100) > 0)
 			have(v, MBL_VERDICT_mos_p5_min, (double)mbl_hist_pct(&st->mos_x100, 5) / 100);
 		if (mbl_hist_count(&st->setup_us) > 0)
@@ -109,8 +111,10 @@ void app_verdict_print(const struct app *a)
 	}
 	if (a->interrupted)
 		printf("verdict: INTERRUPTED (exit 3)\n");
+	else if (v->exit_status == MBL_VERDICT_EXIT_PASS && v->n_checked == 0)
+		printf("verdict: PASS (no call failed; no verdict.* threshold set)\n");
 	else if (v->exit_status == MBL_VERDICT_EXIT_PASS)
-		printf("verdict: PASS (%u thresholds held, every call succeeded)\n", v->n_checked);
+		printf("verdict: PASS (%u thresholds held, no call failed)\n", v->n_checked);
 	else
 		printf("verdict: FAIL (exit 1): %u of %u thresholds failed%s\n", v->n_failed,
 		       v->n_checked, v->calls_ok ? "" : ", calls failed");
