@@ -64,6 +64,8 @@ void app_telemetry_detach(void);
 
 /* report.c: the JSON report (run.report) and the closing summary. */
 int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *path);
+/* At start: path (and its .tmp) can be written, else a message; -errno */
+int app_report_probe(const char *path);
 void app_summary(struct app *a, const struct mbl_dp_totals *t);
 
 /* verdict.c: the thresholds from the config (-1 with err naming the key),

@@ -486,6 +486,8 @@ int main(int argc, char **argv)
 		return MBL_EXIT_USAGE;
 	}
 	/* an output file we cannot write is found now, not after the run */
+	if (a.cfg.run.report[0] != '\0' && app_report_probe(a.cfg.run.report) < 0)
+		return MBL_EXIT_USAGE;
 	if (a.cfg.run.cdr[0] != '\0' && a.cfg.run.role != MBL_CONFIG_ROLE_MEDIA &&
 	    (a.cpc.cdr = fopen(a.cfg.run.cdr, "we")) == NULL) {
 		fprintf(stderr, "mediablast: run.cdr: cannot write %s: %s\n", a.cfg.run.cdr,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_ethdev.h>
 
@@ -35,6 +36,25 @@ static void port_json(struct app *a, struct mbl_json *j)
 		mbl_json_u64(j, "rx_nombuf", st.rx_nombuf);
 	}
 	mbl_json_obj_close(j);
+}
+
+int app_report_probe(const char *path)
+{
+	char tmp[MBL_CONFIG_PATH_LEN + 8];
+	FILE *f;
+
+	/* the report is written to path.tmp in the same directory, then
+	 * renamed over path: creating path.tmp there is what both need */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL) {
+		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path,
+			strerror(errno));
+		return -errno;
+	}
+	fclose(f);
+	unlink(tmp);
+	return 0;
 }
 
 int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *path)

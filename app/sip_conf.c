@@ -282,6 +282,36 @@ static int dtls_setup(struct app *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* Mean hold (ms) of the configured distribution */
+static double hold_mean_ms(const struct mbl_cp_conf *c)
+{
+	if (c->hold == MBL_CP_HOLD_UNIFORM)
+		return (c->hold_a_ms + c->hold_b_ms) / 2.0;
+	return c->hold_a_ms; /* fixed:MS, exp:MEAN */
+}
+
+/* Said at start, never found after the run: a call.limit below what the
+ * rate and hold keep up (Little's law: rate x mean hold calls at once),
+ * and a call.total the duration cuts short. */
+static void warn_capacity(const struct app *a, const struct mbl_cp_conf *c)
+{
+	double rate = c->rate, hold_s = hold_mean_ms(c) / 1e3, need = rate * hold_s;
+	double span_s = rate > 0 ? (double)c->total / rate + hold_s : 0;
+
+	if (!c->uac || c->rate == 0)
+		return;
+	if (need > c->limit)
+		mbl_log(MBL_LOG_WARN, "call.limit %u is below call.rate x mean hold (%.0f/s x %.1f s "
+			"= %.0f calls at once): calls beyond it will fail; raise call.limit",
+			c->limit, rate, hold_s, need);
+	if (c->total != 0 && span_s > a->cfg.run.duration)
+		mbl_log(MBL_LOG_WARN, "call.total %llu at %.0f/s with a %.1f s hold needs %.0f s; "
+			"run.duration %u s places about %.0f of them: raise run.duration",
+			(unsigned long long)c->total, rate, hold_s, span_s, a->cfg.run.duration,
+			rate * a->cfg.run.duration < (double)c->total ? rate * a->cfg.run.duration
+								       : (double)c->total);
+}
+
 int app_sip_conf(struct app *a, char *err, size_t errlen)
 {
 	const struct mbl_config_sip *s = &a->cfg.sip;
@@ -340,6 +370,7 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 	if (tls(s, c, err, errlen) < 0 || auth(s, c, err, errlen) < 0 ||
 	    sdp_template(a, c, err, errlen) < 0 || dtls_setup(a, err, errlen) < 0)
 		return -EINVAL;
+	warn_capacity(a, c);
 	/* call mode: one data-plane slot per concurrent call */
 	a->dpc.ice = c->sdp.ice != MBL_SDP_ICE_OFF;
 	a->dpc.dynamic = true;

@@ -81,10 +81,15 @@ int app_verdict_limits(struct app *a, char *err, size_t errlen)
 
 void app_verdict(struct app *a, const struct mbl_dp_totals *t)
 {
-	unsigned long long failed = a->cp != NULL ? mbl_cp_stats(a->cp)->failed : 0;
+	struct mbl_verdict_calls calls = { 0 };
 
+	if (a->cp != NULL) {
+		calls.failed = mbl_cp_stats(a->cp)->failed;
+		calls.succeeded = mbl_cp_stats(a->cp)->succeeded;
+		calls.caller = a->cpc.uac;
+	}
 	measure(a, t, &a->values);
-	mbl_verdict_eval(&a->limits, &a->values, failed, a->interrupted, &a->verdict);
+	mbl_verdict_eval(&a->limits, &a->values, &calls, a->interrupted, &a->verdict);
 }
 
 static const char *state_name(enum mbl_verdict_state s)
@@ -117,7 +122,8 @@ void app_verdict_print(const struct app *a)
 		printf("verdict: PASS (%u thresholds held, no call failed)\n", v->n_checked);
 	else
 		printf("verdict: FAIL (exit 1): %u of %u thresholds failed%s\n", v->n_failed,
-		       v->n_checked, v->calls_ok ? "" : ", calls failed");
+		       v->n_checked, v->no_call_succeeded ? ", no call succeeded"
+				     : v->calls_ok ? "" : ", calls failed");
 }
 
 void app_verdict_json(const struct app *a, struct mbl_json *j)
@@ -129,6 +135,7 @@ void app_verdict_json(const struct app *a, struct mbl_json *j)
 				  : v->exit_status == MBL_VERDICT_EXIT_PASS ? "pass" : "fail");
 	mbl_json_u64(j, "exit_status", (uint64_t)v->exit_status);
 	mbl_json_bool(j, "calls_ok", v->calls_ok);
+	mbl_json_bool(j, "no_call_succeeded", v->no_call_succeeded);
 	mbl_json_u64(j, "thresholds_checked", v->n_checked);
 	mbl_json_u64(j, "thresholds_failed", v->n_failed);
 	mbl_json_obj_open(j, "thresholds");

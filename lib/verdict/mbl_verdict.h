@@ -61,7 +61,8 @@ enum mbl_verdict_state {
 struct mbl_verdict {
 	enum mbl_verdict_state state[MBL_VERDICT_MAX];
 	unsigned n_checked, n_failed;
-	bool calls_ok;                 /* every call attempted succeeded */
+	bool calls_ok;                 /* no call failed, and one succeeded if any had to */
+	bool no_call_succeeded;        /* a caller's run set up nothing */
 	bool interrupted;
 	int exit_status;               /* MBL_VERDICT_EXIT_* */
 };
@@ -72,10 +73,19 @@ struct mbl_verdict {
 int mbl_verdict_parse(enum mbl_verdict_metric m, const char *text, struct mbl_verdict_limits *l,
 		      char *why, size_t whylen);
 
+/* What the calls did: failed ones fail the run; a caller (UAC) whose run
+ * set up no call at all fails it too, even with no call counted failed
+ * (every one cancelled at the end, say) */
+struct mbl_verdict_calls {
+	unsigned long long failed, succeeded;
+	bool caller;
+};
+
 /* Judge: each set threshold against its value; exit status 3 when
- * interrupted, else 1 when a call failed (calls_failed > 0) or a threshold
- * failed, else 0. A limit holds at equality. */
+ * interrupted, else 1 when a call failed, a caller set up no call or a
+ * threshold failed, else 0. A limit holds at equality. */
 void mbl_verdict_eval(const struct mbl_verdict_limits *l, const struct mbl_verdict_values *v,
-		      unsigned long long calls_failed, bool interrupted, struct mbl_verdict *out);
+		      const struct mbl_verdict_calls *calls, bool interrupted,
+		      struct mbl_verdict *out);
 
 #endif

@@ -72,7 +72,8 @@ int mbl_verdict_parse(enum mbl_verdict_metric m, const char *text, struct mbl_ve
 }
 
 void mbl_verdict_eval(const struct mbl_verdict_limits *l, const struct mbl_verdict_values *v,
-		      unsigned long long calls_failed, bool interrupted, struct mbl_verdict *out)
+		      const struct mbl_verdict_calls *calls, bool interrupted,
+		      struct mbl_verdict *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (int m = 0; m < MBL_VERDICT_MAX; m++) {
@@ -90,7 +91,8 @@ void mbl_verdict_eval(const struct mbl_verdict_limits *l, const struct mbl_verdi
 		out->state[m] = ok ? MBL_VERDICT_HELD : MBL_VERDICT_BROKEN;
 		out->n_failed += !ok;
 	}
-	out->calls_ok = calls_failed == 0;
+	out->no_call_succeeded = calls->caller && calls->succeeded == 0;
+	out->calls_ok = calls->failed == 0 && !out->no_call_succeeded;
 	out->interrupted = interrupted;
 	if (interrupted)
 		out->exit_status = MBL_VERDICT_EXIT_INTERRUPTED;

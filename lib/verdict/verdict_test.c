@@ -62,23 +62,33 @@ static void test_eval(void **state)
 	struct mbl_verdict_limits l;
 	struct mbl_verdict_values v;
 	struct mbl_verdict r;
+	const struct mbl_verdict_calls ok = { .succeeded = 10, .caller = true },
+				       one_failed = { .failed = 1, .succeeded = 9, .caller = true },
+				       none_set_up = { .caller = true }, callee_idle = { 0 };
 
 	(void)state;
 	memset(&l, 0, sizeof(l));
 	memset(&v, 0, sizeof(v));
+	/* a caller that set up nothing fails though no call failed; a callee
+	 * that got no call does not */
+	mbl_verdict_eval(&l, &v, &none_set_up, false, &r);
+	assert_int_equal(r.exit_status, MBL_VERDICT_EXIT_FAIL);
+	assert_true(r.no_call_succeeded);
+	mbl_verdict_eval(&l, &v, &callee_idle, false, &r);
+	assert_int_equal(r.exit_status, MBL_VERDICT_EXIT_PASS);
 	/* nothing set, every call fine: pass */
-	mbl_verdict_eval(&l, &v, 0, false, &r);
+	mbl_verdict_eval(&l, &v, &ok, false, &r);
 	assert_int_equal(r.exit_status, MBL_VERDICT_EXIT_PASS);
 	assert_int_equal(r.n_checked, 0);
 	/* a failed call alone fails the run */
-	mbl_verdict_eval(&l, &v, 1, false, &r);
+	mbl_verdict_eval(&l, &v, &one_failed, false, &r);
 	assert_int_equal(r.exit_status, MBL_VERDICT_EXIT_FAIL);
 	assert_false(r.calls_ok);
 	/* limits hold at equality, floors and ceilings */
 	set(&l, &v, MBL_VERDICT_asr_min, 99.0, 99.0);
 	set(&l, &v, MBL_VERDICT_loss_max, 0.5, 0.5);
 	set(&l, &v, MBL_VERDICT_srtp_auth_failures_max, 0, 0);
-	mbl_verdict_eval(&l, &v, 0, false, &r);
+	mbl_verdict_eval(&l, &v, &ok, false, &r);
 	assert_int_equal(r.exit_status, MBL_VERDICT_EXIT_PASS);
 	assert_int_equal(r.n_checked, 3);
 	assert_int_equal(r.state[MBL_VERDICT_asr_min], MBL_VERDICT_HELD);
@@ -86,7 +96,7 @@ static void test_eval(void **state)
 	/* just beyond: broken, named */
 	v.value[MBL_VERDICT_asr_min] = 98.99;
 	v.value[MBL_VERDICT_loss_max] = 0.51;
-	mbl_verdict_eval(&l, &v, 0, false, &r);
+	mbl_verdict_eval(&l, &v, &ok, false, &r);
 	assert_int_equal(r.exit_status, MBL_VERDICT_EXIT_FAIL);
 	assert_int_equal(r.n_failed, 2);
 	assert_int_equal(r.state[MBL_VERDICT_asr_min], MBL_VERDICT_BROKEN);
@@ -97,12 +107,12 @@ static void test_eval(void **state)
 	v.value[MBL_VERDICT_loss_max] = 0;
 	l.set[MBL_VERDICT_handshake_ms_p99_max] = true;
 	l.limit[MBL_VERDICT_handshake_ms_p99_max] = 50;
-	mbl_verdict_eval(&l, &v, 0, false, &r);
+	mbl_verdict_eval(&l, &v, &ok, false, &r);
 	assert_int_equal(r.state[MBL_VERDICT_handshake_ms_p99_max], MBL_VERDICT_MISSING);
 	assert_int_equal(r.n_failed, 1);
 	assert_int_equal(r.exit_status, MBL_VERDICT_EXIT_FAIL);
 	/* interrupted wins over everything */
-	mbl_verdict_eval(&l, &v, 5, true, &r);
+	mbl_verdict_eval(&l, &v, &one_failed, true, &r);
 	assert_int_equal(r.exit_status, MBL_VERDICT_EXIT_INTERRUPTED);
 	assert_true(r.interrupted);
 }

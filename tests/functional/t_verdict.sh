@@ -11,6 +11,7 @@
 #  4. SIGINT mid-run: exit 3 within a second, report complete with
 #     run.interrupted true and verdict.result "interrupted"
 #  5. a bad threshold in a config file: exit 2 naming file, line and key
+#  6. a --report path that cannot be written: exit 2 at start
 . tests/functional/lib.sh
 lab_init
 N=0
@@ -129,5 +130,17 @@ if [ "$rc" -eq 2 ] && grep -q "$cfg:4: verdict.loss_max" "$OUT/verdict-bad.log";
 	ok "bad threshold: exit 2, $(head -1 "$OUT/verdict-bad.log")"
 else
 	fail "bad threshold: exit $rc: $(head -3 "$OUT/verdict-bad.log")"
+fi
+
+# 6. a report path that cannot be written: exit 2 at start, before any call
+"$MBL" --no-huge -m 256 --no-pci --vdev net_null0 -l 0-1 --file-prefix "$TAG-nop" -- \
+	--role uac --set sip.listen=127.0.0.1:26064 --set sip.target=127.0.0.1:26060 \
+	--set call.media=false --report /nonexistent-dir/r.json > "$OUT/verdict-nopath.log" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "run.report: cannot write /nonexistent-dir/r.json" \
+	"$OUT/verdict-nopath.log" && ! grep -q "calls attempted" "$OUT/verdict-nopath.log"; then
+	ok "unwritable report path: exit 2 at start, named"
+else
+	fail "unwritable report path: exit $rc: $(tail -2 "$OUT/verdict-nopath.log")"
 fi
 finish
