@@ -38,20 +38,31 @@ static void port_json(struct app *a, struct mbl_json *j)
 	mbl_json_obj_close(j);
 }
 
+/* The report is written to path.tmp in the same directory, then renamed
+ * over path (a reader never sees half a report): open path.tmp, or say
+ * why not. */
+static FILE *open_tmp(const char *path, char *tmp, size_t len)
+{
+	FILE *f;
+
+	snprintf(tmp, len, "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL) {
+		int e = errno;
+
+		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path, strerror(e));
+		errno = e; /* for the caller's -errno */
+	}
+	return f;
+}
+
 int app_report_probe(const char *path)
 {
 	char tmp[MBL_CONFIG_PATH_LEN + 8];
-	FILE *f;
+	FILE *f = open_tmp(path, tmp, sizeof(tmp));
 
-	/* the report is written to path.tmp in the same directory, then
-	 * renamed over path: creating path.tmp there is what both need */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path,
-			strerror(errno));
+	if (f == NULL)
 		return -errno;
-	}
 	fclose(f);
 	unlink(tmp);
 	return 0;
@@ -61,16 +72,10 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 {
 	struct mbl_json j;
 	char tmp[MBL_CONFIG_PATH_LEN + 8];
-	FILE *f;
+	FILE *f = open_tmp(path, tmp, sizeof(tmp));
 
-	/* write then rename: a reader never sees half a report */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path,
-			strerror(errno));
+	if (f == NULL)
 		return -errno;
-	}
 	mbl_json_init(&j, f, true);
 	mbl_json_obj_open(&j, NULL);
 	mbl_json_obj_open(&j, "run");
