@@ -308,9 +308,25 @@ static void sip_console(struct app *a, double elapsed_s)
 
 /* Calls for run.duration (or until call.total are done), then hang up what
  * is still up and wait (bounded) for every call to end, its media included. */
+/* One poll of the end of a run, with the console going on (draining) */
+static void drain_poll(struct app *a)
+{
+	static uint64_t next;
+	uint64_t now;
+
+	mbl_cp_poll(a->cp, 5);
+	now = mbl_time_ns();
+	if (a->cfg.run.console && now >= next) {
+		printf("[draining] %llu calls in setup, %llu alive\n",
+		       (unsigned long long)mbl_cp_in_setup(a->cp),
+		       (unsigned long long)mbl_cp_live(a->cp));
+		next = now + a->cfg.run.stats_interval_ms * 1000000ULL;
+	}
+}
+
 static void sip_loop(struct app *a)
 {
-	uint64_t dur_ns = (uint64_t)a->cfg.run.duration * MBL_NS_PER_S, t0;
+	uint64_t dur_ns = (uint64_t)a->cfg.run.duration * MBL_NS_PER_S, t0, drain;
 	uint64_t next_console = a->cfg.run.stats_interval_ms * 1000000ULL;
 
 	a->start_ns = mbl_time_ns();
@@ -325,12 +341,18 @@ static void sip_loop(struct app *a)
 			next_console += a->cfg.run.stats_interval_ms * 1000000ULL;
 		}
 	}
-	a->interrupted = stop_requested;
-	mbl_cp_stop(a->cp);
+	/* the end, within run.drain_ms: calls in setup may be answered for
+	 * the first half; then every call is hung up and the rest waits for
+	 * those to end. A signal (now or during it) ends it at once. */
 	t0 = mbl_time_ns();
-	/* BYE/CANCEL transactions end within 64*T1; media slots right after */
-	while (mbl_cp_live(a->cp) != 0 && mbl_time_ns() - t0 < 64ull * a->cfg.sip.t1_ms * 1000000)
-		mbl_cp_poll(a->cp, 5);
+	drain = (uint64_t)a->cfg.run.drain_ms * 1000000;
+	mbl_cp_hold_new(a->cp);
+	while (!stop_requested && mbl_time_ns() - t0 < drain / 2 && mbl_cp_in_setup(a->cp) != 0)
+		drain_poll(a);
+	mbl_cp_stop(a->cp);
+	while (!stop_requested && mbl_cp_live(a->cp) != 0 && mbl_time_ns() - t0 < drain)
+		drain_poll(a);
+	a->interrupted = stop_requested;
 	mbl_dp_stop_tx(a->dp);
 	a->tx_stop_ns = mbl_time_ns();
 	for (int i = 0; i < 20; i++) /* late replies from the peer, counted */

@@ -57,6 +57,12 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "on sip.listen; media: RTP/RTCP streams only, addresses from [media]."),
 	UINT("run", "duration", run.duration, 1, 86400, "10",
 	     "Test duration in seconds."),
+	UINT("run", "drain_ms", run.drain_ms, 0, 600000, "4000",
+	     "SIP roles: how long the end of the run may take after run.duration. Calls stop "
+	     "being placed; for the first half, calls in setup may still be answered; then "
+	     "every call is hung up (BYE, or CANCEL / 480 for the unanswered: counted "
+	     "calls.cancelled_at_end) and the rest waits for those to end. A signal ends the "
+	     "wait at once (exit 3)."),
 	STR("run", "report", run.report, NULL, "path", "",
 	    "Write the JSON report to this file (\"\" = no report)."),
 	STR("run", "cdr", run.cdr, NULL, "path", "",

@@ -94,6 +94,7 @@ enum mbl_config_payload {
 struct mbl_config_run {
 	enum mbl_config_role role;
 	uint32_t duration;          /* seconds */
+	uint32_t drain_ms;          /* SIP roles: the end of the run, at most */
 	char report[MBL_CONFIG_PATH_LEN]; /* JSON report path, "" = none */
 	char key_log[MBL_CONFIG_PATH_LEN]; /* SRTP key log, "" = none (default) */
 	char cdr[MBL_CONFIG_PATH_LEN];     /* per-call CSV records, "" = none */

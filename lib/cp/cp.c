@@ -248,7 +248,7 @@ static void pace(struct mbl_cp *cp, uint64_t now)
 {
 	unsigned n = 0;
 
-	if (!cp->conf.uac || cp->stopping || !cp->calls_go)
+	if (!cp->conf.uac || cp->stopping || cp->no_new || !cp->calls_go)
 		return;
 	while (now >= cp->next_call_ns && n++ < 256) {
 		if (cp->conf.total != 0 && cp->placed >= cp->conf.total)
@@ -269,7 +269,8 @@ static uint64_t next_wake(const struct mbl_cp *cp)
 	uint64_t t = MBL_MIN(cp_timer_next(cp), mbl_sip_ua_next_timer_ns(cp->ua));
 
 	t = MBL_MIN(t, cp_reg_next(cp));
-	if (cp->conf.uac && !cp->stopping && cp->calls_go && cp->free_head != UINT32_MAX &&
+	if (cp->conf.uac && !cp->stopping && !cp->no_new && cp->calls_go &&
+	    cp->free_head != UINT32_MAX &&
 	    (cp->conf.total == 0 || cp->placed < cp->conf.total))
 		t = MBL_MIN(t, cp->next_call_ns);
 	return t;
@@ -322,6 +323,20 @@ void mbl_cp_stop(struct mbl_cp *cp)
 		cp_hangup(cp, i, now);
 	}
 	mbl_sip_tp_flush(cp->tp);
+}
+
+void mbl_cp_hold_new(struct mbl_cp *cp)
+{
+	cp->no_new = true;
+}
+
+uint64_t mbl_cp_in_setup(const struct mbl_cp *cp)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < cp->conf.limit; i++)
+		n += cp->calls[i].state == CP_INVITING || cp->calls[i].state == CP_RINGING;
+	return n;
 }
 
 /* After mbl_cp_stop, REGISTERs in flight (the Expires: 0 ones) keep the

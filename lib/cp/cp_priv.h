@@ -128,6 +128,7 @@ struct mbl_cp {
 	uint64_t next_call_ns, start_ns;
 	unsigned dtls_active;           /* handshakes running on the data plane */
 	bool stopping;
+	bool no_new;                    /* mbl_cp_hold_new: no more calls placed */
 	uint32_t rng;
 	char target_uri[400], from_uri[400];
 	struct mbl_sip_csv *csv;        /* sip.inject_file, or NULL */

@@ -172,6 +172,12 @@ void mbl_cp_free(struct mbl_cp *cp);
 int mbl_cp_poll(struct mbl_cp *cp, int max_wait_ms);
 /* Stop placing calls and hang up every call still up (BYE / CANCEL). */
 void mbl_cp_stop(struct mbl_cp *cp);
+/* The end of a run, before mbl_cp_stop: place no more calls (those in
+ * setup go on) */
+void mbl_cp_hold_new(struct mbl_cp *cp);
+/* Calls in setup: INVITE sent and no final answer yet (UAC), or ringing
+ * before our answer (UAS) */
+uint64_t mbl_cp_in_setup(const struct mbl_cp *cp);
 /* Calls alive (signaling or media not yet released). */
 uint64_t mbl_cp_live(const struct mbl_cp *cp);
 /* UAC: every call of call.total placed and ended. */

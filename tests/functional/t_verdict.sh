@@ -12,6 +12,9 @@
 #     run.interrupted true and verdict.result "interrupted"
 #  5. a bad threshold in a config file: exit 2 naming file, line and key
 #  6. a --report path that cannot be written: exit 2 at start
+#  7-9. the end of a run (run.drain_ms): calls in setup answered in the
+#     drain; without one cancelled (cancelled_at_end, not failed); SIGINT
+#     in the drain ends it at once with exit 3
 . tests/functional/lib.sh
 lab_init
 N=0
@@ -143,4 +146,53 @@ if [ "$rc" -eq 2 ] && grep -q "run.report: cannot write /nonexistent-dir/r.json"
 else
 	fail "unwritable report path: exit $rc: $(tail -2 "$OUT/verdict-nopath.log")"
 fi
+
+# end_run NAME ANSWER_DELAY_MS DRAIN_MS [SIGINT_AFTER_S]: a UAS answering
+# after ANSWER_DELAY_MS, a UAC at 20/s with calls
+# held 10 s, a 3 s duration and run.drain_ms DRAIN_MS (at 1.5 s, about 30
+# calls are in setup when it ends); the UAC interrupted if asked
+end_run() {
+	N=$((N + 1))
+	inst uas 26060 --set call.answer_delay_ms="$2" --duration 20
+	pb=$LAST_PID
+	sleep 1
+	t0=$(date +%s%N)
+	inst uac 26062 --set sip.target=127.0.0.1:26060 --set call.rate=20 --set call.total=100000 \
+		--set call.hold=fixed:10000 --set run.drain_ms="$3" --duration 3
+	pa=$LAST_PID
+	if [ -n "${4:-}" ]; then
+		sleep "$4"
+		ts=$(date +%s%N)
+		kill -INT "$pa"
+	fi
+	wait "$pa"; ea=$?
+	t1=$(date +%s%N)
+	kill -INT "$pb" 2>/dev/null; wait "$pb" 2>/dev/null
+	ms=$(( (t1 - t0) / 1000000 ))
+	[ -n "${4:-}" ] && ms=$(( (t1 - ts) / 1000000 ))
+	calls=$(python3 -c "
+import json
+c = json.load(open('$OUT/verdict-$N-uac.json'))['calls']
+print(c['attempted'], c['succeeded'], c['failed'], c['cancelled_at_end'], c['asr_pct'])")
+	echo "INFO: $1: exit $ea after $ms ms, attempted succeeded failed cancelled_at_end asr: $calls"
+}
+
+# 7. the drain lets calls in setup be answered: none cancelled, exit 0,
+# the end within duration + drain
+end_run drain 1500 6000
+set -- $calls
+[ "$ea" -eq 0 ] && [ "$1" -gt 40 ] && [ "$1" -eq "$2" ] && [ "$4" -eq 0 ] && [ "$ms" -lt 9000 ] &&
+	ok "drain: every call answered ($2 of $1), exit 0, ended $ms ms after start" ||
+	fail "drain: exit $ea, calls $calls, $ms ms"
+# 8. no drain: the calls in setup are cancelled, counted apart, not failed
+end_run no-drain 1500 0
+set -- $calls
+[ "$ea" -eq 0 ] && [ "$4" -gt 0 ] && [ "$3" -eq 0 ] && [ "$5" = 100 ] &&
+	ok "no drain: $4 calls cancelled at the end, none failed, ASR $5 %, exit 0" ||
+	fail "no drain: exit $ea, calls $calls"
+# 9. SIGINT in the drain (the UAS answers after 30 s): exit 3 at once
+end_run sigint-drain 30000 20000 6
+[ "$ea" -eq 3 ] && [ "$ms" -lt 3000 ] &&
+	ok "SIGINT in the drain: exit 3, $ms ms after the signal" ||
+	fail "SIGINT in the drain: exit $ea, $ms ms after the signal"
 finish
