@@ -123,4 +123,38 @@ void mbl_json_str(struct mbl_json *j, const char *key, const char *v);
 void mbl_json_bool(struct mbl_json *j, const char *key, bool v);
 void mbl_json_null(struct mbl_json *j, const char *key);
 
+/* --- JSON reader (reports given back to compare / html) ----------------
+ * A whole document parsed into a tree owned by its root: strict RFC 8259
+ * (no comments, no trailing commas, one value, UTF-8 passed through,
+ * \u escapes decoded, depth at most 64). Numbers are doubles. */
+enum mbl_jv_type { MBL_JV_NULL, MBL_JV_BOOL, MBL_JV_NUM, MBL_JV_STR, MBL_JV_ARR, MBL_JV_OBJ };
+
+struct mbl_jv {
+	enum mbl_jv_type type;
+	uint32_t len;               /* members, elements, or string bytes */
+	const char *key;            /* member name inside an object, else NULL */
+	union {
+		bool b;
+		double n;
+		const char *s;          /* NUL-terminated (may hold a \u0000) */
+	} v;
+	const struct mbl_jv *child; /* first member / element */
+	const struct mbl_jv *next;  /* next sibling in the parent */
+};
+
+/* Parse len bytes. Returns the root (free with mbl_jv_free), or NULL with
+ * err saying where ("line 3 column 7: expected ':'"); errno ENOMEM or
+ * EINVAL. */
+const struct mbl_jv *mbl_jv_parse(const char *text, size_t len, char *err, size_t errlen);
+/* Read and parse a file; err names the file. */
+const struct mbl_jv *mbl_jv_load(const char *path, char *err, size_t errlen);
+void mbl_jv_free(const struct mbl_jv *root);
+/* A member by dotted path ("calls.setup_ms.p99"; a segment of digits
+ * indexes an array), NULL when absent or not an object on the way. */
+const struct mbl_jv *mbl_jv_get(const struct mbl_jv *v, const char *path);
+/* Typed views: the value, or dflt when v is NULL or of another type. */
+double mbl_jv_num(const struct mbl_jv *v, double dflt);
+const char *mbl_jv_str(const struct mbl_jv *v, const char *dflt);
+bool mbl_jv_bool(const struct mbl_jv *v, bool dflt);
+
 #endif /* MBL_COMMON_H */
