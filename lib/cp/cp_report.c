@@ -228,6 +228,8 @@ void mbl_cp_report_json(const struct mbl_cp *cp, double duration_s, struct mbl_j
 					st->attempted - st->cancelled_at_end - redirected));
 	reasons_json(cp, j);
 	mbl_json_u64(j, "bye_failed", st->bye_failed);
+	/* per call that received RTP: the CDR's mos, verdict.mos_p5_min's figure */
+	mbl_hist_json(j, "mos", &st->mos_x100, 100);
 	mbl_json_obj_open(j, "media");
 	mbl_json_u64(j, "started", st->media_started);
 	mbl_json_u64(j, "flowed_both_ways", st->media_ok);
