@@ -76,4 +76,9 @@ void app_verdict(struct app *a, const struct mbl_dp_totals *t);
 void app_verdict_print(const struct app *a);
 void app_verdict_json(const struct app *a, struct mbl_json *j);
 
+/* Subcommands that read reports and need no EAL: argv[0] is the
+ * subcommand's name; the return value is the exit status.
+ * compare.c: `mediablast compare` (docs/compare.md), 0 / 1 / 2. */
+int app_compare_main(int argc, char **argv);
+
 #endif /* MBL_APP_H */

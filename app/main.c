@@ -41,6 +41,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mediablast [EAL options] -- [options]\n"
+		"       mediablast compare BASE.json RUN.json... [--threshold KEY=LIMIT ...]\n"
+		"                  [--junit FILE]   (mediablast compare --help)\n"
 		"\n"
 		"Kernel-bypass SIP + RTP/SRTP call generator and media measurer: SIP over UDP,\n"
 		"TCP and TLS; media plain, SDES-SRTP, DTLS-SRTP or both offered; every packet\n"
@@ -472,12 +474,25 @@ static int run_media(struct app *a)
 	return rc;
 }
 
+/* `mediablast SUBCOMMAND ...`: tools over reports, run before (and
+ * without) EAL; a first argument that is none of these is EAL's. */
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);
+} subcommands[] = {
+	{ "compare", app_compare_main },
+};
+
 int main(int argc, char **argv)
 {
 	static struct app a;
-	int app_first, n_user = split_args(argc, argv, &app_first), eal_argc, rc;
+	int app_first, n_user, eal_argc, rc;
 	char err[512], **ev;
 
+	for (unsigned i = 0; argc > 1 && i < MBL_ARRAY_SIZE(subcommands); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].main(argc - 1, argv + 1);
+	n_user = split_args(argc, argv, &app_first);
 	mbl_config_defaults(&a.cfg);
 	if (parse_app_args(&a, argc, argv, app_first) < 0)
 		return MBL_EXIT_USAGE;
