@@ -184,6 +184,10 @@ uint64_t mbl_cp_live(const struct mbl_cp *cp);
 bool mbl_cp_done(const struct mbl_cp *cp);
 
 const struct mbl_cp_stats *mbl_cp_stats(const struct mbl_cp *cp);
+/* SIP retransmissions we sent, and transactions that timed out (RFC 3261
+ * timers B, F and H, a 2xx never ACKed, a CANCEL never answered): running
+ * totals for the live console and the timeline. */
+void mbl_cp_sip_counts(const struct mbl_cp *cp, uint64_t *rtx_out, uint64_t *timeouts);
 /* Local signaling addresses (1 + conf.n_more) and the calls attempted on
  * address i (UAC: placed from it; UAS: INVITEs that came to it); 0 when i
  * is out of range. */
