@@ -237,9 +237,17 @@ static void rekey_step(struct app *a, uint64_t now)
 	}
 }
 
+/* run.duration resolved (auto, 0) as a bound on the run loop */
+static uint64_t run_ns(const struct app *a)
+{
+	uint32_t s = mbl_config_duration_s(&a->cfg);
+
+	return s == 0 ? UINT64_MAX : (uint64_t)s * MBL_NS_PER_S;
+}
+
 static void run_loop(struct app *a)
 {
-	uint64_t dur_ns = (uint64_t)a->cfg.run.duration * MBL_NS_PER_S;
+	uint64_t dur_ns = run_ns(a);
 	uint64_t next_console = a->cfg.run.stats_interval_ms * 1000000ULL;
 	uint64_t now;
 
@@ -335,7 +343,7 @@ static void drain_poll(struct app *a)
 
 static void sip_loop(struct app *a)
 {
-	uint64_t dur_ns = (uint64_t)a->cfg.run.duration * MBL_NS_PER_S, t0, drain;
+	uint64_t dur_ns = run_ns(a), t0, drain;
 	uint64_t next_console = a->cfg.run.stats_interval_ms * 1000000ULL;
 
 	a->start_ns = mbl_time_ns();
@@ -462,9 +470,14 @@ static int run_media(struct app *a)
 		return MBL_EXIT_RUNTIME;
 	if (a->cfg.run.telemetry)
 		app_telemetry_register(a);
-	mbl_log(MBL_LOG_INFO, "media: %u streams of %s/%u ms on %u worker lcore(s) for %u s",
-		a->dpc.streams, a->dpc.codec->name, a->dpc.ptime_ms, a->n_lcores,
-		a->cfg.run.duration);
+	if (mbl_config_duration_s(&a->cfg) == 0)
+		mbl_log(MBL_LOG_INFO, "media: %u streams of %s/%u ms on %u worker lcore(s) until "
+			"interrupted", a->dpc.streams, a->dpc.codec->name, a->dpc.ptime_ms,
+			a->n_lcores);
+	else
+		mbl_log(MBL_LOG_INFO, "media: %u streams of %s/%u ms on %u worker lcore(s) for %u s",
+			a->dpc.streams, a->dpc.codec->name, a->dpc.ptime_ms, a->n_lcores,
+			mbl_config_duration_s(&a->cfg));
 	if (mbl_dp_launch(a->dp) < 0) {
 		fprintf(stderr, "mediablast: cannot launch the worker lcores\n");
 		return MBL_EXIT_RUNTIME;

@@ -100,6 +100,7 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 	mbl_json_bool(&j, "interrupted", a->interrupted);
 	mbl_json_u64(&j, "worker_lcores", a->n_lcores);
 	mbl_json_u64(&j, "tsc_hz", mbl_tsc_hz);
+	mbl_json_u64(&j, "duration_s", mbl_config_duration_s(&a->cfg)); /* 0: no bound */
 	mbl_json_dbl(&j, "cpu_s", cpu_seconds());
 	mbl_json_obj_close(&j);
 	mbl_config_dump_json(&a->cfg, &j);
