@@ -156,7 +156,8 @@ struct mbl_cp_stats {
 	"call_id,role,outcome,sip_status,reason,transport,start_unix_ms,ringing_ms," \
 	"answer_ms,end_ms,pdd_ms,setup_ms,remote_media,security,srtp_suite,"         \
 	"dtls_handshake_ms,ice_select_ms,tx_packets,rx_packets,tx_rtcp,rx_rtcp,"    \
-	"rx_lost,jitter_ms,srtp_auth_fail,mos"
+	"rx_lost,jitter_ms,srtp_auth_fail,mos,peer_reports,peer_lost,peer_loss_pct,"  \
+	"peer_jitter_ms,rtt_ms"
 
 struct mbl_cp;
 

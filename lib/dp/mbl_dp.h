@@ -181,6 +181,12 @@ struct mbl_dp_totals {
 	struct mbl_hist delay_ns;     /* probe one-way delay */
 	struct mbl_hist jitter_us;    /* per-stream mean jitter (us) */
 	struct mbl_hist rtt_us;       /* per-stream last RTCP RTT */
+	/* the far end's view (mbl_dp_peer_view) summed over the streams it
+	 * reported on */
+	uint32_t peer_streams;
+	int64_t peer_lost;
+	uint64_t peer_expected;
+	struct mbl_hist peer_jitter_us; /* per stream, the jitter it measured */
 };
 
 struct mbl_dp;
@@ -268,6 +274,16 @@ struct mbl_dp_media {
 };
 
 /* What a stopped stream did during its call (handed back on reap). */
+/* The far end's view of one of our streams: the last RTCP report block it
+ * sent about our SSRC (RFC 3550 6.4.1). reports == 0: it sent none. */
+struct mbl_dp_peer_view {
+	uint32_t reports;            /* report blocks received about our SSRC */
+	int64_t lost;                /* its cumulative number of packets lost */
+	uint64_t expected;           /* its extended highest SEQ - our first SEQ + 1 */
+	double fraction_lost_pct;    /* its loss in the interval before that report */
+	double jitter_ms;            /* the interarrival jitter it measured */
+};
+
 struct mbl_dp_stream_result {
 	uint32_t stream;
 	uint64_t tx_packets, rx_packets, lost;
@@ -275,6 +291,8 @@ struct mbl_dp_stream_result {
 	uint32_t srtp_auth_fail;
 	double jitter_mean_ms;
 	double delay_mean_ms;        /* one-way (probe payloads), 0 = none measured */
+	struct mbl_dp_peer_view peer;
+	double rtt_ms;               /* last RTT from RTCP; < 0 = none */
 	void *user;                  /* as given to mbl_dp_stream_stop */
 };
 
