@@ -200,6 +200,11 @@ void app_summary(struct app *a, const struct mbl_dp_totals *t)
 	       (double)mbl_hist_pct(&t->lateness_tsc, 50) / hz_us,
 	       (double)mbl_hist_pct(&t->lateness_tsc, 99) / hz_us,
 	       (double)mbl_hist_max(&t->lateness_tsc) / hz_us);
+	if (mbl_dp_timed_share_pct(t) < MBL_DP_TIMED_FLOOR_PCT)
+		printf("  WARNING: jitter, delay and MOS rest on %.1f %% of arrivals (floor %.0f %%): "
+		       "the rest came after a gap in polling (media.rx_stall_us, port.idle_sleep); "
+		       "the verdict counts them as not measured\n",
+		       mbl_dp_timed_share_pct(t), MBL_DP_TIMED_FLOOR_PCT);
 	if (t->c.tx_refused || t->c.tx_nombuf)
 		printf("  WARNING: %llu packets refused by the PMD, %llu not built (no mbuf)\n",
 		       (unsigned long long)t->c.tx_refused, (unsigned long long)t->c.tx_nombuf);

@@ -269,6 +269,7 @@ static void rx_jitter(struct dp_worker *w, struct dp_rx *r, uint32_t rtp_ts, uin
 		w->c.rx_timing_skipped++;
 	} else {
 		mbl_rx_jitter_update(&r->jit, rtp_ts, now_ns, cr);
+		w->c.rx_timed_poll++;
 	}
 }
 

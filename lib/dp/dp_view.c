@@ -113,6 +113,14 @@ void mbl_dp_totals(const struct mbl_dp *dp, struct mbl_dp_totals *t, bool with_s
 		t->rtt_mean_ms /= (double)mbl_hist_count(&t->rtt_us);
 }
 
+double mbl_dp_timed_share_pct(const struct mbl_dp_totals *t)
+{
+	uint64_t timed = t->c.rx_timed_port + t->c.rx_timed_poll;
+	uint64_t all = timed + t->c.rx_timing_skipped;
+
+	return all ? 100.0 * (double)timed / (double)all : 100.0;
+}
+
 static void drops_json(const struct mbl_dp_totals *t, struct mbl_json *j)
 {
 	uint64_t total = 0;
@@ -186,6 +194,15 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 	mbl_json_u64(j, "probe_ok", t->c.rx_probe_ok);
 	mbl_json_u64(j, "timing_skipped", t->c.rx_timing_skipped);
 	mbl_json_u64(j, "timed_by_port", t->c.rx_timed_port);
+	mbl_json_u64(j, "timed_by_poll", t->c.rx_timed_poll);
+	mbl_json_obj_close(j);
+	/* what jitter and delay rest on (docs/report.md) */
+	mbl_json_obj_open(j, "timing");
+	mbl_json_dbl(j, "timed_share_pct", mbl_dp_timed_share_pct(t));
+	mbl_json_dbl(j, "floor_pct", MBL_DP_TIMED_FLOOR_PCT);
+	mbl_json_bool(j, "trusted", mbl_dp_timed_share_pct(t) >= MBL_DP_TIMED_FLOOR_PCT);
+	mbl_json_str(j, "source", t->c.rx_timed_port && t->c.rx_timed_poll ? "port+poll"
+				  : t->c.rx_timed_port ? "port" : t->c.rx_timed_poll ? "poll" : "none");
 	mbl_json_obj_close(j);
 	mbl_json_obj_open(j, "rtcp");
 	mbl_json_u64(j, "tx_packets", t->c.tx_rtcp);

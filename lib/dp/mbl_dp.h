@@ -104,6 +104,7 @@ struct mbl_dp_conf {
 	X(rx_probe_ok)     /* probe payloads verified intact */                \
 	X(rx_timing_skipped) /* RTP kept out of jitter/delay: arrival unknown */ \
 	X(rx_timed_port)   /* RTP whose jitter took the port's RX timestamp */ \
+	X(rx_timed_poll)   /* RTP whose jitter took the poll time of its burst */ \
 	X(rx_ssrc_change)  /* a stream's peer changed SSRC (state reset) */    \
 	X(rx_dispatched)   /* handed to the owning worker */                   \
 	X(arp_reply_tx)                                                        \
@@ -188,6 +189,15 @@ struct mbl_dp_totals {
 	uint64_t peer_expected;
 	struct mbl_hist peer_jitter_us; /* per stream, the jitter it measured */
 };
+
+/* Jitter and one-way delay rest on the packets whose arrival time is
+ * known (the port's stamp, or a poll that came without a gap): the share
+ * of those among the RTP packets that were jitter samples, in percent (100
+ * when there were none). Below MBL_DP_TIMED_FLOOR_PCT the figures are not
+ * trusted: the report and console say so and the verdict counts them as
+ * not measured (docs/report.md). */
+#define MBL_DP_TIMED_FLOOR_PCT 90.0
+double mbl_dp_timed_share_pct(const struct mbl_dp_totals *t);
 
 struct mbl_dp;
 
