@@ -41,7 +41,7 @@ bg ip netns exec "$B" dumpcap -q -n -i vb -s 128 -w "$cap" -f "udp portrange 200
 cpid=$LAST_PID
 sleep 2
 common="--set port.profile=net_af_packet --set media.streams=$STREAMS --set run.console=false \
- --set media.rtcp_interval_ms=1000"
+ --set media.rtcp_interval_ms=1000 --set verdict.jitter_ms_max=1000"
 bg ip netns exec "$A" "$MBL" --no-huge -m 256 -l 0-1 --file-prefix "$A" -- $common \
 	--set port.iface=va --set media.local_ip=198.18.0.1 --set media.remote_ip=198.18.1.2 \
 	--set media.gateway=198.18.0.254 \
@@ -56,12 +56,12 @@ pb=$LAST_PID
 wait "$pb"; rb=$?
 wait "$pa"; ra=$?
 kill -INT "$cpid"; wait "$cpid" 2>/dev/null
-[ "$ra" -eq 0 ] && [ "$rb" -eq 0 ] && ok "both instances exited 0" ||
-	fail "exit codes $ra $rb"
-python3 - "$cap" "$OUT/rtcp-peer-a.json" "$OUT/rtcp-peer-b.json" "$STREAMS" "$LOSS" <<'PY' ||
+python3 - "$cap" "$OUT/rtcp-peer-a.json" "$OUT/rtcp-peer-b.json" "$STREAMS" "$LOSS" "$ra" "$rb" \
+	<<'PY' ||
 import json, subprocess, sys
 cap, ja, jb, streams, loss = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
-a, b = json.load(open(ja))["media"], json.load(open(jb))["media"]
+ra, rb = json.load(open(ja)), json.load(open(jb))
+a, b = ra["media"], rb["media"]
 out = subprocess.run(["tshark", "-r", cap, "-n", "-o", "rtcp.heuristic_rtcp:TRUE",
                       "-Y", "rtcp && ip.src == 198.18.1.2", "-T", "fields", "-E", "separator=;",
                       "-e", "rtcp.ssrc.identifier", "-e", "rtcp.ssrc.cum_nr",
@@ -79,6 +79,17 @@ def check(cond, what):
     global bad
     print(("PASS: " if cond else "FAIL: ") + what)
     bad += not cond
+# the jitter threshold (1 s: always met) counts only when enough arrivals
+# were timed (media.timing): held and exit 0, or not measured and exit 1
+for side, r, st in (("A", ra, int(sys.argv[6])), ("B", rb, int(sys.argv[7]))):
+    tm, rtp = r["media"]["timing"], r["media"]["rtp"]
+    timed = rtp["timed_by_port"] + rtp["timed_by_poll"]
+    share = 100.0 * timed / (timed + rtp["timing_skipped"])
+    th = r["verdict"]["thresholds"]["jitter_ms_max"]
+    check(abs(tm["timed_share_pct"] - share) < 0.01 and tm["trusted"] == (share >= tm["floor_pct"])
+          and th["measured"] == tm["trusted"] and st == (0 if tm["trusted"] else 1),
+          f"{side}: timed share {share:.1f} % (floor {tm['floor_pct']}), trusted {tm['trusted']}, "
+          f"jitter threshold measured {th['measured']}, exit {st}")
 pa = a["peer"]
 wire_lost = sum(v[0] for v in last.values())
 wire_jit = sum(v[1] for v in last.values()) / 8.0 / max(len(last), 1)  # PCMU: 8 kHz
