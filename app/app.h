@@ -10,6 +10,9 @@
 #include "mbl_verdict.h"
 
 #define MBL_VERSION "0.1.0"
+/* The report's "schema": raised when a key changes meaning or goes away
+ * (adding keys keeps it); compare refuses reports of different schemas. */
+#define MBL_REPORT_SCHEMA 1
 /* Exit status (docs/report.md): 0 pass, 1 a call or a verdict threshold
  * failed (or the run could not be carried out), 2 bad command line or
  * configuration, 3 interrupted (SIGINT / SIGTERM; the report is written) */
@@ -40,6 +43,7 @@ struct app {
 	struct mbl_verdict_limits limits; /* verdict.* */
 	struct mbl_verdict_values values; /* what the run measured */
 	struct mbl_verdict verdict;
+	struct app_timeline *tl;        /* timeline.c */
 };
 
 /* media_conf.c: scenario -> data-plane configuration. Returns 0 or -EINVAL
@@ -57,6 +61,16 @@ FILE *app_key_log_open(struct app *a);
 
 /* console.c: one line of live figures (main lcore, every stats interval). */
 void app_console_line(struct app *a, double elapsed_s);
+
+/* timeline.c: the report's per-second samples. init before the run (-1:
+ * out of memory), tick as often as the run loop turns (samples once a
+ * second of a->start_ns), end once a->end_ns is set (the last partial
+ * second), json writes "timeline". Main lcore. */
+int app_timeline_init(struct app *a);
+void app_timeline_tick(struct app *a);
+void app_timeline_end(struct app *a);
+void app_timeline_json(const struct app *a, struct mbl_json *j);
+void app_timeline_free(struct app *a);
 
 /* telemetry.c: /mediablast/stats and /mediablast/streams. */
 void app_telemetry_register(struct app *a);

@@ -239,9 +239,17 @@ static void rekey_step(struct app *a, uint64_t now)
 	}
 }
 
+/* run.duration resolved (auto, 0) as a bound on the run loop */
+static uint64_t run_ns(const struct app *a)
+{
+	uint32_t s = mbl_config_duration_s(&a->cfg);
+
+	return s == 0 ? UINT64_MAX : (uint64_t)s * MBL_NS_PER_S;
+}
+
 static void run_loop(struct app *a)
 {
-	uint64_t dur_ns = (uint64_t)a->cfg.run.duration * MBL_NS_PER_S;
+	uint64_t dur_ns = run_ns(a);
 	uint64_t next_console = a->cfg.run.stats_interval_ms * 1000000ULL;
 	uint64_t now;
 
@@ -250,6 +258,7 @@ static void run_loop(struct app *a)
 		sleep_ms(MBL_MIN(20u, a->cfg.run.stats_interval_ms));
 		now = mbl_time_ns() - a->start_ns;
 		rekey_step(a, now);
+		app_timeline_tick(a);
 		if (now >= next_console) {
 			if (a->cfg.run.console)
 				app_console_line(a, (double)now / 1e9);
@@ -260,10 +269,13 @@ static void run_loop(struct app *a)
 	mbl_dp_stop_tx(a->dp);
 	a->tx_stop_ns = mbl_time_ns();
 	while (!stop_requested && mbl_time_ns() - a->tx_stop_ns < DRAIN_MAX_NS &&
-	       mbl_dp_rx_idle_ns(a->dp) < DRAIN_IDLE_NS)
+	       mbl_dp_rx_idle_ns(a->dp) < DRAIN_IDLE_NS) {
 		sleep_ms(20);
+		app_timeline_tick(a);
+	}
 	a->end_ns = mbl_time_ns();
 	mbl_dp_join(a->dp);
+	app_timeline_end(a);
 	while (!stop_requested && mbl_time_ns() - a->tx_stop_ns < LINGER_NS)
 		sleep_ms(20);
 }
@@ -297,12 +309,16 @@ static void sip_console(struct app *a, double elapsed_s)
 	static double prev_s;
 	const struct mbl_cp_stats *st = mbl_cp_stats(a->cp);
 	double dt = elapsed_s - prev_s > 0 ? elapsed_s - prev_s : 1;
+	uint64_t rtx, timeouts;
 
+	mbl_cp_sip_counts(a->cp, &rtx, &timeouts);
 	printf("[%7.1fs] calls %llu attempted, %llu ok, %llu failed, %llu up | %.0f cps | "
-	       "media %llu ok %llu missing\n", elapsed_s, (unsigned long long)st->attempted,
-	       (unsigned long long)st->succeeded, (unsigned long long)st->failed,
-	       (unsigned long long)mbl_cp_live(a->cp), (double)(st->succeeded - prev_ok) / dt,
-	       (unsigned long long)st->media_ok, (unsigned long long)st->media_missing);
+	       "sip rtx %llu timeouts %llu | media %llu ok %llu missing\n", elapsed_s,
+	       (unsigned long long)st->attempted, (unsigned long long)st->succeeded,
+	       (unsigned long long)st->failed, (unsigned long long)mbl_cp_live(a->cp),
+	       (double)(st->succeeded - prev_ok) / dt, (unsigned long long)rtx,
+	       (unsigned long long)timeouts, (unsigned long long)st->media_ok,
+	       (unsigned long long)st->media_missing);
 	fflush(stdout);
 	prev_ok = st->succeeded;
 	prev_s = elapsed_s;
@@ -317,6 +333,7 @@ static void drain_poll(struct app *a)
 	uint64_t now;
 
 	mbl_cp_poll(a->cp, 5);
+	app_timeline_tick(a);
 	now = mbl_time_ns();
 	if (a->cfg.run.console && now >= next) {
 		printf("[draining] %llu calls in setup, %llu alive\n",
@@ -328,7 +345,7 @@ static void drain_poll(struct app *a)
 
 static void sip_loop(struct app *a)
 {
-	uint64_t dur_ns = (uint64_t)a->cfg.run.duration * MBL_NS_PER_S, t0, drain;
+	uint64_t dur_ns = run_ns(a), t0, drain;
 	uint64_t next_console = a->cfg.run.stats_interval_ms * 1000000ULL;
 
 	a->start_ns = mbl_time_ns();
@@ -336,6 +353,7 @@ static void sip_loop(struct app *a)
 		uint64_t now;
 
 		mbl_cp_poll(a->cp, 5);
+		app_timeline_tick(a);
 		now = mbl_time_ns() - a->start_ns;
 		if (now >= next_console) {
 			if (a->cfg.run.console)
@@ -362,6 +380,7 @@ static void sip_loop(struct app *a)
 	a->end_ns = mbl_time_ns();
 	mbl_dp_join(a->dp);
 	mbl_dp_ctl_reap(a->dp, NULL);
+	app_timeline_end(a);
 }
 
 static int run_sip(struct app *a)
@@ -404,6 +423,8 @@ static int run_sip(struct app *a)
 		a->cpc.uac ? "uac" : "uas", mbl_sip_proto_name(a->cpc.proto), a->cfg.sip.listen,
 		a->cpc.limit, a->cpc.media ? "on" : "off", mbl_sdp_enc_name(a->cpc.sdp.enc));
 	app_telemetry_register(a);
+	if (app_timeline_init(a) < 0)
+		return MBL_EXIT_RUNTIME;
 	sip_loop(a);
 	app_telemetry_detach();
 	t = calloc(1, sizeof(*t));
@@ -451,13 +472,20 @@ static int run_media(struct app *a)
 		return MBL_EXIT_RUNTIME;
 	if (a->cfg.run.telemetry)
 		app_telemetry_register(a);
-	mbl_log(MBL_LOG_INFO, "media: %u streams of %s/%u ms on %u worker lcore(s) for %u s",
-		a->dpc.streams, a->dpc.codec->name, a->dpc.ptime_ms, a->n_lcores,
-		a->cfg.run.duration);
+	if (mbl_config_duration_s(&a->cfg) == 0)
+		mbl_log(MBL_LOG_INFO, "media: %u streams of %s/%u ms on %u worker lcore(s) until "
+			"interrupted", a->dpc.streams, a->dpc.codec->name, a->dpc.ptime_ms,
+			a->n_lcores);
+	else
+		mbl_log(MBL_LOG_INFO, "media: %u streams of %s/%u ms on %u worker lcore(s) for %u s",
+			a->dpc.streams, a->dpc.codec->name, a->dpc.ptime_ms, a->n_lcores,
+			mbl_config_duration_s(&a->cfg));
 	if (mbl_dp_launch(a->dp) < 0) {
 		fprintf(stderr, "mediablast: cannot launch the worker lcores\n");
 		return MBL_EXIT_RUNTIME;
 	}
+	if (app_timeline_init(a) < 0)
+		return MBL_EXIT_RUNTIME;
 	run_loop(a);
 	app_telemetry_detach();
 	t = calloc(1, sizeof(*t));
@@ -554,6 +582,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		rc = rc == 0 ? MBL_EXIT_RUNTIME : rc;
 	}
+	app_timeline_free(&a);
 	mbl_dp_free(a.dp);
 	mbl_dtls_ctx_free(a.dtls_ctx);
 	mbl_dtls_ident_free(a.dtls_id);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <rte_ethdev.h>
@@ -68,6 +69,17 @@ int app_report_probe(const char *path)
 	return 0;
 }
 
+/* user + system CPU of the whole process (every lcore, polling included) */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *path)
 {
 	struct mbl_json j;
@@ -78,6 +90,7 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 		return -errno;
 	mbl_json_init(&j, f, true);
 	mbl_json_obj_open(&j, NULL);
+	mbl_json_u64(&j, "schema", MBL_REPORT_SCHEMA);
 	mbl_json_obj_open(&j, "run");
 	mbl_json_str(&j, "version", MBL_VERSION);
 	mbl_json_str(&j, "role", a->cp == NULL ? "media" : a->cpc.uac ? "uac" : "uas");
@@ -87,6 +100,8 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 	mbl_json_bool(&j, "interrupted", a->interrupted);
 	mbl_json_u64(&j, "worker_lcores", a->n_lcores);
 	mbl_json_u64(&j, "tsc_hz", mbl_tsc_hz);
+	mbl_json_u64(&j, "duration_s", mbl_config_duration_s(&a->cfg)); /* 0: no bound */
+	mbl_json_dbl(&j, "cpu_s", cpu_seconds());
 	mbl_json_obj_close(&j);
 	mbl_config_dump_json(&a->cfg, &j);
 	port_json(a, &j);
@@ -95,6 +110,7 @@ int app_report_write(struct app *a, const struct mbl_dp_totals *t, const char *p
 		mbl_cp_report_json(a->cp, (double)(a->tx_stop_ns - a->start_ns) / 1e9, &j);
 	}
 	app_verdict_json(a, &j);
+	app_timeline_json(a, &j);
 	mbl_json_obj_close(&j);
 	if (fclose(f) != 0 || rename(tmp, path) != 0) {
 		fprintf(stderr, "mediablast: run.report: cannot write %s: %s\n", path,
@@ -184,6 +200,11 @@ void app_summary(struct app *a, const struct mbl_dp_totals *t)
 	       (double)mbl_hist_pct(&t->lateness_tsc, 50) / hz_us,
 	       (double)mbl_hist_pct(&t->lateness_tsc, 99) / hz_us,
 	       (double)mbl_hist_max(&t->lateness_tsc) / hz_us);
+	if (mbl_dp_timed_share_pct(t) < MBL_DP_TIMED_FLOOR_PCT)
+		printf("  WARNING: jitter, delay and MOS rest on %.1f %% of arrivals (floor %.0f %%): "
+		       "the rest came after a gap in polling (media.rx_stall_us, port.idle_sleep); "
+		       "the verdict counts them as not measured\n",
+		       mbl_dp_timed_share_pct(t), MBL_DP_TIMED_FLOOR_PCT);
 	if (t->c.tx_refused || t->c.tx_nombuf)
 		printf("  WARNING: %llu packets refused by the PMD, %llu not built (no mbuf)\n",
 		       (unsigned long long)t->c.tx_refused, (unsigned long long)t->c.tx_nombuf);

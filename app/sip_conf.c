@@ -297,6 +297,7 @@ static void warn_capacity(const struct app *a, const struct mbl_cp_conf *c)
 {
 	double rate = c->rate, hold_s = hold_mean_ms(c) / 1e3, need = rate * hold_s;
 	double span_s = rate > 0 ? (double)c->total / rate + hold_s : 0;
+	uint32_t dur = mbl_config_duration_s(&a->cfg);
 
 	if (!c->uac || c->rate == 0)
 		return;
@@ -304,12 +305,11 @@ static void warn_capacity(const struct app *a, const struct mbl_cp_conf *c)
 		mbl_log(MBL_LOG_WARN, "call.limit %u is below call.rate x mean hold (%.0f/s x %.1f s "
 			"= %.0f calls at once): calls beyond it will fail; raise call.limit",
 			c->limit, rate, hold_s, need);
-	if (c->total != 0 && span_s > a->cfg.run.duration)
+	if (c->total != 0 && dur != 0 && span_s > dur)
 		mbl_log(MBL_LOG_WARN, "call.total %llu at %.0f/s with a %.1f s hold needs %.0f s; "
 			"run.duration %u s places about %.0f of them: raise run.duration",
-			(unsigned long long)c->total, rate, hold_s, span_s, a->cfg.run.duration,
-			rate * a->cfg.run.duration < (double)c->total ? rate * a->cfg.run.duration
-								       : (double)c->total);
+			(unsigned long long)c->total, rate, hold_s, span_s, dur,
+			rate * dur < (double)c->total ? rate * dur : (double)c->total);
 }
 
 int app_sip_conf(struct app *a, char *err, size_t errlen)

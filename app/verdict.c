@@ -31,12 +31,15 @@ static void have(struct mbl_verdict_values *v, enum mbl_verdict_metric m, double
 /* The figures of the run, as the thresholds name them. */
 static void measure(struct app *a, const struct mbl_dp_totals *t, struct mbl_verdict_values *v)
 {
+	/* figures resting on too few timed arrivals are missing, not good */
+	bool timed = mbl_dp_timed_share_pct(t) >= MBL_DP_TIMED_FLOOR_PCT;
 	struct mbl_dp_dtls_stats ds;
 
 	memset(v, 0, sizeof(*v));
 	if (t->rx_expected > 0)
 		have(v, MBL_VERDICT_loss_max, 100.0 * (double)t->rx_lost / (double)t->rx_expected);
-	if (mbl_hist_count(&t->jitter_us) > 0)
+
+	if (timed && mbl_hist_count(&t->jitter_us) > 0)
 		have(v, MBL_VERDICT_jitter_ms_max, (double)mbl_hist_pct(&t->jitter_us, 99) / 1e3);
 	if (a->dpc.srtp_tx || a->dpc.srtp_rx || (a->cp != NULL && a->cpc.media &&
 						 a->cpc.sdp.enc != MBL_SDP_ENC_NONE))
@@ -54,7 +57,7 @@ static void measure(struct app *a, const struct mbl_dp_totals *t, struct mbl_ver
 		/* as the report's asr_pct: calls the run's end cancelled are no attempts */
 		if (judged > 0)
 			have(v, MBL_VERDICT_asr_min, 100.0 * (double)st->succeeded / (double)judged);
-		if (mbl_hist_count(&st->mos_x100) > 0)
+		if (timed && mbl_hist_count(&st->mos_x100) > 0)
 			have(v, MBL_VERDICT_mos_p5_min, (double)mbl_hist_pct(&st->mos_x100, 5) / 100);
 		if (mbl_hist_count(&st->setup_us) > 0)
 			have(v, MBL_VERDICT_setup_ms_p99_max,

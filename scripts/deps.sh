@@ -9,12 +9,13 @@ set -eu
 # WebSocket front of t_sip_ws.sh); rtpengine-daemon: the media relay of the
 # SBC test (run by the test in its namespace; Debian also enables a service
 # that the tests do not use); baresip-core: the far-end UA of another;
-# sip-tester: SIPp, the calls/s baseline; ethtool: veth checksum offload off
+# sip-tester: SIPp, the calls/s baseline; ethtool: veth checksum offload off;
+# iptables: random loss in a router namespace (t_rtcp_peer; the kernel may lack netem)
 PKGS="build-essential pkg-config libdpdk-dev dpdk dpdk-dev libsrtp2-dev
       libosip2-dev libssl-dev libcmocka-dev libpcap-dev libbsd-dev tshark
       iproute2 python3 procps openssl ethtool kamailio kamailio-tls-modules
       kamailio-websocket-modules sip-tester
-      baresip-core rtpengine-daemon"
+      baresip-core rtpengine-daemon iptables"
 
 missing=""
 for p in $PKGS; do

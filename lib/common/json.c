@@ -30,10 +30,15 @@ static void put_str(FILE *f, const char *s)
 
 static void prefix(struct mbl_json *j, const char *key)
 {
-	if (j->need_comma[j->depth])
+	bool comma = j->need_comma[j->depth];
+
+	if (comma)
 		fputc(',', j->f);
 	j->need_comma[j->depth] = true;
-	if (j->pretty && j->depth > 0)
+	if (j->pretty && j->flat > 0) {
+		if (comma)
+			fputc(' ', j->f);
+	} else if (j->pretty && j->depth > 0)
 		fprintf(j->f, "\n%*s", j->depth * 2, "");
 	if (key) {
 		put_str(j->f, key);
@@ -56,7 +61,7 @@ static void close_(struct mbl_json *j, char c)
 
 	if (j->depth > 0)
 		j->depth--;
-	if (j->pretty && had)
+	if (j->pretty && had && j->flat == 0)
 		fprintf(j->f, "\n%*s", j->depth * 2, "");
 	fputc(c, j->f);
 	if (j->depth == 0 && j->pretty)

@@ -110,6 +110,7 @@ struct mbl_json {
 	int depth;
 	bool need_comma[32];
 	bool pretty;
+	int flat;     /* > 0: pretty output stays on the current line */
 };
 void mbl_json_init(struct mbl_json *j, FILE *f, bool pretty);
 void mbl_json_obj_open(struct mbl_json *j, const char *key);  /* key NULL at top/array */

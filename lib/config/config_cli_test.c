@@ -92,7 +92,17 @@ static void test_args_basic(void **state)
 
 	(void)state;
 	assert_int_equal(run_args(&c, &cli, (const char *[]){ NULL }), 0);
-	assert_int_equal(c.run.duration, 10);
+	assert_int_equal(c.run.duration, MBL_CONFIG_DURATION_AUTO);
+	/* auto: 10 s for media, no bound for a UAS or a UAC with call.total */
+	assert_int_equal(mbl_config_duration_s(&c), 10);
+	c.run.role = MBL_CONFIG_ROLE_UAS;
+	assert_int_equal(mbl_config_duration_s(&c), 0);
+	c.run.role = MBL_CONFIG_ROLE_UAC;
+	assert_int_equal(mbl_config_duration_s(&c), 10);
+	c.call.total = 50;
+	assert_int_equal(mbl_config_duration_s(&c), 0);
+	c.run.duration = 3;
+	assert_int_equal(mbl_config_duration_s(&c), 3);
 	path_of(scen, sizeof(scen), "plain.ini");
 	/* file, then --set and shorthands in command-line order */
 	assert_int_equal(run_args(&c, &cli, (const char *[]){ "--", "--duration", "5",
@@ -120,7 +130,7 @@ static void test_args_flags(void **state)
 	assert_int_equal(run_args(&c, &cli, (const char *[]){ "--config", "/nonexistent.ini",
 		"--set", "run.duration=9", "--help", NULL }), 0);
 	assert_true(cli.help);
-	assert_int_equal(c.run.duration, 10);
+	assert_int_equal(c.run.duration, MBL_CONFIG_DURATION_AUTO);
 	assert_int_equal(run_args(&c, &cli, (const char *[]){ "--help-config-md", NULL }), 0);
 	assert_true(cli.help_md);
 	assert_int_equal(run_args(&c, &cli, (const char *[]){ "--version", NULL }), 0);
@@ -151,8 +161,10 @@ static void test_args_errors(void **state)
 		  "--config: given twice ('a.ini' and 'b.ini')");
 	args_fail((const char *[]){ "--config", "/nonexistent.ini", NULL }, -ENOENT,
 		  "/nonexistent.ini: cannot open: No such file or directory");
-	args_fail((const char *[]){ "--duration", "0", NULL }, -EINVAL,
-		  "--duration: run.duration: 0 is out of range 1..86400");
+	args_fail((const char *[]){ "--duration", "-2", NULL }, -EINVAL,
+		  "--duration: run.duration: -2 is out of range 0..86400");
+	args_fail((const char *[]){ "--duration", "86401", NULL }, -EINVAL,
+		  "--duration: run.duration: 86401 is out of range 0..86400");
 	args_fail((const char *[]){ "--role", "sbc", NULL }, -EINVAL,
 		  "--role: run.role: 'sbc' is not one of uac|uas|media");
 	args_fail((const char *[]){ "--set", "media.codek=PCMU", NULL }, -EINVAL,
@@ -245,8 +257,8 @@ static void test_profile_errors(void **state)
 		 dir);
 	args_fail((const char *[]){ "--set", "port.profile=badprof", NULL }, -EINVAL, msg);
 	path_of(scen, sizeof(scen), "scen.ini");
-	args_fail((const char *[]){ "--config", scen, "--set", "run.duration=0", NULL }, -EINVAL,
-		  "--set: run.duration: 0 is out of range 1..86400");
+	args_fail((const char *[]){ "--config", scen, "--set", "run.duration=1.5", NULL }, -EINVAL,
+		  "--set: run.duration: '1.5' is not a decimal integer or auto");
 	args_fail((const char *[]){ "--set", "port.profile=unknown_ph", NULL }, -EINVAL,
 		  "eal.args: unknown placeholder '${pci}' (known: ${iface}, ${queues})");
 }
@@ -411,7 +423,7 @@ static void test_json(void **state)
 	assert_true(buf[0] == '{');
 	assert_null(strstr(buf, "\"config\""));
 	assert_non_null(strstr(buf, "\"media\":{\"local_ip\":\"198.18.0.1\""));
-	assert_non_null(strstr(buf, "\"duration\":10"));
+	assert_non_null(strstr(buf, "\"duration\":\"auto\""));
 	assert_non_null(strstr(buf, "\"console\":true"));
 	assert_non_null(strstr(buf, "\"pt\":\"auto\""));
 	assert_non_null(strstr(buf, "\"tone_level_dbm0\":-10"));

@@ -55,8 +55,12 @@ const struct mbl_config_key mbl_config_keys[] = {
 	ENUM("run", "role", run.role, roles, "media",
 	     "Instance role. uac: places calls (SIP) to sip.target; uas: answers calls "
 	     "on sip.listen; media: RTP/RTCP streams only, addresses from [media]."),
-	UINT("run", "duration", run.duration, 1, 86400, "10",
-	     "Test duration in seconds."),
+	{ .section = "run", .name = "duration", .type = MBL_CONFIG_T_INT, FIELD(run.duration),
+	  .min = 0, .max = 86400, .auto_ok = true, .def = "auto",
+	  .help = "Test duration in seconds; 0 = until interrupted (SIGINT / SIGTERM) or, for a "
+		  "UAC, until call.total is done. auto: 10 s for a media run and a UAC without "
+		  "call.total, until call.total is done for a UAC with one, until interrupted "
+		  "for a UAS." },
 	UINT("run", "drain_ms", run.drain_ms, 0, 600000, "4000",
 	     "SIP roles: how long the end of the run may take after run.duration. Calls stop "
 	     "being placed; for the first half, calls in setup may still be answered; then "
@@ -693,6 +697,20 @@ int mbl_config_key_check(const struct mbl_config *cfg,
 		return k->check && *(const char *)p ? k->check(p, why, len) : 0;
 	}
 	return -EINVAL;
+}
+
+uint32_t mbl_config_duration_s(const struct mbl_config *cfg)
+{
+	if (cfg->run.duration != MBL_CONFIG_DURATION_AUTO)
+		return (uint32_t)cfg->run.duration;
+	switch (cfg->run.role) {
+	case MBL_CONFIG_ROLE_UAS:
+		return 0;
+	case MBL_CONFIG_ROLE_UAC:
+		return cfg->call.total != 0 ? 0 : 10;
+	default:
+		return 10;
+	}
 }
 
 void mbl_config_preset_apply(struct mbl_config *cfg, enum mbl_config_preset preset)

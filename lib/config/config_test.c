@@ -66,7 +66,7 @@ static void test_defaults(void **state)
 	(void)state;
 	mbl_config_defaults(&c);
 	assert_int_equal(c.run.role, MBL_CONFIG_ROLE_MEDIA);
-	assert_int_equal(c.run.duration, 10);
+	assert_int_equal(c.run.duration, MBL_CONFIG_DURATION_AUTO);
 	assert_true(c.run.console && c.run.telemetry);
 	assert_int_equal(c.port.mbufs, 65535);
 	assert_int_equal(c.port.cksum_offload, MBL_CONFIG_CKSUM_AUTO);
@@ -106,7 +106,7 @@ static void test_integers(void **state)
 	set_expect(&c, "port.burst=0x10", -EINVAL, NULL);
 	set_expect(&c, "port.burst=-", -EINVAL, NULL);
 	set_expect(&c, "run.duration=99999999999999999999", -EINVAL,
-		   "--set: run.duration: 99999999999999999999 is out of range 1..86400");
+		   "--set: run.duration: 99999999999999999999 is out of range 0..86400");
 	assert_int_equal(c.port.burst, 64); /* failures leave the value alone */
 	set_expect(&c, "media.ssrc_seed=4294967295", 0, NULL);
 	assert_int_equal(c.media.ssrc_seed, UINT32_MAX);

@@ -33,6 +33,10 @@ struct mbl_json;
 /* media.pt = "auto": use the codec's static payload type (PCMU 0, PCMA 8,
  * G722 9, G729 18) or 111 for opus; see mbl_config_media_pt(). */
 #define MBL_CONFIG_PT_AUTO (-1)
+/* run.duration = auto: 10 s for a media run and a UAC without call.total,
+ * until call.total is done for a UAC with one, until interrupted for a
+ * UAS (as SIPp's uas); mbl_config_duration_s() resolves it. */
+#define MBL_CONFIG_DURATION_AUTO (-1)
 
 enum mbl_config_role {
 	MBL_CONFIG_ROLE_UAC = 0, /* SIP milestone: the app refuses it for now */
@@ -93,7 +97,7 @@ enum mbl_config_payload {
 
 struct mbl_config_run {
 	enum mbl_config_role role;
-	uint32_t duration;          /* seconds */
+	int32_t duration;           /* seconds; 0 until interrupted; MBL_CONFIG_DURATION_AUTO */
 	uint32_t drain_ms;          /* SIP roles: the end of the run, at most */
 	char report[MBL_CONFIG_PATH_LEN]; /* JSON report path, "" = none */
 	char key_log[MBL_CONFIG_PATH_LEN]; /* SRTP key log, "" = none (default) */
@@ -250,6 +254,10 @@ struct mbl_config {
  * mbl_config_parse_args applies it right after the defaults, so every key
  * set in a profile, the scenario or on the command line overrides it,
  * wherever media.preset itself was written. */
+/* run.duration in seconds for cfg's role, auto resolved; 0 means no bound
+ * (until interrupted, or until call.total is done). */
+uint32_t mbl_config_duration_s(const struct mbl_config *cfg);
+
 void mbl_config_preset_apply(struct mbl_config *cfg, enum mbl_config_preset preset);
 
 /* Filled by mbl_config_parse_args(); the caller sets profile_dirs. */

@@ -356,3 +356,13 @@ const struct mbl_cp_stats *mbl_cp_stats(const struct mbl_cp *cp)
 {
 	return &cp->st;
 }
+
+void mbl_cp_sip_counts(const struct mbl_cp *cp, uint64_t *rtx_out, uint64_t *timeouts)
+{
+	const struct mbl_sip_ua_stats *us = mbl_sip_ua_stats(cp->ua);
+
+	*rtx_out = us->rtx_out;
+	*timeouts = us->timer_fired[MBL_SIP_TIMER_B] + us->timer_fired[MBL_SIP_TIMER_F] +
+		    us->timer_fired[MBL_SIP_TIMER_H] + us->timer_fired[MBL_SIP_TIMER_NOACK] +
+		    us->timer_fired[MBL_SIP_TIMER_CANCEL];
+}

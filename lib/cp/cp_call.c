@@ -204,6 +204,8 @@ void cp_media_result(void *arg, const struct mbl_dp_stream_result *r)
 	c->cdr.rx_rtcp = r->rx_rtcp;
 	c->cdr.jitter_ms = r->jitter_mean_ms;
 	c->cdr.srtp_auth_fail = r->srtp_auth_fail;
+	c->cdr.peer = r->peer;
+	c->cdr.rtt_ms = r->rtt_ms;
 	if (r->rx_packets > 0 && cp->dp != NULL) {
 		double loss = 100.0 * (double)r->lost / (double)(r->rx_packets + r->lost);
 

@@ -132,6 +132,16 @@ void cp_cdr_write(struct mbl_cp *cp, const struct cp_call *c)
 		fputs(",,,,,,,,", f);
 	if (d->mos > 0)
 		fprintf(f, "%.2f", d->mos);
+	fputc(',', f);
+	if (d->media_result && d->peer.reports != 0)
+		fprintf(f, "%u,%lld,%.3f,%.4f", d->peer.reports, (long long)d->peer.lost,
+			d->peer.expected ? 100.0 * (double)d->peer.lost / (double)d->peer.expected
+					 : 0.0, d->peer.jitter_ms);
+	else
+		fputs(",,,", f);
+	fputc(',', f);
+	if (d->media_result && d->rtt_ms >= 0)
+		fprintf(f, "%.3f", d->rtt_ms);
 	fputc('\n', f);
 }
 
@@ -145,6 +155,6 @@ void cp_cdr_refused(struct mbl_cp *cp, const char *call_id, int status, const ch
 	csv_str(f, call_id != NULL ? call_id : "");
 	fprintf(f, ",%s,failed,%d,", cp->conf.uac ? "uac" : "uas", status);
 	csv_str(f, reason);
-	fprintf(f, ",%s,%.3f,,,0.000,,,,,,,,,,,,,,,\n", mbl_sip_proto_name(cp->conf.proto),
+	fprintf(f, ",%s,%.3f,,,0.000,,,,,,,,,,,,,,,,,,,,\n", mbl_sip_proto_name(cp->conf.proto),
 		unix_ms(now));
 }

@@ -53,6 +53,8 @@ struct cp_cdr {
 	uint32_t tx_rtcp, rx_rtcp;
 	double jitter_ms, mos;          /* mos 0: no media received */
 	uint32_t srtp_auth_fail;
+	struct mbl_dp_peer_view peer;   /* the far end's RTCP view of our stream */
+	double rtt_ms;                  /* < 0: none */
 };
 
 struct cp_call {

@@ -156,7 +156,8 @@ struct mbl_cp_stats {
 	"call_id,role,outcome,sip_status,reason,transport,start_unix_ms,ringing_ms," \
 	"answer_ms,end_ms,pdd_ms,setup_ms,remote_media,security,srtp_suite,"         \
 	"dtls_handshake_ms,ice_select_ms,tx_packets,rx_packets,tx_rtcp,rx_rtcp,"    \
-	"rx_lost,jitter_ms,srtp_auth_fail,mos"
+	"rx_lost,jitter_ms,srtp_auth_fail,mos,peer_reports,peer_lost,peer_loss_pct,"  \
+	"peer_jitter_ms,rtt_ms"
 
 struct mbl_cp;
 
@@ -184,6 +185,10 @@ uint64_t mbl_cp_live(const struct mbl_cp *cp);
 bool mbl_cp_done(const struct mbl_cp *cp);
 
 const struct mbl_cp_stats *mbl_cp_stats(const struct mbl_cp *cp);
+/* SIP retransmissions we sent, and transactions that timed out (RFC 3261
+ * timers B, F and H, a 2xx never ACKed, a CANCEL never answered): running
+ * totals for the live console and the timeline. */
+void mbl_cp_sip_counts(const struct mbl_cp *cp, uint64_t *rtx_out, uint64_t *timeouts);
 /* Local signaling addresses (1 + conf.n_more) and the calls attempted on
  * address i (UAC: placed from it; UAS: INVITEs that came to it); 0 when i
  * is out of range. */

@@ -94,6 +94,7 @@ static int build_stream(struct mbl_dp *dp, uint32_t i, char *err, size_t errlen)
 			return -ENOTSUP;
 	}
 	s->seq = (uint16_t)ssrc_of(c->ssrc_seed ^ 0x5eed, i); /* RFC 3550 5.1: random start */
+	dp->r[i].tx_seq0 = s->seq;
 	s->ts = ssrc_of(c->ssrc_seed ^ 0x7135, i);
 	s->state = c->has_remote_mac ? DP_S_RUN : DP_S_WAIT_NEIGH;
 	s->marker_next = true; /* RFC 3550 5.1: first packet of the stream */

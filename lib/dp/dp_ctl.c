@@ -74,6 +74,7 @@ static void apply_start(struct dp_worker *w, struct dp_msg *m)
 	memset(r, 0, sizeof(*r));
 	mbl_rx_seq_init(&r->seq);
 	mbl_rx_jitter_init(&r->jit);
+	r->tx_seq0 = s->seq;
 	r->srtp = m->ctx_rx;
 	s->keys_wait = s->dtls = m->dtls;
 	s->ice = s->ice_wait = m->ice;
@@ -100,6 +101,16 @@ static void apply_stop(struct dp_worker *w, struct dp_msg *m)
 	m->res.rx_rtcp = r->rtcp_packets;
 	m->res.srtp_auth_fail = r->srtp_auth_fail;
 	m->res.delay_mean_ms = r->delay_n ? (double)r->delay_sum_ns / (double)r->delay_n / 1e6 : 0;
+	dp_peer_view(dp, r, &m->res.peer);
+	m->res.rtt_ms = r->have_rtt ? r->rtt_us / 1000.0 : -1;
+	if (m->res.peer.reports != 0) {
+		e->peer_streams++;
+		e->peer_lost += m->res.peer.lost;
+		e->peer_expected += m->res.peer.expected;
+		mbl_hist_add(&e->peer_jitter_us, (uint64_t)(m->res.peer.jitter_ms * 1000.0 + 0.5));
+	}
+	if (r->have_rtt)
+		mbl_hist_add(&e->rtt_us, r->rtt_us);
 	if (r->have_peer) {
 		double jm = mbl_rx_jitter_mean_ms(&r->jit, cr);
 

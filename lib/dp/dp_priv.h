@@ -95,6 +95,14 @@ struct dp_rx {
 	uint64_t rr_received_prior;
 	uint32_t rtt_us;                /* last RTT from a report block */
 	bool have_rtt;
+	/* the peer's view of our stream: its last report block about our
+	 * SSRC (RFC 3550 6.4.1); tx_seq0 is our first SEQ, set at start */
+	uint16_t tx_seq0;
+	uint8_t peer_fraction;          /* fraction lost since its previous report, /256 */
+	uint32_t peer_reports;          /* report blocks about our SSRC */
+	int32_t peer_lost;              /* cumulative number lost (signed 24 bits) */
+	uint32_t peer_ext_seq;          /* extended highest sequence number received */
+	uint32_t peer_jitter_ts;        /* interarrival jitter, timestamp units */
 };
 
 struct dp_neigh_msg {              /* notify ring element: a learnt neighbor */
@@ -131,6 +139,10 @@ struct dp_worker {
 		uint64_t lost, expected, duplicates, reordered, resyncs, receiving;
 		double jitter_sum_ms;
 		struct mbl_hist jitter_us;
+		/* the peer's view (report blocks), RTT */
+		uint64_t peer_streams, peer_expected;
+		int64_t peer_lost;
+		struct mbl_hist peer_jitter_us, rtt_us;
 	} ended;
 	uint64_t last_rx_ns;            /* last RTP/RTCP arrival */
 	uint64_t rx_last_poll;          /* TSC of the previous RX poll */
@@ -390,6 +402,9 @@ void dp_rx_srtp_flush(struct dp_worker *w, uint64_t now_ns);
 
 /* NTP timestamp (RFC 3550 4) of a monotonic ns time: the data plane's own
  * clock, good for RTT (both ends of the subtraction are ours). */
+/* dp_view.c: r's peer view (zeroed when the peer sent no report on it) */
+void dp_peer_view(const struct mbl_dp *dp, const struct dp_rx *r, struct mbl_dp_peer_view *v);
+
 static inline uint64_t dp_ns_to_ntp(uint64_t ns)
 {
 	uint64_t sec = ns / MBL_NS_PER_S, frac = ns % MBL_NS_PER_S;

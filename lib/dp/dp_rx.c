@@ -269,6 +269,7 @@ static void rx_jitter(struct dp_worker *w, struct dp_rx *r, uint32_t rtp_ts, uin
 		w->c.rx_timing_skipped++;
 	} else {
 		mbl_rx_jitter_update(&r->jit, rtp_ts, now_ns, cr);
+		w->c.rx_timed_poll++;
 	}
 }
 
@@ -372,15 +373,28 @@ static bool rx_rtcp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t l
 		}
 		for (unsigned b = 0; b < ci.pkt[k].count && rb_off + 24 <= ci.pkt[k].len;
 		     b++, rb_off += 24) {
-			uint32_t ssrc, lsr, dlsr, a = (uint32_t)(dp_ns_to_ntp(now_ns) >> 16);
+			uint32_t ssrc, lost, lsr, dlsr, a = (uint32_t)(dp_ns_to_ntp(now_ns) >> 16);
 
 			memcpy(&ssrc, q + rb_off, 4);
+			memcpy(&lost, q + rb_off + 4, 4);
 			memcpy(&lsr, q + rb_off + 16, 4);
 			memcpy(&dlsr, q + rb_off + 20, 4);
 			ssrc = rte_be_to_cpu_32(ssrc);
 			lsr = rte_be_to_cpu_32(lsr);
 			dlsr = rte_be_to_cpu_32(dlsr);
-			if (ssrc != dp->s[stream].ssrc || lsr == 0)
+			if (ssrc != dp->s[stream].ssrc)
+				continue;
+			/* the peer's view of our stream (6.4.1): fraction lost,
+			 * cumulative lost (signed 24 bits), highest SEQ, jitter */
+			lost = rte_be_to_cpu_32(lost);
+			r->peer_fraction = (uint8_t)(lost >> 24);
+			r->peer_lost = (int32_t)(lost << 8) >> 8;
+			memcpy(&r->peer_ext_seq, q + rb_off + 8, 4);
+			r->peer_ext_seq = rte_be_to_cpu_32(r->peer_ext_seq);
+			memcpy(&r->peer_jitter_ts, q + rb_off + 12, 4);
+			r->peer_jitter_ts = rte_be_to_cpu_32(r->peer_jitter_ts);
+			r->peer_reports++;
+			if (lsr == 0)
 				continue;
 			/* units of 1/65536 s, mod 2^32; a negative result means a
 			 * bogus DLSR from the peer: no RTT from this block */

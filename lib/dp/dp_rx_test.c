@@ -359,6 +359,47 @@ static void test_rtt_from_rr(void **state)
 	assert_in_range(r->rtt_us, 100000 - 40, 100000 + 40);
 }
 
+/* B loses 2 of A's 7 packets (across A's SEQ wrap) and reports it: A's
+ * view of the peer holds exactly B's figures (RFC 3550 6.4.1): cumulative
+ * lost, fraction, extended highest SEQ (expected counted from A's first
+ * SEQ) and jitter converted to ms; stop hands them to the call's result. */
+static void test_peer_view(void **state)
+{
+	struct fix *f = *state;
+	struct mbl_dp_peer_view v;
+	struct mbl_net_info ni;
+	static const unsigned got[] = { 0, 1, 2, 5, 6 };
+	uint16_t len;
+
+	f->a.dp.r[0].tx_seq0 = f->a.dp.s[0].seq; /* 65533 */
+	for (unsigned k = 0; k < 7; k++) {
+		bool dtmf;
+
+		f->len[k] = dp_build_rtp(&f->a.dp, &f->a.dp.s[0], 0, f->buf[k], k * 20 * MS, &dtmf);
+	}
+	for (unsigned k = 0; k < MBL_ARRAY_SIZE(got); k++)
+		deliver(f, got[k], 0, false, got[k] * 20 * MS + (got[k] == 1 ? 6 * MS : 0));
+	assert_int_equal(mbl_rx_seq_lost(&f->b.dp.r[0].seq), 2);
+	assert_true(mbl_rx_jitter_rtcp(&f->b.dp.r[0].jit) > 0);
+	dp_peer_view(&f->a.dp, &f->a.dp.r[0], &v);
+	assert_int_equal(v.reports, 0);
+	len = dp_build_rtcp(&f->b.dp, 0, f->buf[7], 200 * MS);
+	assert_int_equal(mbl_net_parse(f->buf[7], len, 0, &ni), MBL_NET_C_UDP);
+	dp_rx_udp_payload(f->a.w, 0, false, f->buf[7] + ni.payload_off, ni.payload_len, 210 * MS);
+	assert_int_equal(f->a.w->c.rx_rtcp, 1);
+	dp_peer_view(&f->a.dp, &f->a.dp.r[0], &v);
+	assert_int_equal(v.reports, 1);
+	assert_int_equal(v.lost, 2);
+	assert_int_equal(v.expected, 7);
+	assert_int_equal(f->a.dp.r[0].peer_ext_seq, 65539);
+	assert_true(v.fraction_lost_pct == (2 * 256 / 7) * 100.0 / 256.0);
+	assert_true(v.jitter_ms == mbl_rx_jitter_rtcp(&f->b.dp.r[0].jit) * 1000.0 / 8000.0);
+	/* a negative cumulative count (duplicates, RFC 3550 A.3) is kept signed */
+	f->a.dp.r[0].peer_lost = (int32_t)(0xfffffeu << 8) >> 8;
+	dp_peer_view(&f->a.dp, &f->a.dp.r[0], &v);
+	assert_int_equal(v.lost, -2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +412,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rx_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtt_from_report_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtt_from_rr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_view, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

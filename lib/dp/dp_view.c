@@ -13,16 +13,44 @@ static void add_counters(struct mbl_dp_counters *t, const struct mbl_dp_counters
 		dst[i] += __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 }
 
+void dp_peer_view(const struct mbl_dp *dp, const struct dp_rx *r, struct mbl_dp_peer_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (r->peer_reports == 0)
+		return;
+	v->reports = r->peer_reports;
+	v->lost = r->peer_lost;
+	/* our SEQ started at tx_seq0 with cycle 0: the peer's extended highest
+	 * counts from there (a peer that missed our first packets started its
+	 * own count later, so this is an upper bound of what it expected) */
+	v->expected = (uint32_t)(r->peer_ext_seq - r->tx_seq0) + 1u;
+	v->fraction_lost_pct = r->peer_fraction * 100.0 / 256.0;
+	v->jitter_ms = (double)r->peer_jitter_ts * 1000.0 / dp->conf.codec->clock_rate;
+}
+
+static void add_peer(struct mbl_dp_totals *t, const struct mbl_dp_peer_view *v)
+{
+	if (v->reports == 0)
+		return;
+	t->peer_streams++;
+	t->peer_lost += v->lost;
+	t->peer_expected += v->expected;
+	mbl_hist_add(&t->peer_jitter_us, (uint64_t)(v->jitter_ms * 1000.0 + 0.5));
+}
+
 static void add_stream(const struct mbl_dp *dp, uint32_t i, struct mbl_dp_totals *t,
 		       uint64_t end_ns)
 {
 	const struct dp_stream *s = &dp->s[i];
 	const struct dp_rx *r = &dp->r[i];
 	uint32_t cr = dp->conf.codec->clock_rate;
+	struct mbl_dp_peer_view pv;
 
 	if (dp->conf.dynamic && s->state == DP_S_STOPPED)
 		return; /* an idle call slot: its last call is in the worker's ended */
 	t->streams_running += s->state == DP_S_RUN;
+	dp_peer_view(dp, r, &pv);
+	add_peer(t, &pv);
 	if (!r->have_peer) {
 		t->streams_silent++;
 		return;
@@ -72,11 +100,25 @@ void mbl_dp_totals(const struct mbl_dp *dp, struct mbl_dp_totals *t, bool with_s
 		t->streams_receiving += (uint32_t)e->receiving;
 		t->jitter_mean_ms += e->jitter_sum_ms;
 		mbl_hist_merge(&t->jitter_us, &e->jitter_us);
+		t->peer_streams += (uint32_t)e->peer_streams;
+		t->peer_lost += e->peer_lost;
+		t->peer_expected += e->peer_expected;
+		mbl_hist_merge(&t->peer_jitter_us, &e->peer_jitter_us);
+		mbl_hist_merge(&t->rtt_us, &e->rtt_us);
+		t->rtt_mean_ms += mbl_hist_mean(&e->rtt_us) / 1e3 * (double)mbl_hist_count(&e->rtt_us);
 	}
 	if (t->streams_receiving)
 		t->jitter_mean_ms /= t->streams_receiving;
 	if (mbl_hist_count(&t->rtt_us))
 		t->rtt_mean_ms /= (double)mbl_hist_count(&t->rtt_us);
+}
+
+double mbl_dp_timed_share_pct(const struct mbl_dp_totals *t)
+{
+	uint64_t timed = t->c.rx_timed_port + t->c.rx_timed_poll;
+	uint64_t all = timed + t->c.rx_timing_skipped;
+
+	return all ? 100.0 * (double)timed / (double)all : 100.0;
 }
 
 static void drops_json(const struct mbl_dp_totals *t, struct mbl_json *j)
@@ -152,6 +194,15 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 	mbl_json_u64(j, "probe_ok", t->c.rx_probe_ok);
 	mbl_json_u64(j, "timing_skipped", t->c.rx_timing_skipped);
 	mbl_json_u64(j, "timed_by_port", t->c.rx_timed_port);
+	mbl_json_u64(j, "timed_by_poll", t->c.rx_timed_poll);
+	mbl_json_obj_close(j);
+	/* what jitter and delay rest on (docs/report.md) */
+	mbl_json_obj_open(j, "timing");
+	mbl_json_dbl(j, "timed_share_pct", mbl_dp_timed_share_pct(t));
+	mbl_json_dbl(j, "floor_pct", MBL_DP_TIMED_FLOOR_PCT);
+	mbl_json_bool(j, "trusted", mbl_dp_timed_share_pct(t) >= MBL_DP_TIMED_FLOOR_PCT);
+	mbl_json_str(j, "source", t->c.rx_timed_port && t->c.rx_timed_poll ? "port+poll"
+				  : t->c.rx_timed_port ? "port" : t->c.rx_timed_poll ? "poll" : "none");
 	mbl_json_obj_close(j);
 	mbl_json_obj_open(j, "rtcp");
 	mbl_json_u64(j, "tx_packets", t->c.tx_rtcp);
@@ -163,6 +214,15 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 	mbl_hist_json(j, "one_way_delay_us", &t->delay_ns, 1e3);
 	mbl_hist_json(j, "rtt_ms", &t->rtt_us, 1e3);
 	mbl_json_dbl(j, "mos", mos_of(dp, t));
+	/* what the far end says of our streams, beside our view of its */
+	mbl_json_obj_open(j, "peer");
+	mbl_json_u64(j, "streams_with_reports", t->peer_streams);
+	mbl_json_i64(j, "lost", t->peer_lost);
+	mbl_json_u64(j, "expected", t->peer_expected);
+	mbl_json_dbl(j, "loss_pct", t->peer_expected ? 100.0 * (double)t->peer_lost /
+							   (double)t->peer_expected : 0);
+	mbl_hist_json(j, "jitter_ms", &t->peer_jitter_us, 1e3);
+	mbl_json_obj_close(j);
 	drops_json(t, j);
 	if (dp->conf.srtp_tx || dp->conf.srtp_rx || dp->hs != NULL) {
 		mbl_json_obj_open(j, "srtp");

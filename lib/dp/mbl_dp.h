@@ -104,6 +104,7 @@ struct mbl_dp_conf {
 	X(rx_probe_ok)     /* probe payloads verified intact */                \
 	X(rx_timing_skipped) /* RTP kept out of jitter/delay: arrival unknown */ \
 	X(rx_timed_port)   /* RTP whose jitter took the port's RX timestamp */ \
+	X(rx_timed_poll)   /* RTP whose jitter took the poll time of its burst */ \
 	X(rx_ssrc_change)  /* a stream's peer changed SSRC (state reset) */    \
 	X(rx_dispatched)   /* handed to the owning worker */                   \
 	X(arp_reply_tx)                                                        \
@@ -181,7 +182,22 @@ struct mbl_dp_totals {
 	struct mbl_hist delay_ns;     /* probe one-way delay */
 	struct mbl_hist jitter_us;    /* per-stream mean jitter (us) */
 	struct mbl_hist rtt_us;       /* per-stream last RTCP RTT */
+	/* the far end's view (mbl_dp_peer_view) summed over the streams it
+	 * reported on */
+	uint32_t peer_streams;
+	int64_t peer_lost;
+	uint64_t peer_expected;
+	struct mbl_hist peer_jitter_us; /* per stream, the jitter it measured */
 };
+
+/* Jitter and one-way delay rest on the packets whose arrival time is
+ * known (the port's stamp, or a poll that came without a gap): the share
+ * of those among the RTP packets that were jitter samples, in percent (100
+ * when there were none). Below MBL_DP_TIMED_FLOOR_PCT the figures are not
+ * trusted: the report and console say so and the verdict counts them as
+ * not measured (docs/report.md). */
+#define MBL_DP_TIMED_FLOOR_PCT 90.0
+double mbl_dp_timed_share_pct(const struct mbl_dp_totals *t);
 
 struct mbl_dp;
 
@@ -268,6 +284,16 @@ struct mbl_dp_media {
 };
 
 /* What a stopped stream did during its call (handed back on reap). */
+/* The far end's view of one of our streams: the last RTCP report block it
+ * sent about our SSRC (RFC 3550 6.4.1). reports == 0: it sent none. */
+struct mbl_dp_peer_view {
+	uint32_t reports;            /* report blocks received about our SSRC */
+	int64_t lost;                /* its cumulative number of packets lost */
+	uint64_t expected;           /* its extended highest SEQ - our first SEQ + 1 */
+	double fraction_lost_pct;    /* its loss in the interval before that report */
+	double jitter_ms;            /* the interarrival jitter it measured */
+};
+
 struct mbl_dp_stream_result {
 	uint32_t stream;
 	uint64_t tx_packets, rx_packets, lost;
@@ -275,6 +301,8 @@ struct mbl_dp_stream_result {
 	uint32_t srtp_auth_fail;
 	double jitter_mean_ms;
 	double delay_mean_ms;        /* one-way (probe payloads), 0 = none measured */
+	struct mbl_dp_peer_view peer;
+	double rtt_ms;               /* last RTT from RTCP; < 0 = none */
 	void *user;                  /* as given to mbl_dp_stream_stop */
 };
 

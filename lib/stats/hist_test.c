@@ -176,6 +176,9 @@ static void test_hist_json(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	const struct mbl_jv *root, *b;
+	double prev_hi = 0;
+	uint64_t sum = 0;
 	unsigned i;
 
 	(void)state;
@@ -193,12 +196,66 @@ static void test_hist_json(void **state)
 	/* p50 = 50000 ns: bucket [49664, 50176) midpoint 49920 -> 49.92 us;
 	 * p90 90000 in [89088, 90112) -> 89600; p99 99000 in [98304, 99328)
 	 * -> 98816; p99.9 = rank 100 = max */
-	assert_string_equal(buf,
+	assert_non_null(strstr(buf,
 		"{\"lat_us\":{\"count\":100,\"min\":1,\"mean\":50.5,"
 		"\"p50\":49.92,\"p90\":89.6,\"p99\":98.816,\"p999\":100,"
-		"\"max\":100},\"empty\":{\"count\":0,\"min\":0,\"mean\":0,"
-		"\"p50\":0,\"p90\":0,\"p99\":0,\"p999\":0,\"max\":0}}");
+		"\"max\":100,\"buckets\":[[1,1.008,1],[2,2.016,1],"));
+	assert_non_null(strstr(buf, "\"empty\":{\"count\":0,\"min\":0,\"mean\":0,"
+		"\"p50\":0,\"p90\":0,\"p99\":0,\"p999\":0,\"max\":0,\"buckets\":[]}}"));
+	/* the buckets read back: ascending, each sample in exactly one */
+	root = mbl_jv_parse(buf, len, NULL, 0);
+	assert_non_null(root);
+	b = mbl_jv_get(root, "lat_us.buckets");
+	assert_int_equal(b->type, MBL_JV_ARR);
+	for (const struct mbl_jv *e = b->child; e != NULL; e = e->next) {
+		double lo = mbl_jv_num(mbl_jv_get(e, "0"), -1), hi = mbl_jv_num(mbl_jv_get(e, "1"), -1);
+
+		assert_true(lo >= prev_hi && hi > lo);
+		prev_hi = hi;
+		sum += (uint64_t)mbl_jv_num(mbl_jv_get(e, "2"), 0);
+	}
+	assert_int_equal(sum, 100);
+	mbl_jv_free(root);
 	free(buf);
+}
+
+/* what was added between two copies: counts and buckets exact, min/max
+ * the bounds of the outer buckets, percentiles of the new samples only */
+static void test_hist_since(void **state)
+{
+	uint64_t lo, hi;
+
+	(void)state;
+	mbl_hist_reset(&ha);
+	for (unsigned i = 0; i < 1000; i++)
+		mbl_hist_add(&ha, 5);
+	hb = ha;
+	for (unsigned i = 0; i < 10; i++)
+		mbl_hist_add(&ha, 1000 + i);
+	mbl_hist_since(&ha, &hb);
+	assert_int_equal(mbl_hist_count(&ha), 10);
+	assert_int_equal(ha.bucket[mbl_hist_index(5)], 0);
+	mbl_hist_bucket_bounds(mbl_hist_index(1000), &lo, &hi);
+	assert_true(lo <= 1000 && hi > 1000);
+	assert_int_equal(mbl_hist_min(&ha), lo);
+	assert_true(mbl_hist_max(&ha) >= 1009);
+	assert_true(mbl_hist_pct(&ha, 50) >= 1000 && mbl_hist_pct(&ha, 50) <= 1010);
+	assert_true(mbl_hist_mean(&ha) == 1004.5);
+	/* nothing new: empty */
+	hb = ha;
+	mbl_hist_since(&ha, &hb);
+	assert_int_equal(mbl_hist_count(&ha), 0);
+	assert_int_equal(mbl_hist_max(&ha), 0);
+	/* bounds tile the range */
+	for (unsigned i = 0; i + 1 < MBL_HIST_BUCKETS; i++) {
+		uint64_t lo2, hi2;
+
+		mbl_hist_bucket_bounds(i, &lo, &hi);
+		mbl_hist_bucket_bounds(i + 1, &lo2, &hi2);
+		assert_int_equal(hi, lo2);
+		assert_int_equal(mbl_hist_index(lo), i);
+		assert_int_equal(mbl_hist_index(hi - 1), i);
+	}
 }
 
 int main(void)
@@ -210,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_hist_pct_vs_sorted),
 		cmocka_unit_test(test_hist_out_of_range),
 		cmocka_unit_test(test_hist_json),
+		cmocka_unit_test(test_hist_since),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

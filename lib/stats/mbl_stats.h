@@ -376,6 +376,13 @@ static inline void mbl_hist_add(struct mbl_hist *h, uint64_t v)
 void mbl_hist_reset(struct mbl_hist *h);
 /* dst += src. Any thread owning dst and holding a stable copy of src. */
 void mbl_hist_merge(struct mbl_hist *dst, const struct mbl_hist *src);
+/* h -= then, where then is an earlier copy of the same histogram (every
+ * bucket of then <= h's): what was added since. min and max become the
+ * bounds of the outermost non-empty buckets (the exact ones are lost), sum
+ * stays exact. Control plane. */
+void mbl_hist_since(struct mbl_hist *h, const struct mbl_hist *then);
+/* Bounds [lo, hi) of bucket i, in recorded units. */
+void mbl_hist_bucket_bounds(unsigned i, uint64_t *lo, uint64_t *hi);
 uint64_t mbl_hist_count(const struct mbl_hist *h);
 uint64_t mbl_hist_min(const struct mbl_hist *h);  /* exact; 0 if empty */
 uint64_t mbl_hist_max(const struct mbl_hist *h);  /* exact; 0 if empty */
@@ -386,9 +393,11 @@ double mbl_hist_mean(const struct mbl_hist *h);   /* exact; 0 if empty */
  * returns min and p = 100 the exact max. 0 if empty. Control plane. */
 uint64_t mbl_hist_pct(const struct mbl_hist *h, double p);
 
-/* Write {"count","min","mean","p50","p90","p99","p999","max"} under key,
- * every value but count divided by div (e.g. 1e3 for ns -> us; div <= 0
- * means 1). Control plane. */
+/* Write {"count","min","mean","p50","p90","p99","p999","max","buckets"}
+ * under key, every value but the counts divided by div (e.g. 1e3 for ns ->
+ * us; div <= 0 means 1). buckets: [[lo, hi, count], ...] for each
+ * non-empty bucket in ascending order, enough to merge reports exactly
+ * and draw the distribution. Control plane. */
 void mbl_hist_json(struct mbl_json *j, const char *key,
 		   const struct mbl_hist *h, double div);
 

@@ -91,6 +91,45 @@ static uint64_t pct_rank(uint64_t count, double p)
 	return r < 1 ? 1 : (r > count ? count : r);
 }
 
+void mbl_hist_bucket_bounds(unsigned i, uint64_t *lo, uint64_t *hi)
+{
+	unsigned g;
+
+	if (i < 2 * MBL_HIST_SUB) {
+		*lo = i;
+		*hi = (uint64_t)i + 1;
+		return;
+	}
+	g = i / MBL_HIST_SUB - 1;
+	*lo = (uint64_t)(i - g * MBL_HIST_SUB) << g;
+	*hi = *lo + (1ULL << g);
+}
+
+void mbl_hist_since(struct mbl_hist *h, const struct mbl_hist *then)
+{
+	uint64_t lo, hi;
+	int first = -1, last = -1;
+
+	h->count = h->count >= then->count ? h->count - then->count : 0;
+	h->sum = h->sum >= then->sum ? h->sum - then->sum : 0;
+	for (unsigned i = 0; i < MBL_HIST_BUCKETS; i++) {
+		h->bucket[i] = h->bucket[i] >= then->bucket[i] ? h->bucket[i] - then->bucket[i] : 0;
+		if (h->bucket[i] != 0) {
+			if (first < 0)
+				first = (int)i;
+			last = (int)i;
+		}
+	}
+	if (first < 0) {
+		mbl_hist_reset(h);
+		return;
+	}
+	mbl_hist_bucket_bounds((unsigned)first, &lo, &hi);
+	h->min = lo;
+	mbl_hist_bucket_bounds((unsigned)last, &lo, &hi);
+	h->max = hi - 1;
+}
+
 uint64_t mbl_hist_pct(const struct mbl_hist *h, double p)
 {
 	uint64_t rank, cum = 0;
@@ -129,5 +168,21 @@ void mbl_hist_json(struct mbl_json *j, const char *key,
 	mbl_json_dbl(j, "p99", (double)mbl_hist_pct(h, 99) / div);
 	mbl_json_dbl(j, "p999", (double)mbl_hist_pct(h, 99.9) / div);
 	mbl_json_dbl(j, "max", (double)mbl_hist_max(h) / div);
+	mbl_json_arr_open(j, "buckets");
+	for (unsigned i = 0; h->count != 0 && i < MBL_HIST_BUCKETS; i++) {
+		uint64_t lo, hi;
+
+		if (h->bucket[i] == 0)
+			continue;
+		mbl_hist_bucket_bounds(i, &lo, &hi);
+		mbl_json_arr_open(j, NULL);
+		j->flat++; /* one line per bucket */
+		mbl_json_dbl(j, NULL, (double)lo / div);
+		mbl_json_dbl(j, NULL, (double)hi / div);
+		mbl_json_u64(j, NULL, h->bucket[i]);
+		mbl_json_arr_close(j);
+		j->flat--;
+	}
+	mbl_json_arr_close(j);
 	mbl_json_obj_close(j);
 }

@@ -15,6 +15,8 @@
 #  7-9. the end of a run (run.drain_ms): calls in setup answered in the
 #     drain; without one cancelled (cancelled_at_end, not failed); SIGINT
 #     in the drain ends it at once with exit 3
+#  10. run.duration auto: a UAS answers until interrupted, a UAC with
+#     call.total runs until its calls are done
 . tests/functional/lib.sh
 lab_init
 N=0
@@ -195,4 +197,26 @@ end_run sigint-drain 30000 20000 6
 [ "$ea" -eq 3 ] && [ "$ms" -lt 3000 ] &&
 	ok "SIGINT in the drain: exit 3, $ms ms after the signal" ||
 	fail "SIGINT in the drain: exit $ea, $ms ms after the signal"
+# 10. run.duration auto: a UAS with no duration answers until interrupted;
+# a UAC with call.total and no duration runs until those calls are done
+# (30 calls at 10/s: 3 s, past no default), not 10 s and not cut short
+N=$((N + 1))
+inst uas 26060
+pb=$LAST_PID
+sleep 1
+inst uac 26062 --set sip.target=127.0.0.1:26060 --set call.rate=10 --set call.total=30 \
+	--set call.hold=fixed:200
+pa=$LAST_PID
+wait "$pa"; ea=$?
+sleep 1
+kill -0 "$pb" 2>/dev/null && alive=yes || alive=no
+kill -INT "$pb"; wait "$pb"; eb=$?
+got=$(python3 -c "
+import json
+a = json.load(open('$OUT/verdict-$N-uac.json')); b = json.load(open('$OUT/verdict-$N-uas.json'))
+print(a['calls']['succeeded'], a['run']['duration_s'], b['calls']['succeeded'], b['run']['duration_s'],
+      b['run']['interrupted'])")
+[ "$ea" -eq 0 ] && [ "$alive" = yes ] && [ "$eb" -eq 3 ] && [ "$got" = "30 0 30 0 True" ] &&
+	ok "duration auto: UAC placed all 30 and exit 0, UAS still answering after it, SIGINT exit 3" ||
+	fail "duration auto: UAC exit $ea, UAS alive $alive exit $eb, (uac ok, dur, uas ok, dur, int) $got"
 finish
