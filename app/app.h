@@ -72,6 +72,13 @@ void app_timeline_end(struct app *a);
 void app_timeline_json(const struct app *a, struct mbl_json *j);
 void app_timeline_free(struct app *a);
 
+/* modes.c: run.modes. check: -EINVAL with err when the scenario cannot
+ * run modes (not a UAC, no run.report); run: each mode as a child run of
+ * this program with argv plus the mode's keys, then the table; returns
+ * the worst exit status (3 when interrupted). Before EAL. */
+int app_modes_check(const struct app *a, char *err, size_t errlen);
+int app_modes_run(struct app *a, int argc, char **argv);
+
 /* telemetry.c: /mediablast/stats and /mediablast/streams. */
 void app_telemetry_register(struct app *a);
 void app_telemetry_detach(void);

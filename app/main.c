@@ -546,10 +546,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mediablast: %s\n", err);
 		return MBL_EXIT_USAGE;
 	}
-	if (app_verdict_limits(&a, err, sizeof(err)) < 0) {
+	if (app_verdict_limits(&a, err, sizeof(err)) < 0 ||
+	    app_modes_check(&a, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mediablast: %s\n", err);
 		return MBL_EXIT_USAGE;
 	}
+	if (a.cfg.run.modes[0] != '\0')
+		return app_modes_run(&a, argc, argv);
 	/* an output file we cannot write is found now, not after the run */
 	if (a.cfg.run.report[0] != '\0' && app_report_probe(a.cfg.run.report) < 0)
 		return MBL_EXIT_USAGE;

@@ -2,10 +2,12 @@
 # make demo: the main job on the embedded default scenario. A UAC and a UAS
 # mediablast instance in two lab namespaces joined by a veth pair
 # (198.18.0.0/15): SIP on kernel sockets (198.18.0.1 -> 198.18.0.2), media on
-# net_af_packet (198.18.1.1 <-> 198.18.1.2). The same load runs five times -
-# plain RTP and SDES-SRTP over SIP/UDP and SIP/TLS, and DTLS-SRTP (the
-# handshake on the media port, on the data plane's mbufs) over SIP/UDP - and
-# the five reports are printed side by side: what encryption costs, measured.
+# net_af_packet (198.18.1.1 <-> 198.18.1.2). The UAC runs the same load once
+# per media security mode (run.modes: plain RTP, SDES-SRTP, DTLS-SRTP with
+# the handshake on the data plane's mbufs, and a dual offer) over SIP/UDP,
+# then plain and SDES over SIP/TLS, against one UAS that accepts them all;
+# the six reports are compared side by side (mediablast compare: what
+# encryption costs, measured) and drawn in one HTML report.
 set -u
 MBL=${1:-build/mediablast}
 CALLS=${CALLS:-300}
@@ -39,23 +41,24 @@ mkdir -p "$PKI"
 sh "$(dirname "$0")/lab_pki.sh" "$PKI" uas IP:198.18.0.2 ||
 	{ echo "demo: cannot make the TLS certificates (openssl)"; exit 1; }
 
-# run NAME ENCRYPTION TRANSPORT [OPTIONS FOR BOTH]
-run() {
-	name=$1 enc=$2 tp=$3 extra=${4:-} port=5060 uas_tls="" uac_tls="" console=false
+# modes TRANSPORT MODES: a UAS accepting every mode, and a UAC running MODES
+# (run.modes) one after the other, reports $OUT/uac-TRANSPORT-MODE.json
+modes() {
+	tp=$1 list=$2 port=5060 uas_tls="" uac_tls="" console=false
 	[ "$tp" = tls ] && port=5061 && uas_tls="--set sip.tls.cert_file=$PKI/uas.pem \
 		--set sip.tls.key_file=$PKI/uas.key" && uac_tls="--set sip.tls.ca_file=$PKI/ca.pem"
-	[ "$name" = plain-udp ] && console=true
 	common="--set port.profile=net_af_packet --set media.payload=probe \
-	 --set media.encryption=$enc --set media.srtp_engine=cryptodev --set sip.transport=$tp \
-	 --set call.limit=1000 $extra"
+	 --set media.srtp_engine=cryptodev --set sip.transport=$tp --set call.limit=1000"
 	dur=$((CALLS / RATE + HOLD / 1000 + 3))
-	echo "== $name: $CALLS calls at $RATE/s, ${HOLD} ms each, media $enc, SIP over $tp"
+	echo "== SIP over $tp: $CALLS calls at $RATE/s, ${HOLD} ms each, media: $list"
+	# the UAS answers until it is stopped (run.duration auto)
 	# shellcheck disable=SC2086
 	ip netns exec "$TAG-b" "$MBL" --no-huge -m 512 -l 0-1 --main-lcore 1 --file-prefix "$TAG-b" \
 		--log-level=error -- $common --role uas --set port.iface=vb \
+		--set media.encryption=dual --set media.policy=optional --set media.rtcp_mux=true \
 		--set media.local_ip=198.18.1.2 --set media.remote_ip=198.18.1.1 \
 		--set sip.listen=198.18.0.2:$port $uas_tls --set run.console=false \
-		--duration $((dur + 4)) --report "$OUT/$name-uas.json" > "$OUT/$name-uas.log" 2>&1 &
+		--report "$OUT/uas-$tp.json" > "$OUT/uas-$tp.log" 2>&1 &
 	PB=$!
 	sleep 2
 	# shellcheck disable=SC2086
@@ -64,55 +67,28 @@ run() {
 		--set media.local_ip=198.18.1.1 --set media.remote_ip=198.18.1.2 \
 		--set sip.listen=198.18.0.1:$port --set sip.target=198.18.0.2:$port $uac_tls \
 		--set call.rate=$RATE --set call.total=$CALLS --set call.hold=fixed:$HOLD \
-		--set run.console=$console --duration $dur --report "$OUT/$name-uac.json" \
-		> "$OUT/$name-uac.log" 2>&1 &
-	PA=$!
-	[ "$console" = true ] && tail -f "$OUT/$name-uac.log" --pid=$PA 2>/dev/null | grep '^\['
-	wait "$PA"; ra=$?
-	wait "$PB"; rb=$?
-	PA= PB=
-	[ "$ra" -eq 0 ] && [ "$rb" -eq 0 ] || { echo "demo: $name: an instance failed ($ra/$rb); see $OUT"; exit 1; }
+		--set run.modes="$list" --set run.console=$console \
+		--report "$OUT/uac-$tp.json" > "$OUT/uac-$tp.log" 2>&1
+	ra=$?
+	kill -INT "$PB"; wait "$PB"
+	PB=
+	grep -E '^  [a-z]+ +exit' "$OUT/uac-$tp.log"
+	[ "$ra" -eq 0 ] || { echo "demo: SIP over $tp: a mode failed (exit $ra); see $OUT/uac-$tp.log"; exit 1; }
 }
 
-run plain-udp none udp
-run sdes-udp sdes udp
-run plain-tls none tls
-run sdes-tls sdes tls
-run dtls-udp dtls udp "--set media.rtcp_mux=true"
+modes udp none,sdes,dtls,dual
+modes tls none,sdes
 
-python3 - "$OUT" <<'PY'
-import json, sys
-out = sys.argv[1]
-names = ["plain-udp", "sdes-udp", "plain-tls", "sdes-tls", "dtls-udp"]
-uac = {n: json.load(open(f"{out}/{n}-uac.json")) for n in names}
-uas = {n: json.load(open(f"{out}/{n}-uas.json")) for n in names}
-rows = [
-    ("calls attempted", lambda a, b: a["calls"]["attempted"]),
-    ("calls succeeded", lambda a, b: a["calls"]["succeeded"]),
-    ("calls failed", lambda a, b: a["calls"]["failed"]),
-    ("calls/s achieved", lambda a, b: round(a["calls"]["cps_achieved"], 1)),
-    ("ASR %", lambda a, b: round(a["calls"]["asr_pct"], 1)),
-    ("setup p50 (ms)", lambda a, b: a["sip"]["setup_ms"]["p50"]),
-    ("setup p99 (ms)", lambda a, b: a["sip"]["setup_ms"]["p99"]),
-    ("SIP retransmissions", lambda a, b: a["sip"]["retransmissions"]),
-    ("media: SDES/DTLS/plain", lambda a, b: f'{a["calls"]["media"]["sdes"]}/{a["calls"]["media"]["dtls"]}/{a["calls"]["media"]["plain"]}'),
-    ("DTLS handshake p50 (ms)", lambda a, b: a["calls"]["dtls"]["handshake_ms"]["p50"] if "dtls" in a["calls"] else "-"),
-    ("media both ways (calls)", lambda a, b: a["calls"]["media"]["flowed_both_ways"]),
-    ("RTP sent (UAC)", lambda a, b: a["media"]["rtp"]["tx_packets"]),
-    ("RTP received (UAS)", lambda a, b: b["media"]["rtp"]["rx_packets"]),
-    ("after hang-up (UAS)", lambda a, b: b["media"]["dropped"]["stream_idle"]),
-    ("lost", lambda a, b: a["media"]["rtp"]["lost"] + b["media"]["rtp"]["lost"]),
-    ("SRTP auth failures", lambda a, b: a["media"]["dropped"]["srtp_auth_fail"] + b["media"]["dropped"]["srtp_auth_fail"]),
-    ("jitter mean (ms)", lambda a, b: round(b["media"]["jitter_mean_ms"], 4)),
-    ("one-way delay p50 (us)", lambda a, b: b["media"]["one_way_delay_us"]["p50"]),
-    ("MOS (G.107)", lambda a, b: round(b["media"]["mos"], 2)),
-    ("pacer lateness p99 (us)", lambda a, b: a["pacing"]["lateness_us"]["p99"]),
-]
-print(f"\n{'':26}" + "".join(f"{n:>12}" for n in names))
-for label, f in rows:
-    print(f"{label:26}" + "".join(f"{str(f(uac[n], uas[n])):>12}" for n in names))
-ok = all(uac[n]["calls"]["failed"] == 0 and uac[n]["calls"]["succeeded"] == uac[n]["calls"]["attempted"]
-         for n in names)
-print("\nevery call succeeded in every run" if ok else "\nsome calls failed: see failed_by_reason in the reports")
-PY
-echo "reports: $OUT/*-uac.json $OUT/*-uas.json"
+echo
+echo "== what each mode costs, against plain RTP over SIP/UDP (mediablast compare)"
+R="$OUT/uac-udp-none.json $OUT/uac-udp-sdes.json $OUT/uac-udp-dtls.json $OUT/uac-udp-dual.json \
+   $OUT/uac-tls-none.json $OUT/uac-tls-sdes.json"
+# every run must keep every call and the setup p99 within 50 ms of plain's
+# shellcheck disable=SC2086
+"$MBL" compare $R --threshold asr'>='100 --threshold setup_ms.p99=+50 --junit "$OUT/compare.xml"
+rc=$?
+# shellcheck disable=SC2086
+"$MBL" html $R > "$OUT/report.html" || { echo "demo: the HTML report failed"; exit 1; }
+echo
+echo "HTML report: $OUT/report.html   JUnit: $OUT/compare.xml   reports: $OUT/uac-*.json"
+[ "$rc" -eq 0 ] || { echo "demo: a comparison threshold failed (above)"; exit 1; }

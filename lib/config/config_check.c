@@ -413,6 +413,37 @@ int mbl_config_check_suites(const char *v, char *why, size_t len)
 	return 0;
 }
 
+int mbl_config_check_modes(const char *v, char *why, size_t len)
+{
+	static const char *const names[] = { "none", "sdes", "dtls", "dual" };
+	unsigned seen = 0;
+
+	for (const char *p = v; *p != '\0';) {
+		size_t n = strcspn(p, ",");
+		unsigned i;
+
+		for (i = 0; i < MBL_ARRAY_SIZE(names); i++)
+			if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+				break;
+		if (i == MBL_ARRAY_SIZE(names)) {
+			snprintf(why, len, "'%.*s' is not a mode: expected MODE[,MODE...] of "
+				 "none|sdes|dtls|dual", (int)n, p);
+			return -EINVAL;
+		}
+		if (seen & (1u << i)) {
+			snprintf(why, len, "'%s' given twice", names[i]);
+			return -EINVAL;
+		}
+		seen |= 1u << i;
+		p += n;
+		if (*p == ',' && *++p == '\0') {
+			snprintf(why, len, "a mode is missing after the last ','");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int port_of(const char *p, char *why, size_t len)
 {
 	char *end;

@@ -77,6 +77,8 @@ int mbl_config_check_mos(const char *v, char *why, size_t len);
 int mbl_config_check_crypto(const char *v, char *why, size_t len);
 int mbl_config_check_codecs(const char *v, char *why, size_t len);
 int mbl_config_check_suites(const char *v, char *why, size_t len);
+/* run.modes: "" or MODE[,MODE...] of none|sdes|dtls|dual, each once */
+int mbl_config_check_modes(const char *v, char *why, size_t len);
 int mbl_config_check_hostport(const char *v, char *why, size_t len);
 int mbl_config_check_ws_path(const char *v, char *why, size_t len);
 int mbl_config_check_token(const char *v, char *why, size_t len);

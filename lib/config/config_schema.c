@@ -73,6 +73,12 @@ const struct mbl_config_key mbl_config_keys[] = {
 	    "Write one CSV row per call to this file as each call ends (\"\" = none): "
 	    "Call-ID, outcome and reason, SIP status, times, security agreed, handshake and "
 	    "ICE times, packets each way, loss, jitter. Columns: docs/report.md. SIP roles only."),
+	STR("run", "modes", run.modes, mbl_config_check_modes, "list", "",
+	    "UAC: run the scenario once per media security mode listed (none, sdes, dtls, "
+	    "dual; dtls and dual with media.rtcp_mux on), one after the other, each with its "
+	    "own report REPORT-MODE.json (and CDR) named after run.report, which it needs; "
+	    "then print them side by side (mediablast compare). The UAS must accept them all "
+	    "(media.encryption = dual, media.policy = optional, media.rtcp_mux = true)."),
 	STR("run", "key_log", run.key_log, NULL, "path", "",
 	    "Write every SRTP master key in use to this file (mode 0600), one line per "
 	    "stream and direction, for decrypting captures. Off by default: keys never "

@@ -102,6 +102,7 @@ struct mbl_config_run {
 	char report[MBL_CONFIG_PATH_LEN]; /* JSON report path, "" = none */
 	char key_log[MBL_CONFIG_PATH_LEN]; /* SRTP key log, "" = none (default) */
 	char cdr[MBL_CONFIG_PATH_LEN];     /* per-call CSV records, "" = none */
+	char modes[64];                    /* UAC: one run per listed mode, "" = one run */
 	bool console;
 	uint32_t stats_interval_ms;
 	bool telemetry;
