@@ -53,6 +53,8 @@ int app_media_conf(struct app *a, char *err, size_t errlen);
 /* sip_conf.c: scenario -> call engine (roles uac/uas); switches the data
  * plane to call mode. 0 or -EINVAL with err naming the key. */
 int app_sip_conf(struct app *a, char *err, size_t errlen);
+/* Mean call hold (ms) of the configured distribution. */
+double app_hold_mean_ms(const struct mbl_cp_conf *c);
 
 /* keylog.c: run.key_log, written once the streams exist. 0 or -errno. */
 int app_key_log(struct app *a);
@@ -78,6 +80,10 @@ void app_timeline_free(struct app *a);
  * the worst exit status (3 when interrupted). Before EAL. */
 int app_modes_check(const struct app *a, char *err, size_t errlen);
 int app_modes_run(struct app *a, int argc, char **argv);
+/* run.search: one child run per level (lib/verdict's ladder), each judged
+ * by its exit status; the summary to run.report. Returns 0 when a level
+ * passed, 1 when none did, 2 or 3 as the child that ended it. */
+int app_search_run(struct app *a, int argc, char **argv);
 
 /* telemetry.c: /mediablast/stats and /mediablast/streams. */
 void app_telemetry_register(struct app *a);

@@ -553,6 +553,8 @@ int main(int argc, char **argv)
 	}
 	if (a.cfg.run.modes[0] != '\0')
 		return app_modes_run(&a, argc, argv);
+	if (a.cfg.run.search != MBL_CONFIG_SEARCH_OFF)
+		return app_search_run(&a, argc, argv);
 	/* an output file we cannot write is found now, not after the run */
 	if (a.cfg.run.report[0] != '\0' && app_report_probe(a.cfg.run.report) < 0)
 		return MBL_EXIT_USAGE;

@@ -282,8 +282,7 @@ static int dtls_setup(struct app *a, char *err, size_t errlen)
 	return 0;
 }
 
-/* Mean hold (ms) of the configured distribution */
-static double hold_mean_ms(const struct mbl_cp_conf *c)
+double app_hold_mean_ms(const struct mbl_cp_conf *c)
 {
 	if (c->hold == MBL_CP_HOLD_UNIFORM)
 		return (c->hold_a_ms + c->hold_b_ms) / 2.0;
@@ -295,7 +294,7 @@ static double hold_mean_ms(const struct mbl_cp_conf *c)
  * and a call.total the duration cuts short. */
 static void warn_capacity(const struct app *a, const struct mbl_cp_conf *c)
 {
-	double rate = c->rate, hold_s = hold_mean_ms(c) / 1e3, need = rate * hold_s;
+	double rate = c->rate, hold_s = app_hold_mean_ms(c) / 1e3, need = rate * hold_s;
 	double span_s = rate > 0 ? (double)c->total / rate + hold_s : 0;
 	uint32_t dur = mbl_config_duration_s(&a->cfg);
 

@@ -17,6 +17,7 @@ _Static_assert(sizeof(enum mbl_config_role) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum mbl_config_codec) == sizeof(int), "enum size");
 
 static const char *const roles[] = { "uac", "uas", "media", NULL };
+static const char *const searches[] = { "off", "cps", "calls", NULL };
 static const char *const cksums[] = { "auto", "on", "off", NULL };
 static const char *const codecs[] = { "PCMU", "PCMA", "G722", "G729", "opus", NULL };
 static const char *const payloads[] = { "tone", "file", "probe", NULL };
@@ -79,6 +80,21 @@ const struct mbl_config_key mbl_config_keys[] = {
 	    "own report REPORT-MODE.json (and CDR) named after run.report, which it needs; "
 	    "then print them side by side (mediablast compare). The UAS must accept them all "
 	    "(media.encryption = dual, media.policy = optional, media.rtcp_mux = true)."),
+	ENUM("run", "search", run.search, searches, "off",
+	     "UAC capacity search: run the scenario at rising levels, one run each judged by its "
+	     "verdict (every call succeeded, every verdict.* held), from run.search_start by "
+	     "run.search_step up to run.search_max, then run.search_bisect halvings between the "
+	     "highest pass and the first fail. cps: the level is call.rate; calls: concurrent "
+	     "calls (call.rate = level / mean call.hold). Each run's report is "
+	     "REPORT-LEVEL.json; run.report gets the search's summary. Needs run.report."),
+	UINT("run", "search_start", run.search_start, 1, 10000000, "10",
+	     "First level of run.search."),
+	UINT("run", "search_step", run.search_step, 1, 10000000, "10",
+	     "Step between run.search levels."),
+	UINT("run", "search_max", run.search_max, 1, 10000000, "1000",
+	     "Highest run.search level tried."),
+	UINT("run", "search_bisect", run.search_bisect, 0, 20, "3",
+	     "Halvings between the highest passing and the first failing level."),
 	STR("run", "key_log", run.key_log, NULL, "path", "",
 	    "Write every SRTP master key in use to this file (mode 0600), one line per "
 	    "stream and direction, for decrypting captures. Off by default: keys never "

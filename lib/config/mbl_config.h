@@ -38,6 +38,8 @@ struct mbl_json;
  * UAS (as SIPp's uas); mbl_config_duration_s() resolves it. */
 #define MBL_CONFIG_DURATION_AUTO (-1)
 
+enum mbl_config_search { MBL_CONFIG_SEARCH_OFF = 0, MBL_CONFIG_SEARCH_CPS, MBL_CONFIG_SEARCH_CALLS };
+
 enum mbl_config_role {
 	MBL_CONFIG_ROLE_UAC = 0, /* SIP milestone: the app refuses it for now */
 	MBL_CONFIG_ROLE_UAS,     /* SIP milestone: the app refuses it for now */
@@ -103,6 +105,8 @@ struct mbl_config_run {
 	char key_log[MBL_CONFIG_PATH_LEN]; /* SRTP key log, "" = none (default) */
 	char cdr[MBL_CONFIG_PATH_LEN];     /* per-call CSV records, "" = none */
 	char modes[64];                    /* UAC: one run per listed mode, "" = one run */
+	enum mbl_config_search search;     /* UAC: capacity search, one run per level */
+	uint32_t search_start, search_step, search_max, search_bisect;
 	bool console;
 	uint32_t stats_interval_ms;
 	bool telemetry;

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* name (the verdict.<name> key), MIN or MAX (the limit is a floor or a
  * ceiling), unit, what the figure is */
@@ -87,5 +88,27 @@ struct mbl_verdict_calls {
 void mbl_verdict_eval(const struct mbl_verdict_limits *l, const struct mbl_verdict_values *v,
 		      const struct mbl_verdict_calls *calls, bool interrupted,
 		      struct mbl_verdict *out);
+
+/* ---- capacity search (run.search) -------------------------------------------
+ * The levels to try, one run each, judged pass or fail by that run's
+ * verdict: start, start + step, ... up to max, until one fails; then at
+ * most `bisect` halvings between the highest pass and the lowest fail.
+ * The answer is the highest level that passed, with the lowest that
+ * failed above it (0 when none did: max passed). Pure: no I/O. */
+struct mbl_search {
+	uint32_t start, step, max, bisect;   /* in */
+	uint32_t best;                       /* highest passing level, 0 = none yet */
+	uint32_t fail;                       /* lowest failing level, 0 = none yet */
+	uint32_t next;                       /* the level being tried */
+	uint32_t halvings;                   /* bisections done */
+};
+
+/* Begin: the first level to try (start), or 0 when start > max or step
+ * is 0. */
+uint32_t mbl_search_begin(struct mbl_search *s, uint32_t start, uint32_t step, uint32_t max,
+			  uint32_t bisect);
+/* The run at s->next passed (true) or failed: the next level to try, or 0
+ * when the search is over (s->best, s->fail hold the answer). */
+uint32_t mbl_search_result(struct mbl_search *s, bool passed);
 
 #endif
