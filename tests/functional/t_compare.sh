@@ -14,6 +14,7 @@
 #     (the valid keys listed)
 #  5. --junit: well-formed XML (python3 xml.etree, and xmllint), one
 #     testcase per threshold per RUN, failures matching the FAIL lines
+#  6. docs/compare.md names every key --help lists
 # Only figures a busy 2-core machine always meets are asserted: the ring
 # is 300 ms, an immediate answer takes well under 150 ms.
 . tests/functional/lib.sh
@@ -149,4 +150,11 @@ if command -v xmllint > /dev/null; then
 else
 	fail "junit: no xmllint (scripts/deps.sh installs libxml2-utils)"
 fi
+# the user guide lists every key the program knows
+missing=""
+for k in $("$MBL" compare --help | sed -n '/^KEYs/,$p' | awk 'NR > 1 { print $1 }'); do
+	grep -qF "\`$k\`" docs/compare.md || missing="$missing $k"
+done
+[ -z "$missing" ] && ok "docs/compare.md names every key of --help" ||
+	fail "docs/compare.md lacks keys:$missing"
 finish
