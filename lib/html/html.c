@@ -30,11 +30,13 @@ static const char css[] =
 	".int{background:#fff1cc;color:#6e4b00}\n"
 	".na{color:#777;font-style:italic}.warn{color:#a1160a}.note{color:#555}"
 	".better{color:#0b6b2e}.worse{color:#a1160a}.diff{font-size:12px;margin-left:6px}\n"
-	".path{color:#666;font-size:12px}\n"
+	".path{color:#666;font-size:12px;overflow-wrap:anywhere}table.runs{font-size:13px}"
+	"th small{font-weight:400;color:#555}\n"
 	"figure{margin:18px 0;break-inside:avoid;page-break-inside:avoid}"
 	"figcaption{font-size:12px;color:#444;margin:2px 0 0 72px}\n"
 	"svg.chart{max-width:100%;height:auto;display:block}\n"
-	".cfg{columns:2;column-gap:24px;font-size:12px}.cfg div{break-inside:avoid}"
+	".cfg{columns:3;column-gap:20px;font-size:12px}.cfg div{break-inside:avoid;"
+	"overflow-wrap:anywhere}"
 	".cfg code{color:#333}\n"
 	"footer{margin-top:40px;color:#777;font-size:12px}\n"
 	"@media print{body{max-width:none;margin:0;font-size:12px}h2{break-after:avoid}"
@@ -184,9 +186,10 @@ static void calls_cell(FILE *f, const struct mbl_jv *root)
 static void runs_table(FILE *f, const struct mbl_html_run *runs, unsigned n)
 {
 	fputs("<table class=\"runs\">\n<thead><tr><th>run</th><th>role</th>"
-	      "<th>report written (UTC)</th><th class=\"num\">duration</th><th>SIP</th>"
-	      "<th>media</th><th class=\"num\">calls attempted / succeeded / failed</th>"
-	      "<th class=\"num\">CPU</th><th>verdict</th></tr></thead>\n<tbody>\n", f);
+	      "<th>report written<br><small>UTC</small></th><th class=\"num\">duration</th>"
+	      "<th>SIP</th><th>media</th><th class=\"num\">calls<br><small>attempted / "
+	      "succeeded / failed</small></th><th class=\"num\">CPU</th><th>verdict</th></tr>"
+	      "</thead>\n<tbody>\n", f);
 	for (unsigned r = 0; r < n; r++) {
 		const struct mbl_jv *root = runs[r].root;
 
