@@ -338,6 +338,31 @@ static bool rx_rtp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t le
 	return rx_rtp_clear(w, stream, p, len, now_ns);
 }
 
+/* An RTCP feedback message (RFC 4585 6.1: header, sender SSRC, media
+ * SSRC, FCI) about our stream `ours`: counted. A generic NACK's FCI is
+ * PID + BLP pairs, each asking for PID and every set bit's PID + i + 1. */
+static void rx_feedback(struct dp_worker *w, const struct mbl_rtp_rtcp_pkt *k,
+			const uint8_t *q, uint32_t ours)
+{
+	uint32_t media;
+
+	if (k->len < 12)
+		return;
+	memcpy(&media, q + 8, 4);
+	if (rte_be_to_cpu_32(media) != ours && !(k->pt == MBL_RTP_RTCP_PSFB && k->count == 4))
+		return;
+	if (k->pt == MBL_RTP_RTCP_RTPFB && k->count == 1) {
+		w->c.rx_nack++;
+		for (uint32_t o = 12; o + 4 <= k->len; o += 4)
+			w->c.rx_nack_packets += 1u + (unsigned)__builtin_popcount(
+				(unsigned)q[o + 2] << 8 | q[o + 3]);
+	} else if (k->pt == MBL_RTP_RTCP_PSFB && k->count == 1) {
+		w->c.rx_pli++;
+	} else if (k->pt == MBL_RTP_RTCP_PSFB && k->count == 4) {
+		w->c.rx_fir++; /* media SSRC 0: the FCI names the targets */
+	}
+}
+
 /* RTCP (RFC 3550 6.4): remember the peer's SR time for our report blocks,
  * and take RTT = A - LSR - DLSR (6.4.1) from blocks about our SSRC. */
 static bool rx_rtcp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t len,
@@ -361,6 +386,10 @@ static bool rx_rtcp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t l
 		const uint8_t *q = p + ci.pkt[k].off;
 		uint32_t rb_off, ntp_mid;
 
+		if (ci.pkt[k].pt == MBL_RTP_RTCP_RTPFB || ci.pkt[k].pt == MBL_RTP_RTCP_PSFB) {
+			rx_feedback(w, &ci.pkt[k], q, dp->s[stream].ssrc);
+			continue;
+		}
 		if (ci.pkt[k].pt == MBL_RTP_RTCP_SR && ci.pkt[k].len >= 28) {
 			memcpy(&ntp_mid, q + 10, 4);
 			r->peer_sr_mid = rte_be_to_cpu_32(ntp_mid);

@@ -400,6 +400,34 @@ static void test_peer_view(void **state)
 	assert_int_equal(v.lost, -2);
 }
 
+/* AVPF feedback (RFC 4585), reduced-size (RFC 5506: no RR first): a
+ * NACK for PID 100 with BLP 0x0005 asks for 100, 101 and 103; a PLI is
+ * counted; feedback about another SSRC is not. */
+static void test_feedback_reduced_size(void **state)
+{
+	struct fix *f = *state;
+	struct dp_worker *w = f->a.w;
+	uint8_t fb[16] = { 0x81, MBL_RTP_RTCP_RTPFB, 0, 3 };
+
+	put32(fb + 4, 0xb0000000u);
+	put32(fb + 8, f->a.dp.s[0].ssrc);
+	put32(fb + 12, 100u << 16 | 0x0005);
+	dp_rx_udp_payload(w, 0, false, fb, sizeof(fb), 1 * MBL_NS_PER_S);
+	assert_int_equal(w->c.rx_rtcp, 1);
+	assert_int_equal(w->c.rx_nack, 1);
+	assert_int_equal(w->c.rx_nack_packets, 3);
+	fb[0] = 0x81; /* PLI: PSFB FMT 1, no FCI */
+	fb[1] = MBL_RTP_RTCP_PSFB;
+	fb[3] = 2;
+	dp_rx_udp_payload(w, 0, false, fb, 12, 1 * MBL_NS_PER_S);
+	assert_int_equal(w->c.rx_pli, 1);
+	put32(fb + 8, 0x12345678u); /* about someone else */
+	dp_rx_udp_payload(w, 0, false, fb, 12, 1 * MBL_NS_PER_S);
+	assert_int_equal(w->c.rx_pli, 1);
+	assert_int_equal(w->c.rx_rtcp, 3);
+	assert_int_equal(w->c.drop_rtp[MBL_RTP_DROP_rtcp_bad_first_pt], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +441,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rtt_from_report_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtt_from_rr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_reduced_size, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

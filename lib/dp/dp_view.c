@@ -208,6 +208,11 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 	mbl_json_u64(j, "tx_packets", t->c.tx_rtcp);
 	mbl_json_u64(j, "rx_packets", t->c.rx_rtcp);
 	mbl_json_u64(j, "streams_with_rtt", mbl_hist_count(&t->rtt_us));
+	/* AVPF feedback received (RFC 4585; reduced-size RFC 5506 accepted) */
+	mbl_json_u64(j, "rx_nack", t->c.rx_nack);
+	mbl_json_u64(j, "rx_nack_packets", t->c.rx_nack_packets);
+	mbl_json_u64(j, "rx_pli", t->c.rx_pli);
+	mbl_json_u64(j, "rx_fir", t->c.rx_fir);
 	mbl_json_obj_close(j);
 	mbl_hist_json(j, "jitter_ms", &t->jitter_us, 1e3);
 	mbl_json_dbl(j, "jitter_mean_ms", t->jitter_mean_ms);

@@ -105,6 +105,10 @@ struct mbl_dp_conf {
 	X(rx_timing_skipped) /* RTP kept out of jitter/delay: arrival unknown */ \
 	X(rx_timed_port)   /* RTP whose jitter took the port's RX timestamp */ \
 	X(rx_timed_poll)   /* RTP whose jitter took the poll time of its burst */ \
+	X(rx_nack)         /* RFC 4585 generic NACK messages about our streams */ \
+	X(rx_nack_packets) /* sequence numbers those NACKs asked for again */ \
+	X(rx_pli)          /* picture loss indications (RFC 4585 6.3.1) */ \
+	X(rx_fir)          /* full intra requests (RFC 5104 4.3.1) */ \
 	X(rx_ssrc_change)  /* a stream's peer changed SSRC (state reset) */    \
 	X(rx_dispatched)   /* handed to the owning worker */                   \
 	X(arp_reply_tx)                                                        \

@@ -76,7 +76,7 @@ static inline void mbl_rtp_write_hdr(uint8_t *p, uint8_t pt, bool marker,
 	X(bad_padding, "RTP padding count is 0 or larger than the payload")    \
 	X(rtcp_short, "RTCP shorter than one 8-byte common header")            \
 	X(rtcp_bad_version, "RTCP version is not 2")                           \
-	X(rtcp_bad_first_pt, "first RTCP packet is neither SR nor RR")         \
+	X(rtcp_bad_first_pt, "first RTCP packet is neither SR, RR nor feedback") \
 	X(rtcp_bad_length, "RTCP length fields do not tile the compound")     \
 	X(rtcp_bad_padding, "RTCP padding not on the last packet or invalid")
 
@@ -149,8 +149,9 @@ struct mbl_rtp_rtcp_info {
 };
 
 /* Validate a (decrypted) compound RTCP packet the way RFC 3550 A.2 does:
- * every packet version 2, the first one SR or RR (so RFC 5506 reduced-size
- * RTCP is refused), padding only on the last one with a count that fits,
+ * every packet version 2, the first one SR or RR or, as RFC 5506 reduced-
+ * size RTCP has it, an RTPFB / PSFB feedback message (RFC 4585), padding
+ * only on the last one with a count that fits,
  * and the length fields walking exactly to len. Fills *ci with the first
  * MBL_RTP_RTCP_MAX_PKTS packets. Returns 0 or -(enum mbl_rtp_drop) (the
  * rtcp_* values). Any thread; no allocation. */

@@ -99,7 +99,10 @@ static int rtcp_one(const uint8_t *p, uint32_t len, uint32_t off, bool first,
 	if (p[off] >> 6 != MBL_RTP_VERSION)
 		return -MBL_RTP_DROP_rtcp_bad_version;
 	uint8_t pt = p[off + 1];
-	if (first && pt != MBL_RTP_RTCP_SR && pt != MBL_RTP_RTCP_RR)
+	/* RFC 5506 reduced-size RTCP (WebRTC's immediate NACK and PLI) starts
+	 * with a feedback message (RFC 4585 6.1): no SR/RR can be asked of it */
+	if (first && pt != MBL_RTP_RTCP_SR && pt != MBL_RTP_RTCP_RR &&
+	    pt != MBL_RTP_RTCP_RTPFB && pt != MBL_RTP_RTCP_PSFB)
 		return -MBL_RTP_DROP_rtcp_bad_first_pt;
 	uint32_t plen = 4u * (rd16(p + off + 2) + 1u);
 	if (plen > len - off)

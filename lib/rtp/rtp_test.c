@@ -198,6 +198,17 @@ static void test_rtcp_walk(void **state)
 	p[1] = 202; /* SDES first: A.2 refuses it */
 	assert_int_equal(walk_exact(p, sizeof(p), &ci),
 			 -MBL_RTP_DROP_rtcp_bad_first_pt);
+	/* reduced-size (RFC 5506): a lone feedback message is RTCP */
+	for (unsigned pt = MBL_RTP_RTCP_RTPFB; pt <= MBL_RTP_RTCP_PSFB; pt++) {
+		memcpy(p, compound, sizeof(p));
+		p[1] = (uint8_t)pt;
+		assert_int_equal(walk_exact(p, sizeof(p), &ci), 0);
+		assert_int_equal(ci.pkt[0].pt, pt);
+	}
+	memcpy(p, compound, sizeof(p));
+	p[1] = 207; /* XR alone is no reduced-size packet */
+	assert_int_equal(walk_exact(p, sizeof(p), &ci),
+			 -MBL_RTP_DROP_rtcp_bad_first_pt);
 	memcpy(p, compound, sizeof(p));
 	p[0] = 0xa0; /* padding on the first of three */
 	assert_int_equal(walk_exact(p, sizeof(p), &ci),
