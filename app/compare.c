@@ -139,6 +139,15 @@ static int load_all(const struct cmp_args *a, struct mbl_cmp_input *in)
 			return -1;
 		}
 		mbl_report_label(in[k].root, in[k].path, in[k].label, sizeof(in[k].label));
+		/* the same report twice, or two dirs/run.json: columns told apart */
+		for (unsigned i = 0; i < k; i++)
+			if (strcmp(in[i].label, in[k].label) == 0) {
+				char l[sizeof(in[k].label) - 4];
+
+				snprintf(l, sizeof(l), "%s", in[k].label);
+				snprintf(in[k].label, sizeof(in[k].label), "%s#%u", l, k);
+				break;
+			}
 	}
 	for (unsigned k = 1; k < a->n_files; k++) {
 		int sb = mbl_report_schema(in[0].root), sr = mbl_report_schema(in[k].root);

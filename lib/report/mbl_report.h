@@ -10,8 +10,10 @@
  *
  * A figure a report does not have is "not present", never 0: a media-only
  * run has no calls section, a run without DTLS no handshake times, a
- * report from an older version lacks newer keys, and a histogram with no
- * samples (count 0) measured nothing.
+ * report from an older version lacks newer keys, a histogram with no
+ * samples (count 0) measured nothing, and jitter, delay and MOS resting on
+ * too few timed arrivals (media.timing.trusted false) are, as for the
+ * run's own verdict, not measured.
  */
 #ifndef MBL_REPORT_H
 #define MBL_REPORT_H

@@ -42,6 +42,22 @@ static int get_hist(const struct mbl_report_metric *m, const struct mbl_jv *root
 	return hist_field(root, m->path, m->field, out);
 }
 
+/* Jitter, delay and MOS need arrival times: a report whose share of timed
+ * arrivals fell below its floor (media.timing.trusted false) has them as
+ * the verdict does, not measured. Older reports lack the key: trusted. */
+static bool timing_trusted(const struct mbl_jv *root)
+{
+	return mbl_jv_bool(mbl_jv_get(root, "media.timing.trusted"), true);
+}
+
+static int get_timed_hist(const struct mbl_report_metric *m, const struct mbl_jv *root,
+			  double *out)
+{
+	if (!timing_trusted(root))
+		return -ENOENT;
+	return hist_field(root, m->path, m->field, out);
+}
+
 /* calls.asr_pct, when some call was judged (attempted, not cancelled by
  * the run's end): the report writes 0 % for none. */
 static int get_asr(const struct mbl_report_metric *m, const struct mbl_jv *root, double *out)
@@ -69,6 +85,22 @@ static int get_loss(const struct mbl_report_metric *m, const struct mbl_jv *root
 	return 0;
 }
 
+/* How our RTP reached the far end, from its RTCP reports: lost / expected
+ * summed over the streams it reported on (media.peer, docs/report.md). */
+static int get_peer_loss(const struct mbl_report_metric *m, const struct mbl_jv *root,
+			 double *out)
+{
+	double n, lost, exp;
+
+	(void)m;
+	if (!num_at(root, "media.peer.streams_with_reports", &n) || !(n > 0) ||
+	    !num_at(root, "media.peer.expected", &exp) || !(exp > 0) ||
+	    !num_at(root, "media.peer.lost", &lost))
+		return -ENOENT;
+	*out = 100.0 * lost / exp;
+	return 0;
+}
+
 /* Mean of the calls' MOS; without per-call MOS (media-only runs, older
  * reports) the MOS of the run's aggregate figures, which the report
  * writes even when nothing was received: present only with RTP expected. */
@@ -77,6 +109,8 @@ static int get_mos(const struct mbl_report_metric *m, const struct mbl_jv *root,
 	double exp;
 
 	(void)m;
+	if (!timing_trusted(root))
+		return -ENOENT;
 	if (hist_field(root, "calls.mos", "mean", out) == 0)
 		return 0;
 	if (!num_at(root, "media.rtp.expected", &exp) || !(exp > 0))
@@ -90,6 +124,8 @@ static int get_mos_p5(const struct mbl_report_metric *m, const struct mbl_jv *ro
 		      double *out)
 {
 	(void)m;
+	if (!timing_trusted(root))
+		return -ENOENT;
 	if (hist_field(root, "calls.mos", "p5", out) == 0 ||
 	    mbl_report_hist_pct(mbl_jv_get(root, "calls.mos"), 5, out) == 0)
 		return 0;
@@ -143,6 +179,7 @@ static int get_srtp_auth(const struct mbl_report_metric *m, const struct mbl_jv 
 }
 
 #define HIST(k, l, u, b, p, f, h) { k, l, u, MBL_REPORT_##b, p, f, get_hist, h }
+#define THIST(k, l, u, b, p, f, h) { k, l, u, MBL_REPORT_##b, p, f, get_timed_hist, h }
 #define NUM(k, l, u, b, p, h) { k, l, u, MBL_REPORT_##b, p, NULL, get_num, h }
 #define FN(k, l, u, b, p, fn, h) { k, l, u, MBL_REPORT_##b, p, NULL, fn, h }
 
@@ -170,14 +207,18 @@ static const struct mbl_report_metric metrics[] = {
 	    "DTLS-SRTP handshakes that failed"),
 	FN("loss_pct", "RTP loss", "%", LOWER, "media.rtp", get_loss,
 	   "RTP lost / expected over all received streams (RFC 3550 A.3)"),
-	HIST("jitter_ms", "jitter mean", "ms", LOWER, "media.jitter_ms", "mean",
+	THIST("jitter_ms", "jitter mean", "ms", LOWER, "media.jitter_ms", "mean",
 	     "mean over the streams of their interarrival jitter (RFC 3550 A.8)"),
-	HIST("jitter_ms.p99", "jitter p99", "ms", LOWER, "media.jitter_ms", "p99",
+	THIST("jitter_ms.p99", "jitter p99", "ms", LOWER, "media.jitter_ms", "p99",
 	     "p99 over the streams of their interarrival jitter"),
-	HIST("delay_us.p50", "one-way delay p50", "us", LOWER, "media.one_way_delay_us", "p50",
+	THIST("delay_us.p50", "one-way delay p50", "us", LOWER, "media.one_way_delay_us", "p50",
 	     "one-way delay of the probe payloads"),
-	HIST("delay_us.p99", "one-way delay p99", "us", LOWER, "media.one_way_delay_us", "p99",
+	THIST("delay_us.p99", "one-way delay p99", "us", LOWER, "media.one_way_delay_us", "p99",
 	     "one-way delay of the probe payloads"),
+	FN("peer_loss_pct", "RTP loss at the far end", "%", LOWER, "media.peer", get_peer_loss,
+	   "our RTP lost / expected, from the far end's RTCP reports"),
+	HIST("peer_jitter_ms", "jitter at the far end", "ms", LOWER, "media.peer.jitter_ms",
+	     "mean", "mean over our streams of the jitter the far end reported"),
 	HIST("rtt_ms.p50", "RTCP round trip p50", "ms", LOWER, "media.rtt_ms", "p50",
 	     "round-trip time from RTCP reports (RFC 3550 6.4.1)"),
 	HIST("rtt_ms.p99", "RTCP round trip p99", "ms", LOWER, "media.rtt_ms", "p99",

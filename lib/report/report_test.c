@@ -3,7 +3,8 @@
  * and media, a media-only run, an old report (no schema, no cpu_s, no
  * calls.mos); figures read, computed (loss, CPU) and "not present" where
  * the report has no such figure (never 0); percentiles from buckets;
- * identity: schema, role, label; loading refuses what is no report. */
+ * untrusted timing; identity: schema, role, label; loading refuses what
+ * is no report. */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -31,6 +32,10 @@ static const char sip_run[] =
 	"   \"rtt_ms\": {\"count\": 0, \"min\": 0, \"mean\": 0, \"p50\": 0, \"p90\": 0,"
 	"     \"p99\": 0, \"p999\": 0, \"max\": 0},"
 	"   \"mos\": 4.3, \"srtp\": {\"rx_verify\": \"decrypt\"},"
+	"   \"timing\": {\"timed_share_pct\": 99.5, \"trusted\": true},"
+	"   \"peer\": {\"streams_with_reports\": 20, \"lost\": 10, \"expected\": 10000,"
+	"     \"jitter_ms\": {\"count\": 20, \"min\": 0, \"mean\": 0.25, \"p50\": 0,"
+	"       \"p90\": 0, \"p99\": 0, \"p999\": 0, \"max\": 1}},"
 	"   \"dropped\": {\"srtp_auth_fail\": 3}},"
 	" \"pacing\": {\"lateness_us\": {\"count\": 100, \"min\": 1, \"mean\": 2, \"p50\": 2,"
 	"   \"p90\": 3, \"p99\": 7.5, \"p999\": 9, \"max\": 9}},"
@@ -136,6 +141,8 @@ static void test_sip_run(void **state)
 	assert_val(r, "cpu_ms_per_call", 20);    /* 2 s / 100 calls */
 	assert_val(r, "cpu_us_per_stream_s", 10000); /* 2 s / (10000 x 20 ms) */
 	assert_val(r, "srtp_auth_failures", 3);
+	assert_val(r, "peer_loss_pct", 0.1);
+	assert_val(r, "peer_jitter_ms", 0.25);
 	/* a histogram without samples measured nothing */
 	assert_absent(r, "rtt_ms.p50");
 	assert_absent(r, "rtt_ms.p99");
@@ -180,6 +187,26 @@ static void test_old_run(void **state)
 	assert_absent(r, "cpu_ms_per_call");     /* no run.cpu_s */
 	assert_absent(r, "cpu_us_per_stream_s");
 	mbl_jv_free(r);
+}
+
+/* Too few arrivals timed: jitter and MOS are missing, the rest stays. */
+static void test_untrusted_timing(void **state)
+{
+	char *txt = strdup(sip_run), *p = strstr(txt, "\"trusted\": true");
+	const struct mbl_jv *r;
+	(void)state;
+
+	assert_non_null(p);
+	memcpy(p, "\"trusted\":false", 15);
+	r = parse(txt);
+	assert_absent(r, "jitter_ms");
+	assert_absent(r, "jitter_ms.p99");
+	assert_absent(r, "mos");
+	assert_absent(r, "mos.p5");
+	assert_val(r, "loss_pct", 0.5);
+	assert_val(r, "setup_ms.p99", 11);
+	mbl_jv_free(r);
+	free(txt);
 }
 
 static void test_hist_pct(void **state)
@@ -290,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_sip_run),
 		cmocka_unit_test(test_media_run),
 		cmocka_unit_test(test_old_run),
+		cmocka_unit_test(test_untrusted_timing),
 		cmocka_unit_test(test_hist_pct),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_load),
