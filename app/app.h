@@ -108,4 +108,22 @@ void app_verdict_json(const struct app *a, struct mbl_json *j);
  * compare.c: `mediablast compare` (docs/compare.md), 0 / 1 / 2. */
 int app_compare_main(int argc, char **argv);
 
+/* html.c: the HTML report (docs/html-report.md).
+ * `mediablast html REPORT.json... [-o FILE]`: 0, 1 (the page could not be
+ * written out), 2 (bad usage, a report unreadable or invalid, named). */
+int app_html_main(int argc, char **argv);
+/* The page of the JSON reports paths[0..n) (labels[i] NULL or labels
+ * NULL: named after the file) to out (NULL or "-": stdout), through
+ * out.tmp; who prefixes messages. Returns the exit status as above. */
+int app_html_write(const char *who, const char *const *paths, const char *const *labels,
+		   unsigned n, const char *out);
+/* run.html with a configuration that cannot have it: -EINVAL with err. */
+int app_html_check(const struct app *a, char *err, size_t errlen);
+/* At start: run.html (and its .tmp) can be written, else a message; -errno */
+int app_html_probe(const char *path);
+/* At the end of a run: the JSON report (run.report, or a temporary file
+ * when only run.html is set), then the page from that file. 0 or -EIO
+ * after a message. */
+int app_run_outputs(struct app *a, const struct mbl_dp_totals *t);
+
 #endif /* MBL_APP_H */

@@ -43,6 +43,7 @@ static void usage(FILE *f)
 		"usage: mediablast [EAL options] -- [options]\n"
 		"       mediablast compare BASE.json RUN.json... [--threshold KEY=LIMIT ...]\n"
 		"                  [--junit FILE]   (mediablast compare --help)\n"
+		"       mediablast html REPORT.json... [-o FILE]   (mediablast html --help)\n"
 		"\n"
 		"Kernel-bypass SIP + RTP/SRTP call generator and media measurer: SIP over UDP,\n"
 		"TCP and TLS; media plain, SDES-SRTP, DTLS-SRTP or both offered; every packet\n"
@@ -55,6 +56,7 @@ static void usage(FILE *f)
 		"  --duration SECONDS   how long to send media\n"
 		"  --report FILE        write the JSON report there\n"
 		"  --cdr FILE           write one CSV row per call there (run.cdr)\n"
+		"  --html FILE          write the HTML report there (run.html)\n"
 		"  --help               this text and every scenario key\n"
 		"  --help-config-md     the scenario keys as Markdown (docs/config.md)\n"
 		"  --version\n"
@@ -434,8 +436,7 @@ static int run_sip(struct app *a)
 	app_verdict(a, t);
 	rc = a->verdict.exit_status;
 	app_summary(a, t);
-	if (a->cfg.run.report[0] != '\0' && app_report_write(a, t, a->cfg.run.report) < 0 &&
-	    rc == MBL_VERDICT_EXIT_PASS)
+	if (app_run_outputs(a, t) < 0 && rc == MBL_VERDICT_EXIT_PASS)
 		rc = MBL_EXIT_RUNTIME;
 	free(t);
 	return rc;
@@ -495,8 +496,7 @@ static int run_media(struct app *a)
 	app_verdict(a, t);
 	rc = a->verdict.exit_status;
 	app_summary(a, t);
-	if (a->cfg.run.report[0] != '\0' && app_report_write(a, t, a->cfg.run.report) < 0 &&
-	    rc == MBL_VERDICT_EXIT_PASS)
+	if (app_run_outputs(a, t) < 0 && rc == MBL_VERDICT_EXIT_PASS)
 		rc = MBL_EXIT_RUNTIME;
 	free(t);
 	return rc;
@@ -509,6 +509,7 @@ static const struct {
 	int (*main)(int argc, char **argv);
 } subcommands[] = {
 	{ "compare", app_compare_main },
+	{ "html", app_html_main },
 };
 
 int main(int argc, char **argv)
@@ -547,10 +548,13 @@ int main(int argc, char **argv)
 		return MBL_EXIT_USAGE;
 	}
 	if (app_verdict_limits(&a, err, sizeof(err)) < 0 ||
-	    app_modes_check(&a, err, sizeof(err)) < 0) {
+	    app_modes_check(&a, err, sizeof(err)) < 0 || app_html_check(&a, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mediablast: %s\n", err);
 		return MBL_EXIT_USAGE;
 	}
+	/* this process writes run.html (of every mode's report for run.modes) */
+	if (a.cfg.run.html[0] != '\0' && app_html_probe(a.cfg.run.html) < 0)
+		return MBL_EXIT_USAGE;
 	if (a.cfg.run.modes[0] != '\0')
 		return app_modes_run(&a, argc, argv);
 	if (a.cfg.run.search != MBL_CONFIG_SEARCH_OFF)

@@ -88,13 +88,15 @@ static int run_child(int argc, char **argv, char **extra, int n_extra)
 static int run_one(int argc, char **argv, const char *mode, const char *report, const char *cdr)
 {
 	char enc[64], mux[] = "media.rtcp_mux=true", nomodes[] = "run.modes=", set[] = "--set";
-	char rep[] = "--report", cdrk[] = "--cdr";
-	char *x[12];
+	char rep[] = "--report", cdrk[] = "--cdr", nohtml[] = "run.html=";
+	char *x[14];
 	int n = 0;
 
 	snprintf(enc, sizeof(enc), "media.encryption=%s", mode);
 	x[n++] = set;
 	x[n++] = nomodes;
+	x[n++] = set; /* the parent draws one page of every mode */
+	x[n++] = nohtml;
 	x[n++] = set;
 	x[n++] = enc;
 	if (strcmp(mode, "dtls") == 0 || strcmp(mode, "dual") == 0) {
@@ -199,6 +201,19 @@ int app_modes_run(struct app *a, int argc, char **argv)
 		rc = MBL_VERDICT_EXIT_INTERRUPTED;
 	if (n > 1)
 		app_modes_table(reports, names, n);
+	if (a->cfg.run.html[0] != '\0') {
+		const char *paths[MODES_MAX], *labels[MODES_MAX];
+		unsigned k = 0;
+
+		for (int i = 0; i < n; i++)
+			if (access(reports[i], R_OK) == 0) { /* a mode refused has none */
+				paths[k] = reports[i];
+				labels[k++] = names[i];
+			}
+		if (k > 0 && app_html_write("mediablast: run.html", paths, labels, k,
+					    a->cfg.run.html) != 0 && rc == MBL_VERDICT_EXIT_PASS)
+			rc = MBL_EXIT_RUNTIME;
+	}
 	return rc;
 }
 

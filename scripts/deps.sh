@@ -11,12 +11,15 @@ set -eu
 # that the tests do not use); baresip-core: the far-end UA of another;
 # sip-tester: SIPp, the calls/s baseline; ethtool: veth checksum offload off;
 # iptables: random loss in a router namespace (t_rtcp_peer; the kernel may lack netem);
-# libxml2-utils: xmllint, a second opinion on compare's JUnit XML (t_compare)
+# libxml2-utils: xmllint, a second opinion on compare's JUnit XML (t_compare);
+# chromium: t_html opens the HTML report headless, offline, and screenshots it
+# (fonts-dejavu-core: the face the report's style names, so text renders)
 PKGS="build-essential pkg-config libdpdk-dev dpdk dpdk-dev libsrtp2-dev
       libosip2-dev libssl-dev libcmocka-dev libpcap-dev libbsd-dev tshark
       iproute2 python3 procps openssl ethtool kamailio kamailio-tls-modules
       kamailio-websocket-modules sip-tester
-      baresip-core rtpengine-daemon iptables libxml2-utils"
+      baresip-core rtpengine-daemon iptables libxml2-utils chromium
+      fonts-dejavu-core"
 
 missing=""
 for p in $PKGS; do

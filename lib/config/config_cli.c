@@ -38,6 +38,7 @@ static const struct opt opts[] = {
 	{ "--duration", OPT_SHORTHAND, true, "run.duration" },
 	{ "--report", OPT_SHORTHAND, true, "run.report" },
 	{ "--cdr", OPT_SHORTHAND, true, "run.cdr" },
+	{ "--html", OPT_SHORTHAND, true, "run.html" },
 	{ "--help", OPT_HELP, false, NULL },
 	{ "--help-config-md", OPT_HELP_MD, false, NULL },
 	{ "--version", OPT_VERSION, false, NULL },

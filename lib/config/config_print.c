@@ -138,7 +138,8 @@ void mbl_config_print_md(FILE *f)
 		"or after whitespace; values may be double-quoted) or on the command line\n"
 		"as `--set section.key=value`. They apply in this order: defaults, the\n"
 		"`port.profile` file from `drivers-config/`, the scenario (`--config`),\n"
-		"then `--set`, `--role`, `--duration`, `--report` and `--cdr` in command-line order.\n");
+		"then `--set`, `--role`, `--duration`, `--report`, `--cdr` and `--html` in command-line\n"
+		"order.\n");
 	for (int s = 0; mbl_config_sections[s]; s++) {
 		fprintf(f, "\n## [%s]\n\n| key | type | default | accepts | description |\n"
 			"|---|---|---|---|---|\n", mbl_config_sections[s]);

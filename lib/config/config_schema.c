@@ -74,6 +74,11 @@ const struct mbl_config_key mbl_config_keys[] = {
 	    "Write one CSV row per call to this file as each call ends (\"\" = none): "
 	    "Call-ID, outcome and reason, SIP status, times, security agreed, handshake and "
 	    "ICE times, packets each way, loss, jitter. Columns: docs/report.md. SIP roles only."),
+	STR("run", "html", run.html, NULL, "path", "",
+	    "Write the HTML report to this file (\"\" = none): one self-contained page drawn "
+	    "from the JSON report (run.report, or a temporary file without it) as "
+	    "`mediablast html` draws it: summary and verdict, the run over time, distributions. "
+	    "With run.modes, one page of every mode's report. docs/html-report.md."),
 	STR("run", "modes", run.modes, mbl_config_check_modes, "list", "",
 	    "UAC: run the scenario once per media security mode listed (none, sdes, dtls, "
 	    "dual; dtls and dual with media.rtcp_mux on), one after the other, each with its "

@@ -104,6 +104,7 @@ struct mbl_config_run {
 	char report[MBL_CONFIG_PATH_LEN]; /* JSON report path, "" = none */
 	char key_log[MBL_CONFIG_PATH_LEN]; /* SRTP key log, "" = none (default) */
 	char cdr[MBL_CONFIG_PATH_LEN];     /* per-call CSV records, "" = none */
+	char html[MBL_CONFIG_PATH_LEN];    /* HTML report of the JSON one, "" = none */
 	char modes[64];                    /* UAC: one run per listed mode, "" = one run */
 	enum mbl_config_search search;     /* UAC: capacity search, one run per level */
 	uint32_t search_start, search_step, search_max, search_bisect;
@@ -335,7 +336,8 @@ void mbl_config_dump_json(const struct mbl_config *cfg, struct mbl_json *j);
  * the program name, as rte_eal_init() leaves it, and is skipped):
  *   --config FILE         scenario INI (at most once)
  *   --set section.key=V   repeatable
- *   --role R, --duration S, --report FILE   shorthands for run.*
+ *   --role R, --duration S, --report FILE, --cdr FILE, --html FILE
+ *                         shorthands for run.*
  *   --help, --help-config-md, --version     set the cli flags only
  * Options also accept the "--opt=value" form. Order of application:
  * defaults, then the port.profile INI (found in a first pass over the

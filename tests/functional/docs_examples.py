@@ -12,7 +12,8 @@ the block's next commands run against it, and it must then end by its own
 --duration with exit status 0 like every other command. README's
 `make demo` / `make check` block is what CI itself runs (`make check` runs
 this test): it is listed, not run again. Fragments that are not commands
-belong in ```text blocks. Files a command writes in REPO are removed after."""
+belong in ```text blocks. The files a command names with --report, --cdr,
+--html or (mediablast html) -o must be written, and are removed after."""
 import glob
 import os
 import re
@@ -60,9 +61,10 @@ def run(ns, repo, cmd, background=False):
 
 
 def written(cmd):
-    """Files a command names as outputs (--report, --cdr): relative to REPO"""
+    """Files a command names as outputs (--report, --cdr, --html, html -o): relative to REPO"""
     w = shlex.split(cmd)
-    return [w[i + 1] for i, a in enumerate(w[:-1]) if a in ("--report", "--cdr")]
+    return [w[i + 1] for i, a in enumerate(w[:-1])
+            if a in ("--report", "--cdr", "--html") or (a == "-o" and "html" in w[:i])]
 
 
 def main():
