@@ -53,7 +53,12 @@ def blocks(repo):
 
 
 def run(ns, repo, cmd, background=False):
-    argv = ["ip", "netns", "exec", ns, "sh", "-c", cmd]
+    # each command gets a DPDK runtime directory of its own (a private
+    # mount of /var/run/dpdk): the examples use EAL's default file prefix,
+    # which another DPDK process on the machine may hold at the same time
+    inner = f"ip netns exec {shlex.quote(ns)} sh -c {shlex.quote(cmd)}"
+    argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+            "mkdir -p /var/run/dpdk && mount -t tmpfs mbl-docs /var/run/dpdk && exec " + inner]
     if background:
         return subprocess.Popen(argv, cwd=repo, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
