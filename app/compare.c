@@ -126,6 +126,19 @@ static int parse_args(int argc, char **argv, struct cmp_args *a)
 	return 0;
 }
 
+/* label + "#k", the label cut short to fit (k <= MBL_CMP_MAX_RUNS) */
+static void relabel(char *label, size_t len, unsigned k)
+{
+	char suf[8];
+	size_t n = strlen(label), sl;
+
+	snprintf(suf, sizeof(suf), "#%u", (unsigned char)k);
+	sl = strlen(suf);
+	if (n + sl >= len)
+		n = len - 1 - sl;
+	memcpy(label + n, suf, sl + 1);
+}
+
 /* Every report loaded and of BASE's schema; -1 after a message. */
 static int load_all(const struct cmp_args *a, struct mbl_cmp_input *in)
 {
@@ -142,10 +155,7 @@ static int load_all(const struct cmp_args *a, struct mbl_cmp_input *in)
 		/* the same report twice, or two dirs/run.json: columns told apart */
 		for (unsigned i = 0; i < k; i++)
 			if (strcmp(in[i].label, in[k].label) == 0) {
-				char l[sizeof(in[k].label) - 4];
-
-				snprintf(l, sizeof(l), "%s", in[k].label);
-				snprintf(in[k].label, sizeof(in[k].label), "%s#%u", l, k);
+				relabel(in[k].label, sizeof(in[k].label), k);
 				break;
 			}
 	}
