@@ -233,7 +233,9 @@ static void diff_note(FILE *f, const struct mbl_report_metric *m, double base, d
 		snprintf(b, sizeof(b), "%+.1f %%", 100 * d / fabs(base));
 	else
 		snprintf(b, sizeof(b), "%+.4g", d);
-	fprintf(f, "<span class=\"diff %s\">%s</span>", better ? "better" : "worse", b);
+	/* under 0.05 %: a change of no colour */
+	fprintf(f, "<span class=\"diff %s\">%s</span>",
+		base != 0 && fabs(d / base) < 5e-4 ? "note" : better ? "better" : "worse", b);
 }
 
 /* The catalogue's figures (mbl_report.h) side by side: a row per figure
