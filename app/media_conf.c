@@ -145,6 +145,10 @@ int app_media_conf(struct app *a, char *err, size_t errlen)
 	c->dtmf_pt = (uint8_t)m->dtmf_pt;
 	c->rtcp = m->rtcp;
 	c->rtcp_mux = m->rtcp_mux;
+	c->rtcp_xr = m->rtcp_xr;
+	/* no SDP in a media run: avpf means every stream sends NACKs (on
+	 * calls app_sip_conf clears it: the answer decides, per call) */
+	c->nack = m->feedback == MBL_CONFIG_FB_AVPF;
 	c->rtcp_interval_ms = m->rtcp_interval_ms;
 	c->ssrc_seed = m->ssrc_seed;
 	c->start_spread_ms = m->start_spread_ms;

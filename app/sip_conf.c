@@ -373,6 +373,7 @@ int app_sip_conf(struct app *a, char *err, size_t errlen)
 	/* call mode: one data-plane slot per concurrent call */
 	a->dpc.ice = c->sdp.ice != MBL_SDP_ICE_OFF;
 	a->dpc.dynamic = true;
+	a->dpc.nack = false; /* per call: a=rtcp-fb nack in the answer */
 	a->dpc.streams = k->limit;
 	a->dpc.srtp_tx = a->dpc.srtp_rx = false;
 	return 0;

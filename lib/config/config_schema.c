@@ -207,6 +207,11 @@ const struct mbl_config_key mbl_config_keys[] = {
 	     "RTCP report interval."),
 	BOOL("media", "rtcp_mux", media.rtcp_mux, "false",
 	     "Send RTCP on the RTP port (RFC 5761)."),
+	BOOL("media", "rtcp_xr", media.rtcp_xr, "false",
+	     "Add RTCP XR (RFC 3611) to every compound: a statistics summary of the "
+	     "interval (loss, duplicates, transit-time spread) and VoIP metrics of the "
+	     "stream (loss rate, burst/gap model, RTT, R factor, MOS). Peers' XR are read "
+	     "either way."),
 	UINT("media", "ssrc_seed", media.ssrc_seed, 0, UINT32_MAX, "0",
 	     "Seed for stream SSRCs (0 = random per run)."),
 	UINT("media", "start_spread_ms", media.start_spread_ms, 0, 60000, "0",

@@ -159,6 +159,7 @@ struct mbl_config_media {
 	bool rtcp;
 	uint32_t rtcp_interval_ms;
 	bool rtcp_mux;
+	bool rtcp_xr;                        /* RFC 3611 blocks in every compound */
 	uint32_t ssrc_seed;                  /* 0 = random per run */
 	uint32_t start_spread_ms;            /* 0 = spread over one ptime */
 	uint32_t rx_timeout_ms;

@@ -188,6 +188,7 @@ int cp_media_start(struct mbl_cp *cp, uint32_t idx, const struct mbl_sdp_result 
 	m.remote_port = res->port;
 	m.remote_rtcp_port = res->rtcp_port;
 	m.pt = res->codec.pt;
+	m.nack = (res->rtcp_fb & MBL_SDP_FB_NACK) != 0;
 	if (res->chosen == MBL_SDP_ENC_SDES) {
 		m.srtp_tx = m.srtp_rx = true;
 		m.tx_key = res->tx_key;

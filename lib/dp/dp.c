@@ -70,6 +70,8 @@ static int build_stream(struct mbl_dp *dp, uint32_t i, char *err, size_t errlen)
 	s->pt = c->pt;
 	mbl_rx_seq_init(&dp->r[i].seq);
 	mbl_rx_jitter_init(&dp->r[i].jit);
+	dp->r[i].nack = c->nack;
+	dp->r[i].fb_allow_early = true;
 	if (c->dynamic) {
 		s->state = DP_S_STOPPED; /* until the call engine starts it */
 		return 0;

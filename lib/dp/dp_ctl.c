@@ -4,6 +4,7 @@
  * worker's ctl ring. Contexts are created and freed on the control plane;
  * the worker only swaps pointers between two packets, so a change never
  * races the stream's own TX or RX. */
+#include <math.h>
 #include <errno.h>
 #include <stdlib.h>
 
@@ -76,6 +77,8 @@ static void apply_start(struct dp_worker *w, struct dp_msg *m)
 	mbl_rx_jitter_init(&r->jit);
 	r->tx_seq0 = s->seq;
 	r->srtp = m->ctx_rx;
+	r->nack = m->nack || dp->conf.nack;
+	r->fb_allow_early = true;
 	s->keys_wait = s->dtls = m->dtls;
 	s->ice = s->ice_wait = m->ice;
 	s->state = dp->conf.has_remote_mac ? DP_S_RUN : DP_S_WAIT_NEIGH;
@@ -108,6 +111,15 @@ static void apply_stop(struct dp_worker *w, struct dp_msg *m)
 		e->peer_lost += m->res.peer.lost;
 		e->peer_expected += m->res.peer.expected;
 		mbl_hist_add(&e->peer_jitter_us, (uint64_t)(m->res.peer.jitter_ms * 1000.0 + 0.5));
+	}
+	e->peer_xr_lost += m->res.peer.xr_lost;
+	e->peer_xr_dup += m->res.peer.xr_dup;
+	if (m->res.peer.has_voip) {
+		e->peer_xr_streams++;
+		if (m->res.peer.mos_cq > 0)
+			mbl_hist_add(&e->peer_mos_cq10, (uint64_t)lrint(m->res.peer.mos_cq * 10));
+		if (m->res.peer.r_factor >= 0)
+			mbl_hist_add(&e->peer_r, (uint64_t)m->res.peer.r_factor);
 	}
 	if (r->have_rtt)
 		mbl_hist_add(&e->rtt_us, r->rtt_us);
@@ -406,6 +418,7 @@ int mbl_dp_stream_start(struct mbl_dp *dp, uint32_t stream, const struct mbl_dp_
 	msg->type = DP_MSG_START;
 	msg->stream = stream;
 	msg->pt = m->pt;
+	msg->nack = m->nack;
 	msg->ssrc = m->ssrc;
 	while (msg->ssrc == 0)
 		msg->ssrc = (uint32_t)rte_rand(); /* RFC 3550 8.1: random */

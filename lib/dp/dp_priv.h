@@ -11,6 +11,7 @@
 
 #include "dp_wheel.h"
 #include "mbl_dp.h"
+#include "mbl_rtcp.h"
 
 #define DP_BURST_MAX 256
 #define DP_TX_ROUNDS 8          /* TX bursts per loop turn before polling RX */
@@ -22,7 +23,9 @@
 #define DP_HS_EARLY_NS 2000000000ull /* held at most this long, then dropped */
 #define DP_DISPATCH_RING 16384 /* absorbs an owner descheduled for ms */
 #define DP_NOTIFY_RING 1024
-#define DP_RTCP_MAX 256         /* bytes of one RTCP compound we send */
+#define DP_RTCP_MAX 384         /* bytes of one RTCP compound we send (SR, SDES, XR, NACK, SRTCP) */
+#define DP_NACK_Q 32            /* missing SEQs a stream holds until a NACK names them */
+#define DP_FB_EARLY 256         /* streams per worker waiting for early feedback */
 #define DP_MAX_RXQ 64           /* RX queues one worker may poll */
 /* Room dp_build_rtp/dp_build_rtcp may use at buf: headers, the largest
  * payload, and the SRTP/SRTCP trailer (index, MKI, tag). An mbuf's data room
@@ -103,6 +106,26 @@ struct dp_rx {
 	int32_t peer_lost;              /* cumulative number lost (signed 24 bits) */
 	uint32_t peer_ext_seq;          /* extended highest sequence number received */
 	uint32_t peer_jitter_ts;        /* interarrival jitter, timestamp units */
+	/* its RTCP XR about our stream (RFC 3611) */
+	uint32_t peer_xr;               /* XR packets with a block about our SSRC */
+	uint64_t peer_xr_lost, peer_xr_dup; /* statistics summaries, summed */
+	bool peer_has_voip;
+	struct mbl_rtcp_xr_voip peer_voip; /* its last VoIP metrics block */
+	/* our XR of its stream (conf.rtcp_xr): the interval since our last
+	 * report (begin SEQ, duplicates before it, |D| statistics) and the
+	 * burst/gap model of the whole stream */
+	int64_t xr_begin_ext;
+	uint64_t xr_dup_prior;
+	uint32_t jd_min, jd_max, jd_n;  /* |D| of RFC 3550 6.4.1, timestamp units */
+	uint64_t jd_sum, jd_sq;
+	struct mbl_rtcp_burst burst;
+	/* generic NACK (RFC 4585 6.2.1) when negotiated: missing SEQs not yet
+	 * named, and the early-feedback state of 3.5.2 */
+	bool nack;
+	bool fb_allow_early;            /* no early packet since the last regular one */
+	bool fb_queued;                 /* in the worker's fb_early list */
+	uint8_t nack_n;
+	uint16_t nack_q[DP_NACK_Q];
 };
 
 struct dp_neigh_msg {              /* notify ring element: a learnt neighbor */
@@ -143,6 +166,8 @@ struct dp_worker {
 		uint64_t peer_streams, peer_expected;
 		int64_t peer_lost;
 		struct mbl_hist peer_jitter_us, rtt_us;
+		uint64_t peer_xr_streams, peer_xr_lost, peer_xr_dup;
+		struct mbl_hist peer_mos_cq10, peer_r;
 	} ended;
 	uint64_t last_rx_ns;            /* last RTP/RTCP arrival */
 	uint64_t rx_last_poll;          /* TSC of the previous RX poll */
@@ -153,6 +178,8 @@ struct dp_worker {
 	bool rx_prev_full;              /* the previous poll returned a full burst */
 	struct dp_wheel wheel;          /* RTP schedule, local indices */
 	struct dp_wheel rtcp_wheel;     /* RTCP schedule, local indices */
+	uint32_t fb_early[DP_FB_EARLY]; /* streams (global) with a NACK to send early */
+	uint16_t n_fb_early;
 	struct mbl_neigh_table *neigh;
 	uint64_t ptime_tsc, rtcp_tsc;
 	uint32_t rng;                   /* RTCP interval randomisation */
@@ -236,6 +263,7 @@ struct dp_msg {
 	uint8_t nexthop[16];
 	uint32_t ssrc;
 	uint8_t pt;
+	bool nack;                      /* START: send generic NACKs */
 	bool dtls;                      /* no media until KEYS */
 	bool send_on;                   /* SEND; ICE: a pair is selected */
 	bool ice;                       /* START: no media before ICE selects */
@@ -388,7 +416,17 @@ void dp_tx_held(const struct mbl_dp *dp, struct dp_stream *s);
 void dp_tx_flush(struct dp_worker *w, uint64_t now);
 int dp_tx_frame(struct dp_worker *w, const uint8_t *frame, uint16_t len);
 void dp_rtcp_poll(struct dp_worker *w, uint64_t now);
-uint16_t dp_build_rtcp(struct mbl_dp *dp, uint32_t idx, uint8_t *buf, uint64_t now_ns);
+/* What one compound carried besides SR and SDES (for the counters). */
+struct dp_rtcp_sent {
+	bool xr;
+	unsigned nack_seqs;             /* SEQs its NACK named, 0: no NACK */
+};
+/* Stream idx's RTCP compound after its template at buf, built at now_ns:
+ * SR (with a report block once the peer is heard), SDES CNAME, XR when
+ * conf.rtcp_xr, a NACK of the missing SEQs queued when negotiated. Returns
+ * the frame length, 0 when SRTCP failed. sent may be NULL. Owner worker. */
+uint16_t dp_build_rtcp(struct mbl_dp *dp, uint32_t idx, uint8_t *buf, uint64_t now_ns,
+		       struct dp_rtcp_sent *sent);
 
 /* dp_rx.c */
 void dp_rx_frame(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns);
@@ -404,6 +442,8 @@ void dp_rx_srtp_flush(struct dp_worker *w, uint64_t now_ns);
  * clock, good for RTT (both ends of the subtraction are ours). */
 /* dp_view.c: r's peer view (zeroed when the peer sent no report on it) */
 void dp_peer_view(const struct mbl_dp *dp, const struct dp_rx *r, struct mbl_dp_peer_view *v);
+/* G.107 R of the run's codec for these figures (mbl_dp_mos is its MOS). */
+double dp_emodel_r(const struct mbl_dp *dp, double loss_pct, double delay_ms, double jitter_ms);
 
 static inline uint64_t dp_ns_to_ntp(uint64_t ns)
 {

@@ -258,18 +258,60 @@ static inline void rx_stamp(struct dp_worker *w, const struct rte_mbuf *m)
  * one, the poll time of its burst is, unless the poll came after a gap
  * (rx_uncertain): an arrival time we do not know must not read as jitter.
  * Event packets (DTMF) repeat one timestamp and are never samples. */
+/* |D| statistics of the XR statistics summary's interval (RFC 3611 4.6),
+ * in whole timestamp units */
+static inline void xr_transit(struct dp_rx *r, uint32_t ad)
+{
+	uint32_t d = ad >> MBL_RX_JIT_FRAC;
+
+	if (r->jd_n == 0 || d < r->jd_min)
+		r->jd_min = d;
+	if (d > r->jd_max)
+		r->jd_max = d;
+	r->jd_sum += d;
+	r->jd_sq += (uint64_t)d * d;
+	r->jd_n++;
+}
+
 static void rx_jitter(struct dp_worker *w, struct dp_rx *r, uint32_t rtp_ts, uint64_t now_ns)
 {
-	uint32_t cr = w->dp->conf.codec->clock_rate;
+	uint32_t cr = w->dp->conf.codec->clock_rate, ad;
+	uint64_t n = r->jit.n_diff;
 
 	if (w->arr_port) {
-		mbl_rx_jitter_update(&r->jit, rtp_ts, w->arr_ns, cr);
+		ad = mbl_rx_jitter_update(&r->jit, rtp_ts, w->arr_ns, cr);
 		w->c.rx_timed_port++;
 	} else if (mbl_unlikely(w->rx_uncertain)) {
 		w->c.rx_timing_skipped++;
+		return;
 	} else {
-		mbl_rx_jitter_update(&r->jit, rtp_ts, now_ns, cr);
+		ad = mbl_rx_jitter_update(&r->jit, rtp_ts, now_ns, cr);
 		w->c.rx_timed_poll++;
+	}
+	if (w->dp->conf.rtcp_xr && r->jit.n_diff != n)
+		xr_transit(r, ad);
+}
+
+/* Packets gap SEQs ahead of the highest so far went missing: the XR loss
+ * model sees them, and with NACK negotiated they wait in the stream's queue
+ * for the next feedback, early when RFC 4585 3.5.2 allows it. */
+static void rx_gap(struct dp_worker *w, uint32_t stream, struct dp_rx *r, uint16_t first,
+		   uint32_t gap)
+{
+	uint32_t room, n;
+
+	if (w->dp->conf.rtcp_xr)
+		mbl_rtcp_burst_lost(&r->burst, gap, MBL_RTCP_XR_GMIN);
+	if (!r->nack)
+		return;
+	room = DP_NACK_Q - r->nack_n;
+	n = MBL_MIN(gap, room);
+	for (uint32_t i = 0; i < n; i++)
+		r->nack_q[r->nack_n++] = (uint16_t)(first + i);
+	w->c.nack_unsent += gap - n;
+	if (n != 0 && r->fb_allow_early && !r->fb_queued && w->n_fb_early < DP_FB_EARLY) {
+		w->fb_early[w->n_fb_early++] = stream;
+		r->fb_queued = true;
 	}
 }
 
@@ -303,9 +345,15 @@ static bool rx_rtp_clear(struct dp_worker *w, uint32_t stream, uint8_t *p, uint3
 		r->peer_ssrc = ri.ssrc;
 		r->have_peer = true;
 	}
+	bool started = r->seq.started;
+	int64_t prev_max = r->seq.max_ext;
 	v = mbl_rx_seq_update(&r->seq, ri.seq);
 	if (v == MBL_RX_JUMP)
 		return true;
+	if (v == MBL_RX_NEW && started && r->seq.max_ext > prev_max + 1)
+		rx_gap(w, stream, r, (uint16_t)(prev_max + 1), (uint32_t)(r->seq.max_ext - prev_max - 1));
+	if (v == MBL_RX_NEW && dp->conf.rtcp_xr)
+		mbl_rtcp_burst_packet(&r->burst, false, MBL_RTCP_XR_GMIN);
 	if (v == MBL_RX_RESYNC) /* the sender restarted: new timestamp base too */
 		mbl_rx_jitter_rebase(&r->jit);
 	/* a duplicate is not counted again, but it arrived: it is a sample of
@@ -341,25 +389,45 @@ static bool rx_rtp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t le
 /* An RTCP feedback message (RFC 4585 6.1: header, sender SSRC, media
  * SSRC, FCI) about our stream `ours`: counted. A generic NACK's FCI is
  * PID + BLP pairs, each asking for PID and every set bit's PID + i + 1. */
-static void rx_feedback(struct dp_worker *w, const struct mbl_rtp_rtcp_pkt *k,
+static void rx_feedback(struct dp_worker *w, const struct mbl_rtcp_pkt *k,
 			const uint8_t *q, uint32_t ours)
 {
-	uint32_t media;
+	uint32_t media = mbl_rtcp_fb_media(q, k->len);
 
 	if (k->len < 12)
 		return;
-	memcpy(&media, q + 8, 4);
-	if (rte_be_to_cpu_32(media) != ours && !(k->pt == MBL_RTP_RTCP_PSFB && k->count == 4))
+	if (media != ours && !(k->pt == MBL_RTCP_PSFB && k->count == MBL_RTCP_FB_FIR))
 		return;
-	if (k->pt == MBL_RTP_RTCP_RTPFB && k->count == 1) {
+	if (k->pt == MBL_RTCP_RTPFB && k->count == MBL_RTCP_FB_NACK) {
 		w->c.rx_nack++;
-		for (uint32_t o = 12; o + 4 <= k->len; o += 4)
-			w->c.rx_nack_packets += 1u + (unsigned)__builtin_popcount(
-				(unsigned)q[o + 2] << 8 | q[o + 3]);
-	} else if (k->pt == MBL_RTP_RTCP_PSFB && k->count == 1) {
+		w->c.rx_nack_packets += mbl_rtcp_nack_seqs(q + 12, k->len - 12u, NULL, 0);
+	} else if (k->pt == MBL_RTCP_PSFB && k->count == MBL_RTCP_FB_PLI) {
 		w->c.rx_pli++;
-	} else if (k->pt == MBL_RTP_RTCP_PSFB && k->count == 4) {
+	} else if (k->pt == MBL_RTCP_PSFB && k->count == MBL_RTCP_FB_FIR) {
 		w->c.rx_fir++; /* media SSRC 0: the FCI names the targets */
+	}
+}
+
+/* The peer's extended report (RFC 3611): its statistics summary and VoIP
+ * metrics about our stream are kept beside its report blocks. */
+static void rx_xr(struct dp_worker *w, struct dp_rx *r, const struct mbl_rtcp_pkt *k,
+		  const uint8_t *q, uint32_t ours)
+{
+	struct mbl_rtcp_xr_view v;
+
+	if (mbl_rtcp_xr_parse(q, k->len, ours, &v) < 0)
+		w->c.rx_xr_bad++;
+	if (!v.has_ssum && !v.has_voip)
+		return;
+	w->c.rx_xr++;
+	r->peer_xr++;
+	if (v.has_ssum) {
+		r->peer_xr_lost += v.ssum.lost;
+		r->peer_xr_dup += v.ssum.dup;
+	}
+	if (v.has_voip) {
+		r->peer_voip = v.voip;
+		r->peer_has_voip = true;
 	}
 }
 
@@ -370,66 +438,62 @@ static bool rx_rtcp(struct dp_worker *w, uint32_t stream, uint8_t *p, uint32_t l
 {
 	struct mbl_dp *dp = w->dp;
 	struct dp_rx *r = &dp->r[stream];
-	struct mbl_rtp_rtcp_info ci;
+	struct mbl_rtcp_info ci;
 	int rc;
 
 	if (r->srtp != NULL && srtp_in(w, r, p, &len, true) < 0)
 		return false;
-	rc = mbl_rtp_rtcp_walk(p, len, &ci);
+	rc = mbl_rtcp_walk(p, len, &ci);
 	if (rc < 0) {
 		w->c.drop_rtp[-rc]++;
 		return false;
 	}
 	w->c.rx_rtcp++;
 	r->rtcp_packets++;
-	for (unsigned k = 0; k < MBL_MIN(ci.n_pkts, MBL_RTP_RTCP_MAX_PKTS); k++) {
+	for (unsigned k = 0; k < MBL_MIN(ci.n_pkts, MBL_RTCP_MAX_PKTS); k++) {
 		const uint8_t *q = p + ci.pkt[k].off;
 		uint32_t rb_off, ntp_mid;
 
-		if (ci.pkt[k].pt == MBL_RTP_RTCP_RTPFB || ci.pkt[k].pt == MBL_RTP_RTCP_PSFB) {
+		if (ci.pkt[k].pt == MBL_RTCP_RTPFB || ci.pkt[k].pt == MBL_RTCP_PSFB) {
 			rx_feedback(w, &ci.pkt[k], q, dp->s[stream].ssrc);
 			continue;
 		}
-		if (ci.pkt[k].pt == MBL_RTP_RTCP_SR && ci.pkt[k].len >= 28) {
+		if (ci.pkt[k].pt == MBL_RTCP_XR) {
+			rx_xr(w, r, &ci.pkt[k], q, dp->s[stream].ssrc);
+			continue;
+		}
+		if (ci.pkt[k].pt == MBL_RTCP_SR && ci.pkt[k].len >= 28) {
 			memcpy(&ntp_mid, q + 10, 4);
 			r->peer_sr_mid = rte_be_to_cpu_32(ntp_mid);
 			r->peer_sr_arrival_ns = now_ns;
 			rb_off = 28;
-		} else if (ci.pkt[k].pt == MBL_RTP_RTCP_RR) {
+		} else if (ci.pkt[k].pt == MBL_RTCP_RR) {
 			rb_off = 8;
 		} else {
 			continue;
 		}
 		for (unsigned b = 0; b < ci.pkt[k].count && rb_off + 24 <= ci.pkt[k].len;
 		     b++, rb_off += 24) {
-			uint32_t ssrc, lost, lsr, dlsr, a = (uint32_t)(dp_ns_to_ntp(now_ns) >> 16);
+			uint32_t a = (uint32_t)(dp_ns_to_ntp(now_ns) >> 16);
+			struct mbl_rtcp_rb rb;
 
-			memcpy(&ssrc, q + rb_off, 4);
-			memcpy(&lost, q + rb_off + 4, 4);
-			memcpy(&lsr, q + rb_off + 16, 4);
-			memcpy(&dlsr, q + rb_off + 20, 4);
-			ssrc = rte_be_to_cpu_32(ssrc);
-			lsr = rte_be_to_cpu_32(lsr);
-			dlsr = rte_be_to_cpu_32(dlsr);
-			if (ssrc != dp->s[stream].ssrc)
+			mbl_rtcp_rb_get(q + rb_off, &rb);
+			if (rb.ssrc != dp->s[stream].ssrc)
 				continue;
 			/* the peer's view of our stream (6.4.1): fraction lost,
 			 * cumulative lost (signed 24 bits), highest SEQ, jitter */
-			lost = rte_be_to_cpu_32(lost);
-			r->peer_fraction = (uint8_t)(lost >> 24);
-			r->peer_lost = (int32_t)(lost << 8) >> 8;
-			memcpy(&r->peer_ext_seq, q + rb_off + 8, 4);
-			r->peer_ext_seq = rte_be_to_cpu_32(r->peer_ext_seq);
-			memcpy(&r->peer_jitter_ts, q + rb_off + 12, 4);
-			r->peer_jitter_ts = rte_be_to_cpu_32(r->peer_jitter_ts);
+			r->peer_fraction = rb.fraction;
+			r->peer_lost = rb.lost;
+			r->peer_ext_seq = rb.ext_seq;
+			r->peer_jitter_ts = rb.jitter;
 			r->peer_reports++;
-			if (lsr == 0)
+			if (rb.lsr == 0)
 				continue;
 			/* units of 1/65536 s, mod 2^32; a negative result means a
 			 * bogus DLSR from the peer: no RTT from this block */
-			if ((int32_t)(a - lsr - dlsr) < 0)
+			if ((int32_t)(a - rb.lsr - rb.dlsr) < 0)
 				continue;
-			r->rtt_us = (uint32_t)(((uint64_t)(uint32_t)(a - lsr - dlsr) * 1000000) >> 16);
+			r->rtt_us = (uint32_t)(((uint64_t)(uint32_t)(a - rb.lsr - rb.dlsr) * 1000000) >> 16);
 			r->have_rtt = true;
 		}
 	}

@@ -310,11 +310,11 @@ static void test_rtt_from_report_block(void **state)
 
 	build(f, 0, 1, 0);
 	deliver(f, 0, 0, false, 10 * MBL_NS_PER_S); /* B learns A's SSRC */
-	f->len[1] = dp_build_rtcp(&f->a.dp, 0, f->buf[1], 10 * MBL_NS_PER_S);
+	f->len[1] = dp_build_rtcp(&f->a.dp, 0, f->buf[1], 10 * MBL_NS_PER_S, NULL);
 	deliver(f, 1, 0, false, 10020 * MS);
 	assert_int_equal(f->b.w->c.rx_rtcp, 1);
 	assert_int_equal(f->b.dp.r[0].peer_sr_mid, f->a.dp.s[0].last_sr_ntp_mid);
-	len = dp_build_rtcp(&f->b.dp, 0, f->buf[2], 10520 * MS);
+	len = dp_build_rtcp(&f->b.dp, 0, f->buf[2], 10520 * MS, NULL);
 	assert_int_equal(mbl_net_parse(f->buf[2], len, 0, &ni), MBL_NET_C_UDP);
 	rb = f->buf[2] + ni.payload_off + 28;
 	assert_int_equal(rb[16] << 24 | rb[17] << 16 | rb[18] << 8 | rb[19],
@@ -337,10 +337,10 @@ static void test_rtt_from_rr(void **state)
 	uint8_t rr[8 + 24];
 	uint64_t t0 = 3 * MBL_NS_PER_S + 123456789ull;
 
-	dp_build_rtcp(&f->a.dp, 0, f->buf[0], t0);
+	dp_build_rtcp(&f->a.dp, 0, f->buf[0], t0, NULL);
 	memset(rr, 0, sizeof(rr));
 	rr[0] = 0x81;
-	rr[1] = MBL_RTP_RTCP_RR;
+	rr[1] = MBL_RTCP_RR;
 	rr[3] = 7;
 	put32(rr + 4, 0xb0000000u);
 	put32(rr + 8, 0x12345678u);                  /* not A's SSRC */
@@ -383,7 +383,7 @@ static void test_peer_view(void **state)
 	assert_true(mbl_rx_jitter_rtcp(&f->b.dp.r[0].jit) > 0);
 	dp_peer_view(&f->a.dp, &f->a.dp.r[0], &v);
 	assert_int_equal(v.reports, 0);
-	len = dp_build_rtcp(&f->b.dp, 0, f->buf[7], 200 * MS);
+	len = dp_build_rtcp(&f->b.dp, 0, f->buf[7], 200 * MS, NULL);
 	assert_int_equal(mbl_net_parse(f->buf[7], len, 0, &ni), MBL_NET_C_UDP);
 	dp_rx_udp_payload(f->a.w, 0, false, f->buf[7] + ni.payload_off, ni.payload_len, 210 * MS);
 	assert_int_equal(f->a.w->c.rx_rtcp, 1);
@@ -407,7 +407,7 @@ static void test_feedback_reduced_size(void **state)
 {
 	struct fix *f = *state;
 	struct dp_worker *w = f->a.w;
-	uint8_t fb[16] = { 0x81, MBL_RTP_RTCP_RTPFB, 0, 3 };
+	uint8_t fb[16] = { 0x81, MBL_RTCP_RTPFB, 0, 3 };
 
 	put32(fb + 4, 0xb0000000u);
 	put32(fb + 8, f->a.dp.s[0].ssrc);
@@ -417,7 +417,7 @@ static void test_feedback_reduced_size(void **state)
 	assert_int_equal(w->c.rx_nack, 1);
 	assert_int_equal(w->c.rx_nack_packets, 3);
 	fb[0] = 0x81; /* PLI: PSFB FMT 1, no FCI */
-	fb[1] = MBL_RTP_RTCP_PSFB;
+	fb[1] = MBL_RTCP_PSFB;
 	fb[3] = 2;
 	dp_rx_udp_payload(w, 0, false, fb, 12, 1 * MBL_NS_PER_S);
 	assert_int_equal(w->c.rx_pli, 1);
@@ -426,6 +426,167 @@ static void test_feedback_reduced_size(void **state)
 	assert_int_equal(w->c.rx_pli, 1);
 	assert_int_equal(w->c.rx_rtcp, 3);
 	assert_int_equal(w->c.drop_rtp[MBL_RTP_DROP_rtcp_bad_first_pt], 0);
+}
+
+/* A's next RTP packet of stream 0 at now_ns; B receives it when deliver. */
+static void next_pkt(struct fix *f, uint64_t now_ns, bool deliver_it)
+{
+	bool dtmf;
+
+	f->len[0] = dp_build_rtp(&f->a.dp, &f->a.dp.s[0], 0, f->buf[0], now_ns, &dtmf);
+	if (deliver_it)
+		deliver(f, 0, 0, false, now_ns);
+}
+
+/* The RTCP packet of type pt in B's compound (stream 0) built at now_ns,
+ * its offset and length in *q / *qlen; the compound itself stays in buf[7]. */
+static bool b_rtcp_find(struct fix *f, uint64_t now_ns, uint8_t pt, struct dp_rtcp_sent *sent,
+			const uint8_t **q, uint32_t *qlen)
+{
+	struct mbl_net_info ni;
+	struct mbl_rtcp_info ci;
+	uint16_t len = dp_build_rtcp(&f->b.dp, 0, f->buf[7], now_ns, sent);
+	const uint8_t *p;
+
+	f->len[7] = len;
+	assert_int_equal(mbl_net_parse(f->buf[7], len, 0, &ni), MBL_NET_C_UDP);
+	p = f->buf[7] + ni.payload_off;
+	assert_int_equal(mbl_rtcp_walk(p, ni.payload_len, &ci), 0);
+	for (unsigned k = 0; k < ci.n_pkts; k++)
+		if (ci.pkt[k].pt == pt) {
+			*q = p + ci.pkt[k].off;
+			*qlen = ci.pkt[k].len;
+			return true;
+		}
+	return false;
+}
+
+/* media.rtcp_xr: B receives 20 of A's packets but 3-6 (a burst) and 15
+ * (isolated: Gmin away), then reports. Its XR summary names the SEQ range
+ * (across A's wrap), 5 lost, no duplicates, transit spread measured; its
+ * VoIP metrics carry the loss rate and the burst. A reads them into its
+ * peer view; B's next summary starts where the last ended. */
+static void test_xr_report(void **state)
+{
+	struct fix *f = *state;
+	struct mbl_rtcp_xr_view v;
+	struct mbl_dp_peer_view pv;
+	struct dp_rtcp_sent sent = {0};
+	struct mbl_net_info ni;
+	const uint8_t *q;
+	uint32_t qlen;
+
+	f->a.dp.conf.rtcp_xr = f->b.dp.conf.rtcp_xr = true;
+	f->a.dp.conf.ptime_ms = f->b.dp.conf.ptime_ms = 20;
+	for (unsigned k = 0; k < 40; k++)
+		next_pkt(f, k * 20 * MS + (k % 3) * MS, !(k >= 3 && k <= 6) && k != 25);
+	assert_true(b_rtcp_find(f, 900 * MS, MBL_RTCP_XR, &sent, &q, &qlen));
+	assert_true(sent.xr);
+	assert_int_equal(mbl_rtcp_xr_parse(q, qlen, 0xa0000000u, &v), 0);
+	assert_true(v.has_ssum && v.has_voip);
+	assert_int_equal(v.ssum.begin_seq, 65533);
+	assert_int_equal(v.ssum.end_seq, (uint16_t)(65533 + 40));
+	assert_int_equal(v.ssum.lost, 5);
+	assert_int_equal(v.ssum.dup, 0);
+	assert_true(v.ssum.has_jitter);
+	assert_int_equal(v.ssum.jit_min, 8);  /* 1 ms at 8 kHz */
+	assert_int_equal(v.ssum.jit_max, 16); /* 2 ms at 8 kHz */
+	assert_int_equal(v.voip.loss_rate, 32); /* 5/40 x 256 */
+	assert_int_equal(v.voip.burst_density, 255); /* 4 of 4 */
+	assert_int_equal(v.voip.gap_density, 7);     /* 1 of 36 */
+	assert_int_equal(v.voip.burst_ms, 80);
+	assert_int_equal(v.voip.gmin, 16);
+	assert_in_range(v.voip.r_factor, 1, 93);
+	assert_in_range(v.voip.mos_cq, 10, 45);
+	assert_int_equal(v.voip.signal_dbm, MBL_RTCP_XR_UNAVAILABLE);
+
+	assert_int_equal(mbl_net_parse(f->buf[7], f->len[7], 0, &ni), MBL_NET_C_UDP);
+	dp_rx_udp_payload(f->a.w, 0, false, f->buf[7] + ni.payload_off, ni.payload_len, 910 * MS);
+	assert_int_equal(f->a.w->c.rx_xr, 1);
+	dp_peer_view(&f->a.dp, &f->a.dp.r[0], &pv);
+	assert_int_equal(pv.xr_reports, 1);
+	assert_int_equal(pv.xr_lost, 5);
+	assert_true(pv.has_voip);
+	assert_true(pv.xr_loss_pct == 32 * 100.0 / 256.0);
+	assert_int_equal(pv.r_factor, v.voip.r_factor);
+	assert_true(pv.mos_cq == v.voip.mos_cq / 10.0);
+
+	/* the next interval: 5 more, none lost */
+	for (unsigned k = 40; k < 45; k++)
+		next_pkt(f, k * 20 * MS, true);
+	assert_true(b_rtcp_find(f, 1000 * MS, MBL_RTCP_XR, NULL, &q, &qlen));
+	assert_int_equal(mbl_rtcp_xr_parse(q, qlen, 0xa0000000u, &v), 0);
+	assert_int_equal(v.ssum.begin_seq, (uint16_t)(65533 + 40));
+	assert_int_equal(v.ssum.end_seq, (uint16_t)(65533 + 45));
+	assert_int_equal(v.ssum.lost, 0);
+	/* without rtcp_xr no XR is written */
+	f->b.dp.conf.rtcp_xr = false;
+	assert_false(b_rtcp_find(f, 1100 * MS, MBL_RTCP_XR, &sent, &q, &qlen));
+}
+
+/* Generic NACK (RFC 4585 6.2.1) on B's stream 0: a gap queues exactly the
+ * missing SEQs and puts the stream once on the worker's early-feedback
+ * list; the compound names them, across A's SEQ wrap. A SEQ that arrives
+ * late before the next compound is no longer asked for. Without NACK
+ * negotiated nothing is queued. */
+static void test_nack_sent(void **state)
+{
+	struct fix *f = *state;
+	struct dp_rx *r = &f->b.dp.r[0];
+	struct dp_worker *w = f->b.w;
+	struct dp_rtcp_sent sent = {0};
+	uint16_t seqs[32];
+	const uint8_t *q;
+	uint32_t qlen;
+
+	for (unsigned k = 0; k < 4; k++) /* 65533 .. 0 arrive, 1 and 2 do not */
+		next_pkt(f, k * 20 * MS, true);
+	next_pkt(f, 80 * MS, false);
+	next_pkt(f, 100 * MS, false);
+	next_pkt(f, 120 * MS, true);
+	assert_int_equal(r->nack_n, 0); /* not negotiated */
+	assert_int_equal(w->n_fb_early, 0);
+
+	r->nack = true;
+	r->fb_allow_early = true;
+	next_pkt(f, 140 * MS, false); /* 4 */
+	next_pkt(f, 160 * MS, true);  /* 5: 4 missing */
+	next_pkt(f, 180 * MS, false); /* 6 */
+	next_pkt(f, 200 * MS, false); /* 7 */
+	next_pkt(f, 220 * MS, true);  /* 8: 6 and 7 missing */
+	assert_int_equal(r->nack_n, 3);
+	assert_int_equal(w->n_fb_early, 1); /* once, though two gaps */
+	assert_int_equal(w->fb_early[0], 0);
+	assert_true(r->fb_queued);
+	assert_true(b_rtcp_find(f, 230 * MS, MBL_RTCP_RTPFB, &sent, &q, &qlen));
+	assert_int_equal(sent.nack_seqs, 3);
+	assert_int_equal(q[0] & 0x1f, MBL_RTCP_FB_NACK);
+	assert_int_equal(mbl_rtcp_fb_media(q, qlen), 0xa0000000u);
+	assert_int_equal(mbl_rtcp_nack_seqs(q + 12, qlen - 12, seqs, 32), 3);
+	assert_int_equal(seqs[0], 4);
+	assert_int_equal(seqs[1], 6);
+	assert_int_equal(seqs[2], 7);
+	assert_int_equal(r->nack_n, 0);
+
+	/* 9 and 10 lost, 10 then arrives late: only 9 is named */
+	f->len[1] = dp_build_rtp(&f->a.dp, &f->a.dp.s[0], 0, f->buf[1], 240 * MS, (bool[]){0});
+	f->len[2] = dp_build_rtp(&f->a.dp, &f->a.dp.s[0], 0, f->buf[2], 260 * MS, (bool[]){0});
+	next_pkt(f, 280 * MS, true);
+	assert_int_equal(r->nack_n, 2);
+	deliver(f, 2, 0, false, 290 * MS);
+	sent.nack_seqs = 0;
+	assert_true(b_rtcp_find(f, 300 * MS, MBL_RTCP_RTPFB, &sent, &q, &qlen));
+	assert_int_equal(sent.nack_seqs, 1);
+	assert_int_equal(mbl_rtcp_nack_seqs(q + 12, qlen - 12, seqs, 32), 1);
+	assert_int_equal(seqs[0], 9);
+	/* nothing missing: no NACK in the compound */
+	assert_false(b_rtcp_find(f, 400 * MS, MBL_RTCP_RTPFB, &sent, &q, &qlen));
+	/* a gap bigger than the queue: what fits is named, the rest counted */
+	for (unsigned k = 0; k < 40; k++)
+		next_pkt(f, (500 + 20 * k) * MS, false);
+	next_pkt(f, 1400 * MS, true);
+	assert_int_equal(r->nack_n, DP_NACK_Q);
+	assert_int_equal(w->c.nack_unsent, 40 - DP_NACK_Q);
 }
 
 int main(void)
@@ -442,6 +603,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rtt_from_rr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feedback_reduced_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xr_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nack_sent, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -147,7 +147,7 @@ static void test_hold_resume_rtp(void **state)
 		dp_tx_held(&f->dp, s);
 	assert_int_equal(s->seq, (uint16_t)(seq0 + 1));
 	/* RTCP still goes out while held (RFC 3264 5.1) */
-	assert_true(dp_build_rtcp(&f->dp, 0, pkt, 5000000) > 0);
+	assert_true(dp_build_rtcp(&f->dp, 0, pkt, 5000000, NULL) > 0);
 
 	send_msg(f, 0, true, 0);
 	assert_false(s->held);

@@ -402,7 +402,7 @@ static void test_rtcp_sr_sdes(void **state)
 {
 	struct fix *f = *state;
 	struct mbl_net_info ni;
-	struct mbl_rtp_rtcp_info ci;
+	struct mbl_rtcp_info ci;
 	uint64_t now = 12 * MBL_NS_PER_S + 500000000ull, ntp = dp_ns_to_ntp(now);
 	struct dp_stream *s;
 	const uint8_t *p;
@@ -413,17 +413,17 @@ static void test_rtcp_sr_sdes(void **state)
 	s = &f->dp->s[0];
 	for (unsigned k = 0; k < 3; k++)
 		dp_build_rtp(f->dp, s, 0, f->buf[0], 0, &dtmf);
-	len = dp_build_rtcp(f->dp, 0, f->buf[1], now);
+	len = dp_build_rtcp(f->dp, 0, f->buf[1], now, NULL);
 	assert_int_equal(len, 42 + 28 + 36);
 	assert_int_equal(mbl_net_parse(f->buf[1], len, 0, &ni), MBL_NET_C_UDP);
 	assert_int_equal(ni.dport, 20001);
 	p = f->buf[1] + ni.payload_off;
-	assert_int_equal(mbl_rtp_rtcp_walk(p, ni.payload_len, &ci), 0);
+	assert_int_equal(mbl_rtcp_walk(p, ni.payload_len, &ci), 0);
 	assert_int_equal(ci.n_pkts, 2);
-	assert_int_equal(ci.pkt[0].pt, MBL_RTP_RTCP_SR);
+	assert_int_equal(ci.pkt[0].pt, MBL_RTCP_SR);
 	assert_int_equal(ci.pkt[0].count, 0);
 	assert_int_equal(ci.pkt[0].len, 28);
-	assert_int_equal(ci.pkt[1].pt, MBL_RTP_RTCP_SDES);
+	assert_int_equal(ci.pkt[1].pt, MBL_RTCP_SDES);
 	assert_int_equal(ci.pkt[1].count, 1);
 	assert_int_equal(ci.pkt[1].len, 36);
 	assert_int_equal(rd32(p + 4), 0x11223344u);
@@ -448,7 +448,7 @@ static void test_rtcp_report_block(void **state)
 	static const uint16_t seqs[] = {65535, 0, 1, 3};
 	struct fix *f = *state;
 	struct mbl_net_info ni;
-	struct mbl_rtp_rtcp_info ci;
+	struct mbl_rtcp_info ci;
 	uint64_t now = 20 * MBL_NS_PER_S;
 	struct dp_rx *r;
 	const uint8_t *p, *b;
@@ -462,11 +462,11 @@ static void test_rtcp_report_block(void **state)
 		mbl_rx_seq_update(&r->seq, seqs[k]);
 	r->peer_sr_mid = 0x12345678u;
 	r->peer_sr_arrival_ns = now - 250000000ull;
-	len = dp_build_rtcp(f->dp, 0, f->buf[0], now);
+	len = dp_build_rtcp(f->dp, 0, f->buf[0], now, NULL);
 	assert_int_equal(len, 42 + 52 + 36);
 	assert_int_equal(mbl_net_parse(f->buf[0], len, 0, &ni), MBL_NET_C_UDP);
 	p = f->buf[0] + ni.payload_off;
-	assert_int_equal(mbl_rtp_rtcp_walk(p, ni.payload_len, &ci), 0);
+	assert_int_equal(mbl_rtcp_walk(p, ni.payload_len, &ci), 0);
 	assert_int_equal(ci.pkt[0].count, 1);
 	assert_int_equal(ci.pkt[0].len, 52);
 	b = p + 28;
@@ -478,7 +478,7 @@ static void test_rtcp_report_block(void **state)
 	assert_int_equal(rd32(b + 20), 16384);
 	/* next interval: nothing new lost, fraction 0, cumulative still 1 */
 	mbl_rx_seq_update(&r->seq, 4);
-	len = dp_build_rtcp(f->dp, 0, f->buf[1], now + MBL_NS_PER_S);
+	len = dp_build_rtcp(f->dp, 0, f->buf[1], now + MBL_NS_PER_S, NULL);
 	assert_int_equal(mbl_net_parse(f->buf[1], len, 0, &ni), MBL_NET_C_UDP);
 	b = f->buf[1] + ni.payload_off + 28;
 	assert_int_equal(rd32(b + 4), 1);
@@ -496,7 +496,7 @@ static void test_rtcp_mux_ports(void **state)
 	fix_dp(f, 1, 4);
 	free(f->dp->rtcp_tmpl);
 	f->dp->rtcp_tmpl = NULL;
-	len = dp_build_rtcp(f->dp, 0, f->buf[0], MBL_NS_PER_S);
+	len = dp_build_rtcp(f->dp, 0, f->buf[0], MBL_NS_PER_S, NULL);
 	assert_int_equal(mbl_net_parse(f->buf[0], len, 0, &ni), MBL_NET_C_UDP);
 	assert_int_equal(ni.sport, 10000);
 	assert_int_equal(ni.dport, 20000);

@@ -2,6 +2,8 @@
  * Read side of the data plane: totals, the report's media/pacing objects and
  * per-stream views. Control plane; live reads are of values only their
  * worker writes (aligned 64-bit loads: possibly stale, never torn). */
+#include <math.h>
+
 #include "dp_priv.h"
 
 static void add_counters(struct mbl_dp_counters *t, const struct mbl_dp_counters *c)
@@ -16,6 +18,24 @@ static void add_counters(struct mbl_dp_counters *t, const struct mbl_dp_counters
 void dp_peer_view(const struct mbl_dp *dp, const struct dp_rx *r, struct mbl_dp_peer_view *v)
 {
 	memset(v, 0, sizeof(*v));
+	v->r_factor = -1;
+	if (r->peer_xr != 0) {
+		const struct mbl_rtcp_xr_voip *x = &r->peer_voip;
+
+		v->xr_reports = r->peer_xr;
+		v->xr_lost = r->peer_xr_lost;
+		v->xr_dup = r->peer_xr_dup;
+		v->has_voip = r->peer_has_voip;
+		if (v->has_voip) {
+			v->xr_loss_pct = x->loss_rate * 100.0 / 256.0;
+			v->xr_discard_pct = x->discard_rate * 100.0 / 256.0;
+			v->xr_burst_density_pct = x->burst_density * 100.0 / 256.0;
+			v->xr_gap_density_pct = x->gap_density * 100.0 / 256.0;
+			v->r_factor = x->r_factor <= 100 ? x->r_factor : -1;
+			v->mos_cq = x->mos_cq >= 10 && x->mos_cq <= 50 ? x->mos_cq / 10.0 : 0;
+			v->mos_lq = x->mos_lq >= 10 && x->mos_lq <= 50 ? x->mos_lq / 10.0 : 0;
+		}
+	}
 	if (r->peer_reports == 0)
 		return;
 	v->reports = r->peer_reports;
@@ -30,6 +50,15 @@ void dp_peer_view(const struct mbl_dp *dp, const struct dp_rx *r, struct mbl_dp_
 
 static void add_peer(struct mbl_dp_totals *t, const struct mbl_dp_peer_view *v)
 {
+	t->peer_xr_lost += v->xr_lost;
+	t->peer_xr_dup += v->xr_dup;
+	if (v->has_voip) {
+		t->peer_xr_streams++;
+		if (v->mos_cq > 0)
+			mbl_hist_add(&t->peer_mos_cq10, (uint64_t)lrint(v->mos_cq * 10));
+		if (v->r_factor >= 0)
+			mbl_hist_add(&t->peer_r, (uint64_t)v->r_factor);
+	}
 	if (v->reports == 0)
 		return;
 	t->peer_streams++;
@@ -104,6 +133,11 @@ void mbl_dp_totals(const struct mbl_dp *dp, struct mbl_dp_totals *t, bool with_s
 		t->peer_lost += e->peer_lost;
 		t->peer_expected += e->peer_expected;
 		mbl_hist_merge(&t->peer_jitter_us, &e->peer_jitter_us);
+		t->peer_xr_streams += (uint32_t)e->peer_xr_streams;
+		t->peer_xr_lost += e->peer_xr_lost;
+		t->peer_xr_dup += e->peer_xr_dup;
+		mbl_hist_merge(&t->peer_mos_cq10, &e->peer_mos_cq10);
+		mbl_hist_merge(&t->peer_r, &e->peer_r);
 		mbl_hist_merge(&t->rtt_us, &e->rtt_us);
 		t->rtt_mean_ms += mbl_hist_mean(&e->rtt_us) / 1e3 * (double)mbl_hist_count(&e->rtt_us);
 	}
@@ -142,7 +176,7 @@ static void drops_json(const struct mbl_dp_totals *t, struct mbl_json *j)
 	mbl_json_obj_close(j);
 }
 
-double mbl_dp_mos(const struct mbl_dp *dp, double loss_pct, double delay_ms, double jitter_ms)
+double dp_emodel_r(const struct mbl_dp *dp, double loss_pct, double delay_ms, double jitter_ms)
 {
 	static const enum mbl_emodel_codec map[MBL_CODEC_MAX] = {
 		[MBL_CODEC_PCMU] = MBL_EMODEL_G711, [MBL_CODEC_PCMA] = MBL_EMODEL_G711,
@@ -157,7 +191,12 @@ double mbl_dp_mos(const struct mbl_dp *dp, double loss_pct, double delay_ms, dou
 		.ptime_ms = dp->conf.ptime_ms,
 	};
 
-	return mbl_emodel_mos(mbl_emodel_r(&in));
+	return mbl_emodel_r(&in);
+}
+
+double mbl_dp_mos(const struct mbl_dp *dp, double loss_pct, double delay_ms, double jitter_ms)
+{
+	return mbl_emodel_mos(dp_emodel_r(dp, loss_pct, delay_ms, jitter_ms));
 }
 
 static double mos_of(const struct mbl_dp *dp, const struct mbl_dp_totals *t)
@@ -213,6 +252,13 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 	mbl_json_u64(j, "rx_nack_packets", t->c.rx_nack_packets);
 	mbl_json_u64(j, "rx_pli", t->c.rx_pli);
 	mbl_json_u64(j, "rx_fir", t->c.rx_fir);
+	/* what we sent: XR (media.rtcp_xr) and NACKs (AVPF, RFC 4585) */
+	mbl_json_u64(j, "tx_xr", t->c.tx_xr);
+	mbl_json_u64(j, "rx_xr_bad", t->c.rx_xr_bad);
+	mbl_json_u64(j, "tx_nack", t->c.tx_nack);
+	mbl_json_u64(j, "tx_nack_seqs", t->c.tx_nack_seqs);
+	mbl_json_u64(j, "tx_early", t->c.tx_rtcp_early);
+	mbl_json_u64(j, "nack_unsent", t->c.nack_unsent);
 	mbl_json_obj_close(j);
 	mbl_hist_json(j, "jitter_ms", &t->jitter_us, 1e3);
 	mbl_json_dbl(j, "jitter_mean_ms", t->jitter_mean_ms);
@@ -227,6 +273,15 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 	mbl_json_dbl(j, "loss_pct", t->peer_expected ? 100.0 * (double)t->peer_lost /
 							   (double)t->peer_expected : 0);
 	mbl_hist_json(j, "jitter_ms", &t->peer_jitter_us, 1e3);
+	/* its RTCP XR (RFC 3611), when it sends them */
+	mbl_json_obj_open(j, "xr");
+	mbl_json_u64(j, "rx_packets", t->c.rx_xr);
+	mbl_json_u64(j, "streams_with_voip_metrics", t->peer_xr_streams);
+	mbl_json_u64(j, "summary_lost", t->peer_xr_lost);
+	mbl_json_u64(j, "summary_duplicates", t->peer_xr_dup);
+	mbl_hist_json(j, "mos_cq", &t->peer_mos_cq10, 10);
+	mbl_hist_json(j, "r_factor", &t->peer_r, 1);
+	mbl_json_obj_close(j);
 	mbl_json_obj_close(j);
 	drops_json(t, j);
 	if (dp->conf.srtp_tx || dp->conf.srtp_rx || dp->hs != NULL) {

@@ -56,6 +56,8 @@ struct mbl_dp_conf {
 	uint8_t dtmf_pt;
 	bool rtcp;
 	bool rtcp_mux;
+	bool rtcp_xr;                /* RFC 3611 statistics summary + VoIP metrics */
+	bool nack;                   /* media-only runs: every stream sends NACKs */
 	uint32_t rtcp_interval_ms;
 	uint32_t ssrc_seed;
 	uint32_t start_spread_ms;    /* 0: spread over one ptime */
@@ -109,6 +111,13 @@ struct mbl_dp_conf {
 	X(rx_nack_packets) /* sequence numbers those NACKs asked for again */ \
 	X(rx_pli)          /* picture loss indications (RFC 4585 6.3.1) */ \
 	X(rx_fir)          /* full intra requests (RFC 5104 4.3.1) */ \
+	X(rx_xr)           /* RTCP XR packets with a block about our streams */ \
+	X(rx_xr_bad)       /* XR packets whose block lengths overran (ignored) */ \
+	X(tx_xr)           /* RTCP XR packets sent (RFC 3611, media.rtcp_xr) */ \
+	X(tx_nack)         /* generic NACKs sent (RFC 4585 6.2.1) */          \
+	X(tx_nack_seqs)    /* sequence numbers they named */                  \
+	X(tx_rtcp_early)   /* of tx_rtcp: early feedback compounds (3.5.2) */ \
+	X(nack_unsent)     /* missing SEQs never named: queue full or gap too big */ \
 	X(rx_ssrc_change)  /* a stream's peer changed SSRC (state reset) */    \
 	X(rx_dispatched)   /* handed to the owning worker */                   \
 	X(arp_reply_tx)                                                        \
@@ -192,6 +201,10 @@ struct mbl_dp_totals {
 	int64_t peer_lost;
 	uint64_t peer_expected;
 	struct mbl_hist peer_jitter_us; /* per stream, the jitter it measured */
+	uint32_t peer_xr_streams;       /* streams it sent XR VoIP metrics about */
+	uint64_t peer_xr_lost, peer_xr_dup; /* its XR statistics summaries */
+	struct mbl_hist peer_mos_cq10;  /* per stream, its MOS-CQ x 10 */
+	struct mbl_hist peer_r;         /* per stream, its R factor */
 };
 
 /* Jitter and one-way delay rest on the packets whose arrival time is
@@ -259,6 +272,7 @@ struct mbl_dp_media {
 	uint16_t remote_port;
 	uint16_t remote_rtcp_port;   /* 0: remote_port + 1 (ignored when muxed) */
 	uint8_t pt;                  /* negotiated audio payload type */
+	bool nack;                   /* a=rtcp-fb nack agreed (AVPF): send NACKs */
 	bool srtp_tx, srtp_rx;       /* SDES (or DTLS-exported) keys below */
 	struct mbl_srtp_key tx_key, rx_key; /* secret */
 	uint32_t ssrc;               /* 0: one derived from the slot and seed */
@@ -296,6 +310,13 @@ struct mbl_dp_peer_view {
 	uint64_t expected;           /* its extended highest SEQ - our first SEQ + 1 */
 	double fraction_lost_pct;    /* its loss in the interval before that report */
 	double jitter_ms;            /* the interarrival jitter it measured */
+	/* its RTCP XR (RFC 3611) about our stream, when it sends them */
+	uint32_t xr_reports;         /* XR packets with a block about us */
+	uint64_t xr_lost, xr_dup;    /* statistics summaries, summed over intervals */
+	bool has_voip;               /* a VoIP metrics block came; its last: */
+	double xr_loss_pct, xr_discard_pct, xr_burst_density_pct, xr_gap_density_pct;
+	int r_factor;                /* 0..100, -1 unavailable */
+	double mos_cq, mos_lq;       /* 1..5, 0 unavailable */
 };
 
 struct mbl_dp_stream_result {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * mediablast RTP layer: RTP/RTCP header parsing (RFC 3550), first-byte
+ * mediablast RTP layer: RTP header parsing (RFC 3550; RTCP is lib/rtcp), first-byte
  * demultiplexing (RFC 7983), codec table and G.711/G.722 encoders,
  * precomputed payload sources, RFC 4733 DTMF events and the probe payload.
  *
@@ -64,7 +64,7 @@ static inline void mbl_rtp_write_hdr(uint8_t *p, uint8_t pt, bool marker,
 	memcpy(p, &h, sizeof(h));
 }
 
-/* Drop reasons of mbl_rtp_parse() and mbl_rtp_rtcp_walk(): one list so the
+/* Drop reasons of mbl_rtp_parse() and mbl_rtcp_walk() (lib/rtcp): one list so the
  * enum, the names and the data plane's counters stay in step. */
 #define MBL_RTP_DROP_LIST(X)                                                   \
 	X(none, "accepted")                                                    \
@@ -115,48 +115,6 @@ struct mbl_rtp_info {
  * -(enum mbl_rtp_drop) with *ri unspecified. Reads only p[0..len). Any
  * thread; no allocation, no logging. */
 int mbl_rtp_parse(const uint8_t *p, uint32_t len, struct mbl_rtp_info *ri);
-
-/* ---- RTCP common header (RFC 3550 6.4) ---------------------------------- */
-
-#define MBL_RTP_RTCP_SR 200
-#define MBL_RTP_RTCP_RR 201
-#define MBL_RTP_RTCP_SDES 202
-#define MBL_RTP_RTCP_BYE 203
-#define MBL_RTP_RTCP_APP 204
-#define MBL_RTP_RTCP_RTPFB 205
-#define MBL_RTP_RTCP_PSFB 206
-#define MBL_RTP_RTCP_XR 207
-#define MBL_RTP_RTCP_HDR_LEN 4
-#define MBL_RTP_RTCP_MAX_PKTS 8 /* packets recorded per compound */
-
-struct mbl_rtp_rtcp_hdr {
-	uint8_t vpc;        /* V(2) P(1) RC/FMT(5) */
-	uint8_t pt;
-	rte_be16_t len_words; /* length in 32-bit words minus one */
-} __attribute__((packed));
-
-struct mbl_rtp_rtcp_pkt {
-	uint16_t off;  /* offset of this packet's common header */
-	uint16_t len;  /* whole packet incl. header and padding */
-	uint8_t pt;
-	uint8_t count; /* RC / SC / FMT field */
-};
-
-struct mbl_rtp_rtcp_info {
-	uint16_t n_pkts;      /* packets in the compound (may exceed MAX) */
-	uint16_t pad_len;     /* padding of the last packet, 0 if none */
-	struct mbl_rtp_rtcp_pkt pkt[MBL_RTP_RTCP_MAX_PKTS]; /* first ones */
-};
-
-/* Validate a (decrypted) compound RTCP packet the way RFC 3550 A.2 does:
- * every packet version 2, the first one SR or RR or, as RFC 5506 reduced-
- * size RTCP has it, an RTPFB / PSFB feedback message (RFC 4585), padding
- * only on the last one with a count that fits,
- * and the length fields walking exactly to len. Fills *ci with the first
- * MBL_RTP_RTCP_MAX_PKTS packets. Returns 0 or -(enum mbl_rtp_drop) (the
- * rtcp_* values). Any thread; no allocation. */
-int mbl_rtp_rtcp_walk(const uint8_t *p, uint32_t len,
-		      struct mbl_rtp_rtcp_info *ci);
 
 /* ---- demultiplexing (RFC 7983 section 7, RFC 5761 section 4) ------------ */
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * RTP and RTCP header validation (RFC 3550 5.1, 6.4, A.1, A.2).
+ * RTP header validation (RFC 3550 5.1, A.1).
  */
 #include "mbl_rtp.h"
 
@@ -87,62 +87,5 @@ int mbl_rtp_parse(const uint8_t *p, uint32_t len, struct mbl_rtp_info *ri)
 	ri->payload_off = (uint16_t)hl;
 	ri->pad_len = (uint16_t)pad;
 	ri->payload_len = (uint16_t)(len - hl - pad);
-	return 0;
-}
-
-/* One packet of a compound at off; returns its length or a drop reason. */
-static int rtcp_one(const uint8_t *p, uint32_t len, uint32_t off, bool first,
-		    struct mbl_rtp_rtcp_info *ci)
-{
-	if (len - off < MBL_RTP_RTCP_HDR_LEN)
-		return -MBL_RTP_DROP_rtcp_bad_length;
-	if (p[off] >> 6 != MBL_RTP_VERSION)
-		return -MBL_RTP_DROP_rtcp_bad_version;
-	uint8_t pt = p[off + 1];
-	/* RFC 5506 reduced-size RTCP (WebRTC's immediate NACK and PLI) starts
-	 * with a feedback message (RFC 4585 6.1): no SR/RR can be asked of it */
-	if (first && pt != MBL_RTP_RTCP_SR && pt != MBL_RTP_RTCP_RR &&
-	    pt != MBL_RTP_RTCP_RTPFB && pt != MBL_RTP_RTCP_PSFB)
-		return -MBL_RTP_DROP_rtcp_bad_first_pt;
-	uint32_t plen = 4u * (rd16(p + off + 2) + 1u);
-	if (plen > len - off)
-		return -MBL_RTP_DROP_rtcp_bad_length;
-	if (p[off] & 0x20) {
-		/* RFC 3550 6.4.1: padding only on the last packet; the count
-		 * is its last octet and must leave the 4-byte header intact */
-		uint8_t pad = p[off + plen - 1];
-		if (off + plen != len || pad == 0 || pad > plen - 4)
-			return -MBL_RTP_DROP_rtcp_bad_padding;
-		ci->pad_len = pad;
-	}
-	if (ci->n_pkts < MBL_RTP_RTCP_MAX_PKTS) {
-		struct mbl_rtp_rtcp_pkt *k = &ci->pkt[ci->n_pkts];
-		k->off = (uint16_t)off;
-		k->len = (uint16_t)plen;
-		k->pt = pt;
-		k->count = p[off] & 0x1f;
-	}
-	ci->n_pkts++;
-	return (int)plen;
-}
-
-int mbl_rtp_rtcp_walk(const uint8_t *p, uint32_t len,
-		      struct mbl_rtp_rtcp_info *ci)
-{
-	ci->n_pkts = 0;
-	ci->pad_len = 0;
-	/* RFC 3550 6.4.1/6.4.2: an SR or RR is at least 8 bytes */
-	if (len < 8)
-		return -MBL_RTP_DROP_rtcp_short;
-	if (len > UINT16_MAX)
-		return -MBL_RTP_DROP_too_long;
-	if (len % 4) /* every packet is a whole number of words (6.4.1) */
-		return -MBL_RTP_DROP_rtcp_bad_length;
-	for (uint32_t off = 0; off < len;) {
-		int r = rtcp_one(p, len, off, off == 0, ci);
-		if (r < 0)
-			return r;
-		off += (uint32_t)r;
-	}
 	return 0;
 }

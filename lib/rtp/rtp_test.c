@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Tests: RTP/RTCP parsing, demux, DTMF sequence, probe payload.
+ * Tests: RTP parsing, demux, DTMF sequence, probe payload.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -149,98 +149,6 @@ static void test_drop_reasons(void **state)
 	assert_string_equal(mbl_rtp_drop_names[MBL_RTP_DROP_bad_padding],
 			    "bad_padding");
 	assert_int_equal(MBL_RTP_DROP_none, 0);
-}
-
-/* RR (8) + SDES (12) + BYE with padding (12) */
-static const uint8_t compound[] = {
-	0x80, 201, 0, 1, 0, 0, 0, 1,
-	0x81, 202, 0, 2, 0, 0, 0, 1, 1, 1, 'x', 0,
-	0xa1, 203, 0, 2, 0, 0, 0, 1, 0, 0, 0, 4,
-};
-
-static int walk_exact(const uint8_t *p, uint32_t len,
-		      struct mbl_rtp_rtcp_info *ci)
-{
-	uint8_t *q = dup_exact(p, len);
-	int rc = mbl_rtp_rtcp_walk(q, len, ci);
-	free(q);
-	return rc;
-}
-
-static void test_rtcp_walk(void **state)
-{
-	(void)state;
-	struct mbl_rtp_rtcp_info ci;
-	uint8_t p[sizeof(compound)];
-
-	assert_int_equal(walk_exact(compound, sizeof(compound), &ci), 0);
-	assert_int_equal(ci.n_pkts, 3);
-	assert_int_equal(ci.pad_len, 4);
-	assert_int_equal(ci.pkt[0].pt, 201);
-	assert_int_equal(ci.pkt[1].off, 8);
-	assert_int_equal(ci.pkt[1].len, 12);
-	assert_int_equal(ci.pkt[1].count, 1);
-	assert_int_equal(ci.pkt[2].pt, 203);
-	assert_int_equal(ci.pkt[2].off, 20);
-
-	for (uint32_t len = 0; len < sizeof(compound); len++) {
-		int rc = walk_exact(compound, len, &ci);
-		assert_int_equal(rc, len < 8 ? -MBL_RTP_DROP_rtcp_short
-				     : len == 8 || len == 20
-					     ? 0 /* RR, RR + SDES */
-					     : -MBL_RTP_DROP_rtcp_bad_length);
-	}
-	memcpy(p, compound, sizeof(p));
-	p[8] = 0x41;
-	assert_int_equal(walk_exact(p, sizeof(p), &ci),
-			 -MBL_RTP_DROP_rtcp_bad_version);
-	memcpy(p, compound, sizeof(p));
-	p[1] = 202; /* SDES first: A.2 refuses it */
-	assert_int_equal(walk_exact(p, sizeof(p), &ci),
-			 -MBL_RTP_DROP_rtcp_bad_first_pt);
-	/* reduced-size (RFC 5506): a lone feedback message is RTCP */
-	for (unsigned pt = MBL_RTP_RTCP_RTPFB; pt <= MBL_RTP_RTCP_PSFB; pt++) {
-		memcpy(p, compound, sizeof(p));
-		p[1] = (uint8_t)pt;
-		assert_int_equal(walk_exact(p, sizeof(p), &ci), 0);
-		assert_int_equal(ci.pkt[0].pt, pt);
-	}
-	memcpy(p, compound, sizeof(p));
-	p[1] = 207; /* XR alone is no reduced-size packet */
-	assert_int_equal(walk_exact(p, sizeof(p), &ci),
-			 -MBL_RTP_DROP_rtcp_bad_first_pt);
-	memcpy(p, compound, sizeof(p));
-	p[0] = 0xa0; /* padding on the first of three */
-	assert_int_equal(walk_exact(p, sizeof(p), &ci),
-			 -MBL_RTP_DROP_rtcp_bad_padding);
-	memcpy(p, compound, sizeof(p));
-	p[31] = 9; /* more than the BYE's 8 bytes after its header */
-	assert_int_equal(walk_exact(p, sizeof(p), &ci),
-			 -MBL_RTP_DROP_rtcp_bad_padding);
-	p[31] = 0;
-	assert_int_equal(walk_exact(p, sizeof(p), &ci),
-			 -MBL_RTP_DROP_rtcp_bad_padding);
-	memcpy(p, compound, sizeof(p));
-	p[11] = 1; /* SDES length one word short: walk misaligns */
-	assert_int_not_equal(walk_exact(p, sizeof(p), &ci), 0);
-	p[11] = 6; /* runs past the end */
-	assert_int_equal(walk_exact(p, sizeof(p), &ci),
-			 -MBL_RTP_DROP_rtcp_bad_length);
-}
-
-static void test_rtcp_many(void **state)
-{
-	(void)state;
-	uint8_t p[8 * 12];
-	struct mbl_rtp_rtcp_info ci;
-
-	for (int i = 0; i < 12; i++) {
-		uint8_t rr[8] = {0x80, 201, 0, 1, 0, 0, 0, (uint8_t)i};
-		memcpy(p + 8 * i, rr, 8);
-	}
-	assert_int_equal(walk_exact(p, sizeof(p), &ci), 0);
-	assert_int_equal(ci.n_pkts, 12);
-	assert_int_equal(ci.pkt[MBL_RTP_RTCP_MAX_PKTS - 1].off, 56);
 }
 
 static void test_demux(void **state)
@@ -399,8 +307,6 @@ int main(void)
 		cmocka_unit_test(test_parse_full),
 		cmocka_unit_test(test_parse_truncations),
 		cmocka_unit_test(test_drop_reasons),
-		cmocka_unit_test(test_rtcp_walk),
-		cmocka_unit_test(test_rtcp_many),
 		cmocka_unit_test(test_demux),
 		cmocka_unit_test(test_dtmf_map),
 		cmocka_unit_test(test_dtmf_sequence),

@@ -271,8 +271,10 @@ static inline void mbl_rx_jitter_clock(struct mbl_rx_jitter *j,
  * (any monotonic ns clock; a clock going backwards counts as no time).
  * clock_rate (Hz) must be constant for the stream. Feed every packet in
  * arrival order (RFC 3550 A.8), late ones and duplicates too: Wireshark's
- * RTP analysis does, so the two agree. Owner lcore only. */
-static inline void mbl_rx_jitter_update(struct mbl_rx_jitter *j,
+ * RTP analysis does, so the two agree. Returns |D| of this packet against
+ * the previous one in timestamp units << MBL_RX_JIT_FRAC (0 for the first,
+ * which n_diff does not count). Owner lcore only. */
+static inline uint32_t mbl_rx_jitter_update(struct mbl_rx_jitter *j,
 					uint32_t rtp_ts, uint64_t arrival_ns,
 					uint32_t clock_rate)
 {
@@ -283,7 +285,7 @@ static inline void mbl_rx_jitter_update(struct mbl_rx_jitter *j,
 		j->started = true;
 		j->last_ns = arrival_ns;
 		j->transit = j->arr - (rtp_ts << MBL_RX_JIT_FRAC);
-		return;
+		return 0;
 	}
 	mbl_rx_jitter_clock(j, arrival_ns, clock_rate);
 	/* mod 2^32 differences stay exact while |D| < 2^23 units */
@@ -296,6 +298,7 @@ static inline void mbl_rx_jitter_update(struct mbl_rx_jitter *j,
 	j->jit += (uint64_t)ad - ((j->jit + 8) >> 4);
 	j->jit_sum += j->jit;
 	j->n_diff++;
+	return ad;
 }
 
 /* The sender's timestamps jumped (e.g. MBL_RX_RESYNC): take the next
