@@ -26,6 +26,15 @@ static void addr_fmt(const struct sockaddr *sa, char *host, size_t len, uint16_t
 	}
 }
 
+void cp_addr_fmt(const struct sockaddr *sa, char *out, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+	uint16_t port;
+
+	addr_fmt(sa, host, sizeof(host), &port);
+	snprintf(out, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
+}
+
 static void tp_msg(void *arg, const struct mbl_sip_tp_src *src, const char *buf, size_t len)
 {
 	struct mbl_cp *cp = arg;

@@ -206,6 +206,8 @@ void cp_media_result(void *arg, const struct mbl_dp_stream_result *r)
 	c->cdr.srtp_auth_fail = r->srtp_auth_fail;
 	c->cdr.peer = r->peer;
 	c->cdr.rtt_ms = r->rtt_ms;
+	c->cdr.tx_bytes = r->tx_bytes;
+	c->cdr.rx_bytes = r->rx_bytes;
 	if (r->rx_packets > 0 && cp->dp != NULL) {
 		double loss = 100.0 * (double)r->lost / (double)(r->rx_packets + r->lost);
 
@@ -355,6 +357,8 @@ int cp_place_call(struct mbl_cp *cp, uint64_t now)
 					 (const struct sockaddr *)&cp->conf.target,
 					 cp->conf.target_len, sdp, user_of(cp, c), now);
 	cp_cdr_begin(c);
+	cp_addr_fmt((const struct sockaddr *)&cp->conf.target, c->cdr.remote_sip,
+		    sizeof(c->cdr.remote_sip));
 	if (c->sc == NULL) {
 		cp_fail(cp, c, 0, errno == ENOBUFS ? "sip table full" : "cannot send INVITE");
 		call_free(cp, c);
@@ -567,6 +571,8 @@ static void uas_incoming(struct mbl_cp *cp, const struct mbl_sip_ev *ev, uint64_
 		cp->st.first_ns = now;
 	c->sc = ev->call;
 	cp_cdr_begin(c);
+	if (ev->src != NULL)
+		cp_addr_fmt(ev->src, c->cdr.remote_sip, sizeof(c->cdr.remote_sip));
 	c->local = (uint16_t)mbl_sip_call_local(ev->call);
 	cp_local_count(cp, c->local);
 	c->t_invite = now;

@@ -93,6 +93,7 @@ void cp_cdr_write(struct mbl_cp *cp, const struct cp_call *c)
 	FILE *f = cp->conf.cdr;
 	const struct cp_cdr *d = &c->cdr;
 	uint64_t t0 = c->t_invite;
+	const char *addr;
 
 	if (f == NULL)
 		return;
@@ -142,6 +143,31 @@ void cp_cdr_write(struct mbl_cp *cp, const struct cp_call *c)
 	fputc(',', f);
 	if (d->media_result && d->rtt_ms >= 0)
 		fprintf(f, "%.3f", d->rtt_ms);
+	fputc(',', f);
+	addr = mbl_sip_ua_local_hostport(cp->ua, c->local);
+	csv_str(f, addr != NULL ? addr : "");
+	fputc(',', f);
+	csv_str(f, d->remote_sip);
+	fputc(',', f);
+	if (d->media_started && cp->dp != NULL) {
+		uint8_t ip[16];
+		uint16_t port;
+		char lip[64];
+
+		mbl_dp_stream_local(cp->dp, cp_idx(cp, c), ip, &port);
+		mbl_fmt_ip(cp->conf.media_family, ip, lip, sizeof(lip));
+		fprintf(f, cp->conf.media_family == 6 ? "[%s]:%u" : "%s:%u", lip, port);
+	}
+	if (d->media_result)
+		fprintf(f, ",%llu,%llu,", (unsigned long long)d->tx_bytes,
+			(unsigned long long)d->rx_bytes);
+	else
+		fputs(",,,", f);
+	if (d->media_result && d->peer.has_voip && d->peer.mos_cq > 0)
+		fprintf(f, "%.1f", d->peer.mos_cq);
+	fputc(',', f);
+	if (d->media_result && d->peer.has_voip && d->peer.r_factor >= 0)
+		fprintf(f, "%d", d->peer.r_factor);
 	fputc('\n', f);
 }
 
@@ -155,6 +181,6 @@ void cp_cdr_refused(struct mbl_cp *cp, const char *call_id, int status, const ch
 	csv_str(f, call_id != NULL ? call_id : "");
 	fprintf(f, ",%s,failed,%d,", cp->conf.uac ? "uac" : "uas", status);
 	csv_str(f, reason);
-	fprintf(f, ",%s,%.3f,,,0.000,,,,,,,,,,,,,,,,,,,,\n", mbl_sip_proto_name(cp->conf.proto),
+	fprintf(f, ",%s,%.3f,,,0.000,,,,,,,,,,,,,,,,,,,,,,,,,,,\n", mbl_sip_proto_name(cp->conf.proto),
 		unix_ms(now));
 }

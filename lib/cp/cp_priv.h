@@ -55,6 +55,8 @@ struct cp_cdr {
 	uint32_t srtp_auth_fail;
 	struct mbl_dp_peer_view peer;   /* the far end's RTCP view of our stream */
 	double rtt_ms;                  /* < 0: none */
+	uint64_t tx_bytes, rx_bytes;    /* RTP payload bytes (UDP payload) each way */
+	char remote_sip[64];            /* "ip:port" the INVITE went to / came from */
 };
 
 struct cp_call {
@@ -269,6 +271,9 @@ void cp_media_stop(struct mbl_cp *cp, uint32_t idx);
 void cp_media_dir(struct mbl_cp *cp, uint32_t idx, enum mbl_sdp_dir dir);
 /* res keeps the call's address, ports, codec, security and keys. */
 bool cp_media_same(const struct cp_call *c, const struct mbl_sdp_result *res);
+
+/* "ip:port" ("[ip]:port" for IPv6) of a socket address. */
+void cp_addr_fmt(const struct sockaddr *sa, char *out, size_t len);
 
 static inline uint32_t cp_idx(const struct mbl_cp *cp, const struct cp_call *c)
 {

@@ -157,7 +157,8 @@ struct mbl_cp_stats {
 	"answer_ms,end_ms,pdd_ms,setup_ms,remote_media,security,srtp_suite,"         \
 	"dtls_handshake_ms,ice_select_ms,tx_packets,rx_packets,tx_rtcp,rx_rtcp,"    \
 	"rx_lost,jitter_ms,srtp_auth_fail,mos,peer_reports,peer_lost,peer_loss_pct,"  \
-	"peer_jitter_ms,rtt_ms"
+	"peer_jitter_ms,rtt_ms,local_sip,remote_sip,local_media,tx_bytes,rx_bytes,"  \
+	"peer_xr_mos_cq,peer_xr_r_factor"
 
 struct mbl_cp;
 

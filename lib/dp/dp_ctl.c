@@ -100,6 +100,8 @@ static void apply_stop(struct dp_worker *w, struct dp_msg *m)
 	m->res.stream = m->stream;
 	m->res.tx_packets = s->tx_packets;
 	m->res.rx_packets = r->packets;
+	m->res.tx_bytes = s->tx_bytes;
+	m->res.rx_bytes = r->bytes;
 	m->res.tx_rtcp = s->tx_rtcp;
 	m->res.rx_rtcp = r->rtcp_packets;
 	m->res.srtp_auth_fail = r->srtp_auth_fail;

@@ -322,6 +322,7 @@ struct mbl_dp_peer_view {
 struct mbl_dp_stream_result {
 	uint32_t stream;
 	uint64_t tx_packets, rx_packets, lost;
+	uint64_t tx_bytes, rx_bytes; /* their UDP payload bytes */
 	uint32_t tx_rtcp, rx_rtcp;   /* RTCP compound packets sent, accepted */
 	uint32_t srtp_auth_fail;
 	double jitter_mean_ms;
