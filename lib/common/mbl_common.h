@@ -68,6 +68,30 @@ void mbl_tsc_init(void);
 void mbl_tsc_set_hz(uint64_t hz);
 /* xorshift32 (Marsaglia): a cheap per-owner generator for spreading times
  * and picking shares, never for secrets. *s must not be 0. */
+/* Big-endian (network order) fields at any alignment, for the writers and
+ * readers of wire formats (RTP, RTCP, STUN). Any thread. */
+static inline uint16_t mbl_get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t mbl_get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void mbl_put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void mbl_put_be32(uint8_t *p, uint32_t v)
+{
+	mbl_put_be16(p, (uint16_t)(v >> 16));
+	mbl_put_be16(p + 2, (uint16_t)v);
+}
+
 static inline uint32_t mbl_xorshift32(uint32_t *s)
 {
 	*s ^= *s << 13;

@@ -13,6 +13,7 @@
 #include <rte_common.h>
 #include <rte_icmp.h>
 
+#include "mbl_common.h"
 #include "mbl_net.h"
 
 #define NET_ETH_LEN 14
@@ -62,17 +63,6 @@ struct net_nd_opt_lla {
 #define NET_ND_LEN ((uint32_t)sizeof(struct net_nd_msg))
 #define NET_ND_OPT_LEN ((uint32_t)sizeof(struct net_nd_opt_lla))
 
-/* Unaligned big-endian 16-bit read / write. */
-static inline uint16_t net_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline void net_wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* Write the Ethernet header (+ 802.1Q tag when tci != 0) and return the L3
  * offset. buf must hold 18 bytes. */
@@ -82,12 +72,12 @@ static inline uint16_t net_put_eth(uint8_t *buf, const uint8_t dst[6], const uin
 	memcpy(buf, dst, 6);
 	memcpy(buf + 6, src, 6);
 	if (tci == 0) {
-		net_wr16(buf + 12, etype);
+		mbl_put_be16(buf + 12, etype);
 		return NET_ETH_LEN;
 	}
-	net_wr16(buf + 12, NET_ETYPE_VLAN);
-	net_wr16(buf + 14, tci);
-	net_wr16(buf + 16, etype);
+	mbl_put_be16(buf + 12, NET_ETYPE_VLAN);
+	mbl_put_be16(buf + 14, tci);
+	mbl_put_be16(buf + 16, etype);
 	return NET_ETH_LEN + NET_VLAN_LEN;
 }
 

@@ -264,13 +264,13 @@ int mbl_net_parse(const uint8_t *frame, uint32_t len, unsigned flags, struct mbl
 		return drop(ni, MBL_NET_DROP_short_frame);
 	ni->eth_dst = frame;
 	ni->eth_src = frame + 6;
-	type = net_rd16(frame + 12);
+	type = mbl_get_be16(frame + 12);
 	ni->l3_off = NET_ETH_LEN;
 	if (type == NET_ETYPE_VLAN) {
 		if (len < NET_ETH_LEN + NET_VLAN_LEN)
 			return drop(ni, MBL_NET_DROP_short_frame);
-		ni->vlan_tci = net_rd16(frame + 14);
-		type = net_rd16(frame + 16);
+		ni->vlan_tci = mbl_get_be16(frame + 14);
+		type = mbl_get_be16(frame + 16);
 		ni->l3_off = NET_ETH_LEN + NET_VLAN_LEN;
 		/* One tag only: the port strips or adds the outer one. */
 		if (type == NET_ETYPE_VLAN || type == NET_ETYPE_QINQ)

@@ -21,7 +21,7 @@ static int rtcp_one(const uint8_t *p, uint32_t len, uint32_t off, bool first,
 	if (first && pt != MBL_RTCP_SR && pt != MBL_RTCP_RR &&
 	    pt != MBL_RTCP_RTPFB && pt != MBL_RTCP_PSFB)
 		return -MBL_RTP_DROP_rtcp_bad_first_pt;
-	uint32_t plen = 4u * (rd16(p + off + 2) + 1u);
+	uint32_t plen = 4u * (mbl_get_be16(p + off + 2) + 1u);
 	if (plen > len - off)
 		return -MBL_RTP_DROP_rtcp_bad_length;
 	if (p[off] & 0x20) {
@@ -68,25 +68,25 @@ void mbl_rtcp_rb_put(uint8_t *p, const struct mbl_rtcp_rb *b)
 	/* the cumulative count is a signed 24-bit value, clamped (A.3) */
 	int32_t lost = b->lost > 0x7fffff ? 0x7fffff : b->lost < -0x800000 ? -0x800000 : b->lost;
 
-	rtcp_w32(p, b->ssrc);
-	rtcp_w32(p + 4, (uint32_t)b->fraction << 24 | ((uint32_t)lost & 0xffffff));
-	rtcp_w32(p + 8, b->ext_seq);
-	rtcp_w32(p + 12, b->jitter);
-	rtcp_w32(p + 16, b->lsr);
-	rtcp_w32(p + 20, b->dlsr);
+	mbl_put_be32(p, b->ssrc);
+	mbl_put_be32(p + 4, (uint32_t)b->fraction << 24 | ((uint32_t)lost & 0xffffff));
+	mbl_put_be32(p + 8, b->ext_seq);
+	mbl_put_be32(p + 12, b->jitter);
+	mbl_put_be32(p + 16, b->lsr);
+	mbl_put_be32(p + 20, b->dlsr);
 }
 
 void mbl_rtcp_rb_get(const uint8_t *p, struct mbl_rtcp_rb *b)
 {
-	uint32_t l = rtcp_r32(p + 4);
+	uint32_t l = mbl_get_be32(p + 4);
 
-	b->ssrc = rtcp_r32(p);
+	b->ssrc = mbl_get_be32(p);
 	b->fraction = (uint8_t)(l >> 24);
 	b->lost = (int32_t)(l << 8) >> 8;
-	b->ext_seq = rtcp_r32(p + 8);
-	b->jitter = rtcp_r32(p + 12);
-	b->lsr = rtcp_r32(p + 16);
-	b->dlsr = rtcp_r32(p + 20);
+	b->ext_seq = mbl_get_be32(p + 8);
+	b->jitter = mbl_get_be32(p + 12);
+	b->lsr = mbl_get_be32(p + 16);
+	b->dlsr = mbl_get_be32(p + 20);
 }
 
 unsigned mbl_rtcp_sr_put(uint8_t *p, const struct mbl_rtcp_sr *sr, const struct mbl_rtcp_rb *rb)
@@ -94,12 +94,12 @@ unsigned mbl_rtcp_sr_put(uint8_t *p, const struct mbl_rtcp_sr *sr, const struct 
 	unsigned rc = rb != NULL, len = MBL_RTCP_SR_LEN + MBL_RTCP_RB_LEN * rc;
 
 	rtcp_hdr(p, (uint8_t)rc, MBL_RTCP_SR, len);
-	rtcp_w32(p + 4, sr->ssrc);
-	rtcp_w32(p + 8, (uint32_t)(sr->ntp >> 32));
-	rtcp_w32(p + 12, (uint32_t)sr->ntp);
-	rtcp_w32(p + 16, sr->rtp_ts);
-	rtcp_w32(p + 20, sr->packets);
-	rtcp_w32(p + 24, sr->octets);
+	mbl_put_be32(p + 4, sr->ssrc);
+	mbl_put_be32(p + 8, (uint32_t)(sr->ntp >> 32));
+	mbl_put_be32(p + 12, (uint32_t)sr->ntp);
+	mbl_put_be32(p + 16, sr->rtp_ts);
+	mbl_put_be32(p + 20, sr->packets);
+	mbl_put_be32(p + 24, sr->octets);
 	if (rb != NULL)
 		mbl_rtcp_rb_put(p + MBL_RTCP_SR_LEN, rb);
 	return len;
@@ -112,7 +112,7 @@ unsigned mbl_rtcp_sdes_cname_put(uint8_t *p, uint32_t ssrc, const char *cname)
 
 	memset(p, 0, len);
 	rtcp_hdr(p, 1, MBL_RTCP_SDES, len);
-	rtcp_w32(p + 4, ssrc);
+	mbl_put_be32(p + 4, ssrc);
 	p[8] = 1; /* CNAME; the zero octets after it end the item list */
 	p[9] = (uint8_t)n;
 	memcpy(p + 10, cname, n);

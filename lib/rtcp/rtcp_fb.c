@@ -17,8 +17,8 @@ unsigned mbl_rtcp_nack_put(uint8_t *p, uint32_t sender, uint32_t media, const ui
 			blp |= (uint16_t)(1u << ((uint16_t)(seq[i] - pid) - 1));
 			i++;
 		}
-		rtcp_w16(p + 12 + 4 * pairs, pid);
-		rtcp_w16(p + 14 + 4 * pairs, blp);
+		mbl_put_be16(p + 12 + 4 * pairs, pid);
+		mbl_put_be16(p + 14 + 4 * pairs, blp);
 		pairs++;
 	}
 	*taken = i;
@@ -26,8 +26,8 @@ unsigned mbl_rtcp_nack_put(uint8_t *p, uint32_t sender, uint32_t media, const ui
 		return 0;
 	len = 12 + 4 * pairs;
 	rtcp_hdr(p, MBL_RTCP_FB_NACK, MBL_RTCP_RTPFB, len);
-	rtcp_w32(p + 4, sender);
-	rtcp_w32(p + 8, media);
+	mbl_put_be32(p + 4, sender);
+	mbl_put_be32(p + 8, media);
 	return len;
 }
 
@@ -36,7 +36,7 @@ unsigned mbl_rtcp_nack_seqs(const uint8_t *fci, uint32_t len, uint16_t *out, uns
 	unsigned n = 0;
 
 	for (uint32_t o = 0; o + 4 <= len; o += 4) {
-		uint16_t pid = rd16(fci + o), blp = rd16(fci + o + 2);
+		uint16_t pid = mbl_get_be16(fci + o), blp = mbl_get_be16(fci + o + 2);
 
 		if (n < max)
 			out[n] = pid;
@@ -54,5 +54,5 @@ unsigned mbl_rtcp_nack_seqs(const uint8_t *fci, uint32_t len, uint16_t *out, uns
 
 uint32_t mbl_rtcp_fb_media(const uint8_t *q, uint32_t len)
 {
-	return len >= 12 ? rtcp_r32(q + 8) : 0;
+	return len >= 12 ? mbl_get_be32(q + 8) : 0;
 }

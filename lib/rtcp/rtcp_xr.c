@@ -14,7 +14,7 @@ static void xr_block_hdr(uint8_t *p, uint8_t bt, uint8_t ts, unsigned len)
 {
 	p[0] = bt;
 	p[1] = ts;
-	rtcp_w16(p + 2, (uint16_t)(len / 4 - 1));
+	mbl_put_be16(p + 2, (uint16_t)(len / 4 - 1));
 }
 
 static void ssum_put(uint8_t *p, const struct mbl_rtcp_xr_ssum *s)
@@ -24,18 +24,18 @@ static void ssum_put(uint8_t *p, const struct mbl_rtcp_xr_ssum *s)
 
 	memset(p, 0, MBL_RTCP_XR_SSUM_LEN);
 	xr_block_hdr(p, MBL_RTCP_XR_BT_SSUM, flags, MBL_RTCP_XR_SSUM_LEN);
-	rtcp_w32(p + 4, s->ssrc);
-	rtcp_w16(p + 8, s->begin_seq);
-	rtcp_w16(p + 10, s->end_seq);
+	mbl_put_be32(p + 4, s->ssrc);
+	mbl_put_be16(p + 8, s->begin_seq);
+	mbl_put_be16(p + 10, s->end_seq);
 	if (s->has_lost)
-		rtcp_w32(p + 12, s->lost);
+		mbl_put_be32(p + 12, s->lost);
 	if (s->has_dup)
-		rtcp_w32(p + 16, s->dup);
+		mbl_put_be32(p + 16, s->dup);
 	if (s->has_jitter) {
-		rtcp_w32(p + 20, s->jit_min);
-		rtcp_w32(p + 24, s->jit_max);
-		rtcp_w32(p + 28, s->jit_mean);
-		rtcp_w32(p + 32, s->jit_dev);
+		mbl_put_be32(p + 20, s->jit_min);
+		mbl_put_be32(p + 24, s->jit_max);
+		mbl_put_be32(p + 28, s->jit_mean);
+		mbl_put_be32(p + 32, s->jit_dev);
 	}
 }
 
@@ -43,15 +43,15 @@ static void voip_put(uint8_t *p, const struct mbl_rtcp_xr_voip *v)
 {
 	memset(p, 0, MBL_RTCP_XR_VOIP_LEN);
 	xr_block_hdr(p, MBL_RTCP_XR_BT_VOIP, 0, MBL_RTCP_XR_VOIP_LEN);
-	rtcp_w32(p + 4, v->ssrc);
+	mbl_put_be32(p + 4, v->ssrc);
 	p[8] = v->loss_rate;
 	p[9] = v->discard_rate;
 	p[10] = v->burst_density;
 	p[11] = v->gap_density;
-	rtcp_w16(p + 12, v->burst_ms);
-	rtcp_w16(p + 14, v->gap_ms);
-	rtcp_w16(p + 16, v->rtt_ms);
-	rtcp_w16(p + 18, v->end_delay_ms);
+	mbl_put_be16(p + 12, v->burst_ms);
+	mbl_put_be16(p + 14, v->gap_ms);
+	mbl_put_be16(p + 16, v->rtt_ms);
+	mbl_put_be16(p + 18, v->end_delay_ms);
 	p[20] = (uint8_t)v->signal_dbm;
 	p[21] = (uint8_t)v->noise_dbm;
 	p[22] = v->rerl;
@@ -61,9 +61,9 @@ static void voip_put(uint8_t *p, const struct mbl_rtcp_xr_voip *v)
 	p[26] = v->mos_lq;
 	p[27] = v->mos_cq;
 	p[28] = v->rx_config;
-	rtcp_w16(p + 30, v->jb_nominal_ms);
-	rtcp_w16(p + 32, v->jb_max_ms);
-	rtcp_w16(p + 34, v->jb_abs_max_ms);
+	mbl_put_be16(p + 30, v->jb_nominal_ms);
+	mbl_put_be16(p + 32, v->jb_max_ms);
+	mbl_put_be16(p + 34, v->jb_abs_max_ms);
 }
 
 unsigned mbl_rtcp_xr_put(uint8_t *p, uint32_t sender, const struct mbl_rtcp_xr_ssum *ss,
@@ -80,37 +80,37 @@ unsigned mbl_rtcp_xr_put(uint8_t *p, uint32_t sender, const struct mbl_rtcp_xr_s
 		len += MBL_RTCP_XR_VOIP_LEN;
 	}
 	rtcp_hdr(p, 0, MBL_RTCP_XR, len);
-	rtcp_w32(p + 4, sender);
+	mbl_put_be32(p + 4, sender);
 	return len;
 }
 
 static void ssum_get(const uint8_t *b, struct mbl_rtcp_xr_ssum *s)
 {
-	s->ssrc = rtcp_r32(b + 4);
+	s->ssrc = mbl_get_be32(b + 4);
 	s->has_lost = b[1] & 0x80;
 	s->has_dup = b[1] & 0x40;
 	s->has_jitter = b[1] & 0x20;
-	s->begin_seq = rd16(b + 8);
-	s->end_seq = rd16(b + 10);
-	s->lost = s->has_lost ? rtcp_r32(b + 12) : 0;
-	s->dup = s->has_dup ? rtcp_r32(b + 16) : 0;
-	s->jit_min = s->has_jitter ? rtcp_r32(b + 20) : 0;
-	s->jit_max = s->has_jitter ? rtcp_r32(b + 24) : 0;
-	s->jit_mean = s->has_jitter ? rtcp_r32(b + 28) : 0;
-	s->jit_dev = s->has_jitter ? rtcp_r32(b + 32) : 0;
+	s->begin_seq = mbl_get_be16(b + 8);
+	s->end_seq = mbl_get_be16(b + 10);
+	s->lost = s->has_lost ? mbl_get_be32(b + 12) : 0;
+	s->dup = s->has_dup ? mbl_get_be32(b + 16) : 0;
+	s->jit_min = s->has_jitter ? mbl_get_be32(b + 20) : 0;
+	s->jit_max = s->has_jitter ? mbl_get_be32(b + 24) : 0;
+	s->jit_mean = s->has_jitter ? mbl_get_be32(b + 28) : 0;
+	s->jit_dev = s->has_jitter ? mbl_get_be32(b + 32) : 0;
 }
 
 static void voip_get(const uint8_t *b, struct mbl_rtcp_xr_voip *v)
 {
-	v->ssrc = rtcp_r32(b + 4);
+	v->ssrc = mbl_get_be32(b + 4);
 	v->loss_rate = b[8];
 	v->discard_rate = b[9];
 	v->burst_density = b[10];
 	v->gap_density = b[11];
-	v->burst_ms = rd16(b + 12);
-	v->gap_ms = rd16(b + 14);
-	v->rtt_ms = rd16(b + 16);
-	v->end_delay_ms = rd16(b + 18);
+	v->burst_ms = mbl_get_be16(b + 12);
+	v->gap_ms = mbl_get_be16(b + 14);
+	v->rtt_ms = mbl_get_be16(b + 16);
+	v->end_delay_ms = mbl_get_be16(b + 18);
 	v->signal_dbm = (int8_t)b[20];
 	v->noise_dbm = (int8_t)b[21];
 	v->rerl = b[22];
@@ -120,9 +120,9 @@ static void voip_get(const uint8_t *b, struct mbl_rtcp_xr_voip *v)
 	v->mos_lq = b[26];
 	v->mos_cq = b[27];
 	v->rx_config = b[28];
-	v->jb_nominal_ms = rd16(b + 30);
-	v->jb_max_ms = rd16(b + 32);
-	v->jb_abs_max_ms = rd16(b + 34);
+	v->jb_nominal_ms = mbl_get_be16(b + 30);
+	v->jb_max_ms = mbl_get_be16(b + 32);
+	v->jb_abs_max_ms = mbl_get_be16(b + 34);
 }
 
 int mbl_rtcp_xr_parse(const uint8_t *q, uint32_t len, uint32_t about,
@@ -140,16 +140,16 @@ int mbl_rtcp_xr_parse(const uint8_t *q, uint32_t len, uint32_t about,
 
 		if (len - off < 4)
 			return -1;
-		blen = 4u * (rd16(b + 2) + 1u);
+		blen = 4u * (mbl_get_be16(b + 2) + 1u);
 		if (blen > len - off)
 			return -1;
 		v->blocks++;
 		if (b[0] == MBL_RTCP_XR_BT_SSUM && blen >= MBL_RTCP_XR_SSUM_LEN &&
-		    rtcp_r32(b + 4) == about) {
+		    mbl_get_be32(b + 4) == about) {
 			ssum_get(b, &v->ssum);
 			v->has_ssum = true;
 		} else if (b[0] == MBL_RTCP_XR_BT_VOIP && blen >= MBL_RTCP_XR_VOIP_LEN &&
-			   rtcp_r32(b + 4) == about) {
+			   mbl_get_be32(b + 4) == about) {
 			voip_get(b, &v->voip);
 			v->has_voip = true;
 		} else {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * RTP header validation (RFC 3550 5.1, A.1).
  */
+#include "mbl_common.h"
 #include "mbl_rtp.h"
 
 #define MBL_RTP_DROP_NAME_(name, desc) [MBL_RTP_DROP_##name] = #name,
@@ -21,17 +22,6 @@ const char *const mbl_rtp_demux_names[MBL_RTP_DEMUX_MAX] = {
 };
 #undef MBL_RTP_DEMUX_NAME_
 
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* RFC 3550 5.3.1: 4-byte preamble then len_words 32-bit words. Returns the
  * new header length or a negative drop reason. */
 static int rtp_ext(const uint8_t *p, uint32_t len, uint32_t hl,
@@ -40,8 +30,8 @@ static int rtp_ext(const uint8_t *p, uint32_t len, uint32_t hl,
 	if (len < hl + 4)
 		return -MBL_RTP_DROP_extension_overrun;
 	ri->has_ext = true;
-	ri->ext_profile = rd16(p + hl);
-	hl += 4 + 4u * rd16(p + hl + 2);
+	ri->ext_profile = mbl_get_be16(p + hl);
+	hl += 4 + 4u * mbl_get_be16(p + hl + 2);
 	if (hl > len)
 		return -MBL_RTP_DROP_extension_overrun;
 	return (int)hl;
@@ -59,9 +49,9 @@ int mbl_rtp_parse(const uint8_t *p, uint32_t len, struct mbl_rtp_info *ri)
 	ri->cc = p[0] & 0x0f;
 	ri->marker = p[1] >> 7;
 	ri->pt = p[1] & 0x7f;
-	ri->seq = rd16(p + 2);
-	ri->ts = rd32(p + 4);
-	ri->ssrc = rd32(p + 8);
+	ri->seq = mbl_get_be16(p + 2);
+	ri->ts = mbl_get_be32(p + 4);
+	ri->ssrc = mbl_get_be32(p + 8);
 	ri->has_ext = false;
 	ri->ext_profile = 0;
 

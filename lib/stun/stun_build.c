@@ -29,9 +29,9 @@ void mbl_stun_w_begin(struct mbl_stun_writer *w, uint8_t *buf, size_t cap, uint1
 		w_fail(w, -ENOSPC);
 	if (w->err)
 		return;
-	stun_put16(buf, type);
-	stun_put16(buf + 2, 0);
-	stun_put32(buf + 4, MBL_STUN_MAGIC);
+	mbl_put_be16(buf, type);
+	mbl_put_be16(buf + 2, 0);
+	mbl_put_be32(buf + 4, MBL_STUN_MAGIC);
 	memcpy(buf + 8, tid, MBL_STUN_TID_LEN);
 	w->len = MBL_STUN_HDR_LEN;
 }
@@ -54,11 +54,11 @@ static uint8_t *w_reserve(struct mbl_stun_writer *w, uint16_t type, size_t len)
 		return NULL;
 	}
 	p = w->buf + w->len;
-	stun_put16(p, type);
-	stun_put16(p + 2, (uint16_t)len);
+	mbl_put_be16(p, type);
+	mbl_put_be16(p + 2, (uint16_t)len);
 	memset(p + 4 + len, w->pad, padded - len);
 	w->len += 4 + padded;
-	stun_put16(w->buf + 2, (uint16_t)(w->len - MBL_STUN_HDR_LEN));
+	mbl_put_be16(w->buf + 2, (uint16_t)(w->len - MBL_STUN_HDR_LEN));
 	return p + 4;
 }
 
@@ -75,7 +75,7 @@ void mbl_stun_w_u32(struct mbl_stun_writer *w, uint16_t type, uint32_t v)
 	uint8_t *p = w_reserve(w, type, 4);
 
 	if (p)
-		stun_put32(p, v);
+		mbl_put_be32(p, v);
 }
 
 void mbl_stun_w_u64(struct mbl_stun_writer *w, uint16_t type, uint64_t v)
@@ -83,8 +83,8 @@ void mbl_stun_w_u64(struct mbl_stun_writer *w, uint16_t type, uint64_t v)
 	uint8_t *p = w_reserve(w, type, 8);
 
 	if (p) {
-		stun_put32(p, (uint32_t)(v >> 32));
-		stun_put32(p + 4, (uint32_t)v);
+		mbl_put_be32(p, (uint32_t)(v >> 32));
+		mbl_put_be32(p + 4, (uint32_t)v);
 	}
 }
 
@@ -113,7 +113,7 @@ void mbl_stun_w_xor_addr(struct mbl_stun_writer *w, const struct mbl_stun_addr *
 	stun_xor_key(w->buf + 8, key);
 	p[0] = 0;
 	p[1] = a->family == 4 ? 1 : 2;
-	stun_put16(p + 2, (uint16_t)(a->port ^ (MBL_STUN_MAGIC >> 16)));
+	mbl_put_be16(p + 2, (uint16_t)(a->port ^ (MBL_STUN_MAGIC >> 16)));
 	for (size_t i = 0; i < n; i++)
 		p[4 + i] = a->ip[i] ^ key[i];
 }
@@ -143,7 +143,7 @@ void mbl_stun_w_unknown(struct mbl_stun_writer *w, const uint16_t *types, unsign
 	uint8_t *p = w_reserve(w, MBL_STUN_ATTR_UNKNOWN_ATTRIBUTES, 2 * (size_t)n);
 
 	for (unsigned i = 0; p && i < n; i++)
-		stun_put16(p + 2 * i, types[i]);
+		mbl_put_be16(p + 2 * i, types[i]);
 }
 
 void mbl_stun_w_integrity(struct mbl_stun_writer *w, const uint8_t *key, size_t key_len)
@@ -161,7 +161,7 @@ void mbl_stun_w_fingerprint(struct mbl_stun_writer *w)
 	uint8_t *p = w_reserve(w, MBL_STUN_ATTR_FINGERPRINT, 4);
 
 	if (p)
-		stun_put32(p, mbl_stun_crc32(w->buf, (size_t)(p - 4 - w->buf)) ^ MBL_STUN_FP_XOR);
+		mbl_put_be32(p, mbl_stun_crc32(w->buf, (size_t)(p - 4 - w->buf)) ^ MBL_STUN_FP_XOR);
 }
 
 int mbl_stun_w_end(const struct mbl_stun_writer *w)

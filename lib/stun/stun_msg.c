@@ -95,7 +95,7 @@ static int take_addr(const struct mbl_stun_msg *m, const uint8_t *v, uint16_t le
 	if (xor)
 		stun_xor_key(m->tid, key);
 	out->family = v[1] == 1 ? 4 : 6;
-	out->port = (uint16_t)(stun_get16(v + 2) ^ stun_get16(key));
+	out->port = (uint16_t)(mbl_get_be16(v + 2) ^ mbl_get_be16(key));
 	for (size_t i = 0; i < n; i++)
 		out->ip[i] = v[4 + i] ^ key[i];
 	return 0;
@@ -125,7 +125,7 @@ static void note_unknown(struct mbl_stun_msg *m, uint16_t type)
 
 static uint64_t get64(const uint8_t *p)
 {
-	return (uint64_t)stun_get32(p) << 32 | stun_get32(p + 4);
+	return (uint64_t)mbl_get_be32(p) << 32 | mbl_get_be32(p + 4);
 }
 
 /* Decode one value whose length already passed its rule. Returns 0, 1
@@ -142,7 +142,7 @@ static int take_value(struct mbl_stun_msg *m, int id, const uint8_t *v, uint16_t
 	case MBL_STUN_A_NONCE: m->nonce = s; break;
 	case MBL_STUN_A_MESSAGE_INTEGRITY: m->mi_off = off; break;
 	case MBL_STUN_A_FINGERPRINT: m->fp_off = off; break;
-	case MBL_STUN_A_PRIORITY: m->priority = stun_get32(v); break;
+	case MBL_STUN_A_PRIORITY: m->priority = mbl_get_be32(v); break;
 	case MBL_STUN_A_ICE_CONTROLLING: m->ice_controlling = get64(v); break;
 	case MBL_STUN_A_ICE_CONTROLLED: m->ice_controlled = get64(v); break;
 	case MBL_STUN_A_ERROR_CODE: return take_error(m, v, len, why);
@@ -184,7 +184,7 @@ static int walk_attrs(struct mbl_stun_msg *m, const char **why)
 
 	while (off < m->len) {
 		const uint8_t *p = m->buf + off;
-		uint16_t type = stun_get16(p), alen = stun_get16(p + 2);
+		uint16_t type = mbl_get_be16(p), alen = mbl_get_be16(p + 2);
 		int rc = 0;
 
 		if (alen > m->len - off - 4)
@@ -208,15 +208,15 @@ int mbl_stun_parse(struct mbl_stun_msg *m, const uint8_t *buf, size_t len, const
 		return bad(why, "shorter than a STUN header");
 	if (buf[0] & 0xC0) /* RFC 8489 5: the two most significant bits are 0 */
 		return bad(why, "first two bits not zero");
-	if (stun_get32(buf + 4) != MBL_STUN_MAGIC)
+	if (mbl_get_be32(buf + 4) != MBL_STUN_MAGIC)
 		return bad(why, "no magic cookie");
-	if (stun_get16(buf + 2) & 3)
+	if (mbl_get_be16(buf + 2) & 3)
 		return bad(why, "length not a multiple of 4");
-	if (stun_get16(buf + 2) + (size_t)MBL_STUN_HDR_LEN != len)
+	if (mbl_get_be16(buf + 2) + (size_t)MBL_STUN_HDR_LEN != len)
 		return bad(why, "length does not match the datagram");
 	m->buf = buf;
 	m->len = (uint32_t)len;
-	m->type = stun_get16(buf);
+	m->type = mbl_get_be16(buf);
 	memcpy(m->tid, buf + 8, MBL_STUN_TID_LEN);
 	return walk_attrs(m, why);
 }
@@ -247,7 +247,7 @@ int mbl_stun_check_integrity(const struct mbl_stun_msg *m, const uint8_t *key, s
 		rc = -ENOENT;
 	} else {
 		memcpy(hdr, m->buf, sizeof(hdr));
-		stun_put16(hdr + 2, (uint16_t)(m->mi_off - MBL_STUN_HDR_LEN + 4 + MBL_STUN_MI_LEN));
+		mbl_put_be16(hdr + 2, (uint16_t)(m->mi_off - MBL_STUN_HDR_LEN + 4 + MBL_STUN_MI_LEN));
 		if (mbl_stun_hmac_sha1(key, key_len, hdr, sizeof(hdr), m->buf + MBL_STUN_HDR_LEN,
 				       m->mi_off - MBL_STUN_HDR_LEN, mac)) {
 			w = "HMAC computation failed";
@@ -273,7 +273,7 @@ int mbl_stun_check_fingerprint(const struct mbl_stun_msg *m, const char **why)
 		return -ENOENT;
 	}
 	crc = mbl_stun_crc32(m->buf, m->fp_off) ^ MBL_STUN_FP_XOR;
-	if (crc != stun_get32(m->buf + m->fp_off + 4))
+	if (crc != mbl_get_be32(m->buf + m->fp_off + 4))
 		return bad(why, "FINGERPRINT mismatch");
 	return 0;
 }

@@ -10,29 +10,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mbl_common.h"
 #include "mbl_stun.h"
 
-static inline uint16_t stun_get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t stun_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void stun_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void stun_put32(uint8_t *p, uint32_t v)
-{
-	stun_put16(p, (uint16_t)(v >> 16));
-	stun_put16(p + 2, (uint16_t)v);
-}
 
 /* Whether len is a valid value length for attribute type (the rules of
  * MBL_STUN_ATTR_LIST; any length up to 65535 for a type we do not know). */
@@ -48,7 +28,7 @@ int mbl_stun_hmac_sha1(const uint8_t *key, size_t key_len, const uint8_t *a, siz
  * transaction id (RFC 8489 14.2). */
 static inline void stun_xor_key(const uint8_t tid[MBL_STUN_TID_LEN], uint8_t key[16])
 {
-	stun_put32(key, MBL_STUN_MAGIC);
+	mbl_put_be32(key, MBL_STUN_MAGIC);
 	memcpy(key + 4, tid, MBL_STUN_TID_LEN);
 }
 
