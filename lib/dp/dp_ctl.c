@@ -4,7 +4,6 @@
  * worker's ctl ring. Contexts are created and freed on the control plane;
  * the worker only swaps pointers between two packets, so a change never
  * races the stream's own TX or RX. */
-#include <math.h>
 #include <errno.h>
 #include <stdlib.h>
 
@@ -114,15 +113,7 @@ static void apply_stop(struct dp_worker *w, struct dp_msg *m)
 		e->peer_expected += m->res.peer.expected;
 		mbl_hist_add(&e->peer_jitter_us, (uint64_t)(m->res.peer.jitter_ms * 1000.0 + 0.5));
 	}
-	e->peer_xr_lost += m->res.peer.xr_lost;
-	e->peer_xr_dup += m->res.peer.xr_dup;
-	if (m->res.peer.has_voip) {
-		e->peer_xr_streams++;
-		if (m->res.peer.mos_cq > 0)
-			mbl_hist_add(&e->peer_mos_cq10, (uint64_t)lrint(m->res.peer.mos_cq * 10));
-		if (m->res.peer.r_factor >= 0)
-			mbl_hist_add(&e->peer_r, (uint64_t)m->res.peer.r_factor);
-	}
+	dp_peer_xr_add(&e->peer_xr, &m->res.peer);
 	if (r->have_rtt)
 		mbl_hist_add(&e->rtt_us, r->rtt_us);
 	if (r->have_peer) {

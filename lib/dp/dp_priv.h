@@ -166,8 +166,7 @@ struct dp_worker {
 		uint64_t peer_streams, peer_expected;
 		int64_t peer_lost;
 		struct mbl_hist peer_jitter_us, rtt_us;
-		uint64_t peer_xr_streams, peer_xr_lost, peer_xr_dup;
-		struct mbl_hist peer_mos_cq10, peer_r;
+		struct mbl_dp_peer_xr_sum peer_xr;
 	} ended;
 	uint64_t last_rx_ns;            /* last RTP/RTCP arrival */
 	uint64_t rx_last_poll;          /* TSC of the previous RX poll */
@@ -442,6 +441,8 @@ void dp_rx_srtp_flush(struct dp_worker *w, uint64_t now_ns);
  * clock, good for RTT (both ends of the subtraction are ours). */
 /* dp_view.c: r's peer view (zeroed when the peer sent no report on it) */
 void dp_peer_view(const struct mbl_dp *dp, const struct dp_rx *r, struct mbl_dp_peer_view *v);
+/* Add one stream's XR view to a sum (live totals and ended streams alike). */
+void dp_peer_xr_add(struct mbl_dp_peer_xr_sum *s, const struct mbl_dp_peer_view *v);
 /* G.107 R of the run's codec for these figures (mbl_dp_mos is its MOS). */
 double dp_emodel_r(const struct mbl_dp *dp, double loss_pct, double delay_ms, double jitter_ms);
 

@@ -394,7 +394,7 @@ static void rx_feedback(struct dp_worker *w, const struct mbl_rtcp_pkt *k,
 {
 	uint32_t media = mbl_rtcp_fb_media(q, k->len);
 
-	if (k->len < 12)
+	if (k->len < 12) /* no media SSRC: not a feedback message (6.1) */
 		return;
 	if (media != ours && !(k->pt == MBL_RTCP_PSFB && k->count == MBL_RTCP_FB_FIR))
 		return;

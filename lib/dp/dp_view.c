@@ -48,17 +48,22 @@ void dp_peer_view(const struct mbl_dp *dp, const struct dp_rx *r, struct mbl_dp_
 	v->jitter_ms = (double)r->peer_jitter_ts * 1000.0 / dp->conf.codec->clock_rate;
 }
 
+void dp_peer_xr_add(struct mbl_dp_peer_xr_sum *s, const struct mbl_dp_peer_view *v)
+{
+	s->lost += v->xr_lost;
+	s->dup += v->xr_dup;
+	if (!v->has_voip)
+		return;
+	s->streams++;
+	if (v->mos_cq > 0)
+		mbl_hist_add(&s->mos_cq10, (uint64_t)lrint(v->mos_cq * 10));
+	if (v->r_factor >= 0)
+		mbl_hist_add(&s->r, (uint64_t)v->r_factor);
+}
+
 static void add_peer(struct mbl_dp_totals *t, const struct mbl_dp_peer_view *v)
 {
-	t->peer_xr_lost += v->xr_lost;
-	t->peer_xr_dup += v->xr_dup;
-	if (v->has_voip) {
-		t->peer_xr_streams++;
-		if (v->mos_cq > 0)
-			mbl_hist_add(&t->peer_mos_cq10, (uint64_t)lrint(v->mos_cq * 10));
-		if (v->r_factor >= 0)
-			mbl_hist_add(&t->peer_r, (uint64_t)v->r_factor);
-	}
+	dp_peer_xr_add(&t->peer_xr, v);
 	if (v->reports == 0)
 		return;
 	t->peer_streams++;
@@ -133,11 +138,11 @@ void mbl_dp_totals(const struct mbl_dp *dp, struct mbl_dp_totals *t, bool with_s
 		t->peer_lost += e->peer_lost;
 		t->peer_expected += e->peer_expected;
 		mbl_hist_merge(&t->peer_jitter_us, &e->peer_jitter_us);
-		t->peer_xr_streams += (uint32_t)e->peer_xr_streams;
-		t->peer_xr_lost += e->peer_xr_lost;
-		t->peer_xr_dup += e->peer_xr_dup;
-		mbl_hist_merge(&t->peer_mos_cq10, &e->peer_mos_cq10);
-		mbl_hist_merge(&t->peer_r, &e->peer_r);
+		t->peer_xr.streams += e->peer_xr.streams;
+		t->peer_xr.lost += e->peer_xr.lost;
+		t->peer_xr.dup += e->peer_xr.dup;
+		mbl_hist_merge(&t->peer_xr.mos_cq10, &e->peer_xr.mos_cq10);
+		mbl_hist_merge(&t->peer_xr.r, &e->peer_xr.r);
 		mbl_hist_merge(&t->rtt_us, &e->rtt_us);
 		t->rtt_mean_ms += mbl_hist_mean(&e->rtt_us) / 1e3 * (double)mbl_hist_count(&e->rtt_us);
 	}
@@ -276,11 +281,11 @@ void mbl_dp_report_json(const struct mbl_dp *dp, const struct mbl_dp_totals *t,
 	/* its RTCP XR (RFC 3611), when it sends them */
 	mbl_json_obj_open(j, "xr");
 	mbl_json_u64(j, "rx_packets", t->c.rx_xr);
-	mbl_json_u64(j, "streams_with_voip_metrics", t->peer_xr_streams);
-	mbl_json_u64(j, "summary_lost", t->peer_xr_lost);
-	mbl_json_u64(j, "summary_duplicates", t->peer_xr_dup);
-	mbl_hist_json(j, "mos_cq", &t->peer_mos_cq10, 10);
-	mbl_hist_json(j, "r_factor", &t->peer_r, 1);
+	mbl_json_u64(j, "streams_with_voip_metrics", t->peer_xr.streams);
+	mbl_json_u64(j, "summary_lost", t->peer_xr.lost);
+	mbl_json_u64(j, "summary_duplicates", t->peer_xr.dup);
+	mbl_hist_json(j, "mos_cq", &t->peer_xr.mos_cq10, 10);
+	mbl_hist_json(j, "r_factor", &t->peer_xr.r, 1);
 	mbl_json_obj_close(j);
 	mbl_json_obj_close(j);
 	drops_json(t, j);

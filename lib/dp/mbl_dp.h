@@ -178,6 +178,14 @@ struct mbl_dp_counters {
 #undef MBL_DP_CNT_FIELD_
 
 /* Aggregates over all workers (and streams, for the receive side). */
+/* The far end's RTCP XR about our streams, summed over streams. */
+struct mbl_dp_peer_xr_sum {
+	uint64_t streams;               /* streams it sent VoIP metrics about */
+	uint64_t lost, dup;             /* its statistics summaries */
+	struct mbl_hist mos_cq10;       /* per stream, its MOS-CQ x 10 */
+	struct mbl_hist r;              /* per stream, its R factor */
+};
+
 struct mbl_dp_totals {
 	struct mbl_dp_counters c;
 	uint64_t rx_lost;            /* sum of per-stream lost (clamped) */
@@ -201,10 +209,7 @@ struct mbl_dp_totals {
 	int64_t peer_lost;
 	uint64_t peer_expected;
 	struct mbl_hist peer_jitter_us; /* per stream, the jitter it measured */
-	uint32_t peer_xr_streams;       /* streams it sent XR VoIP metrics about */
-	uint64_t peer_xr_lost, peer_xr_dup; /* its XR statistics summaries */
-	struct mbl_hist peer_mos_cq10;  /* per stream, its MOS-CQ x 10 */
-	struct mbl_hist peer_r;         /* per stream, its R factor */
+	struct mbl_dp_peer_xr_sum peer_xr;
 };
 
 /* Jitter and one-way delay rest on the packets whose arrival time is
